@@ -63,7 +63,7 @@ def _assemble(
     enrichment = enrich.enrich(
         title=extraction.title,
         paragraphs=[paragraph["text"] for paragraph in paragraphs],
-        media_credits=[media.credit or "" for media in extraction.media],
+        media=extraction.media,
         published_at=reference_date,
         declared_language=language or extraction.language,
     )

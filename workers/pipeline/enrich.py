@@ -7,13 +7,14 @@ from typing import Any
 import py3langid
 
 from workers.pipeline import fingerprint
+from workers.pipeline.document import Media
 
 
 def enrich(
     *,
     title: str | None,
     paragraphs: list[str],
-    media_credits: list[str],
+    media: list[Media],
     published_at: str | None,
     declared_language: str | None,
 ) -> dict[str, Any]:
