@@ -41,10 +41,7 @@ def parse(
     if not text.strip():
         raise UnparseableDocument("the document is empty once decoded")
     document_format = detect_format(text, content_type, declared_format)
-    if document_format == "html":
-        extraction = extract_html(text, url=url)
-    else:
-        extraction = extract_text(text)
+    extraction = extract_html(text, url=url) if document_format == "html" else extract_text(text)
     if not extraction.paragraphs:
         raise UnparseableDocument(f"no article text was found in this {document_format} document")
     return _assemble(extraction, document_format, published_at=published_at, language=language)
@@ -53,7 +50,7 @@ def parse(
 def _assemble(
     extraction: Extraction, document_format: str, *, published_at: str | None, language: str | None
 ) -> dict[str, Any]:
-    paragraphs = [
+    paragraphs: list[dict[str, Any]] = [
         {"index": index, "text": paragraph.text, "kind": paragraph.kind}
         for index, paragraph in enumerate(extraction.paragraphs)
     ]

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-import py3langid
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from workers.pipeline import fingerprint
 from workers.pipeline.document import Media
+
+
+@cache
+def language_identifier() -> LanguageIdentifier:
+    """The language model, loaded once per process, with probabilities normalised to 0..1."""
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def enrich(
@@ -24,7 +31,7 @@ def enrich(
     if declared_language:
         language, confidence = declared_language, 1.0
     else:
-        code, probability = py3langid.classify(body)  # type: ignore[no-untyped-call]
+        code, probability = language_identifier().classify(body)
         language, confidence = str(code), round(float(probability), 3)
     return {
         "language": language,

@@ -20,10 +20,10 @@ def decode(raw: bytes, content_type: str | None = None) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16", errors="replace")
     declared = []
-    if content_type and (match := _CHARSET_IN_CONTENT_TYPE.search(content_type)):
-        declared.append(match.group(1))
-    if match := _CHARSET_IN_META.search(raw[:4096]):
-        declared.append(match.group(1).decode("ascii", errors="ignore"))
+    if content_type and (header_match := _CHARSET_IN_CONTENT_TYPE.search(content_type)):
+        declared.append(header_match.group(1))
+    if meta_match := _CHARSET_IN_META.search(raw[:4096]):
+        declared.append(meta_match.group(1).decode("ascii", errors="ignore"))
     # UTF-8 first: pages often declare latin-1 while serving UTF-8, and a clean UTF-8 decode is never an accident.
     for encoding in ["utf-8", *declared]:
         try:

@@ -1,0 +1,81 @@
+"""The article ingestion service: `create_app()` builds everything; importing this package does nothing."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+
+from service.config import is_embedded, load_config
+from service.database import Database
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, database, Celery, API and error handling."""
+    app = Flask(__name__)
+    app.config.update(load_config(config))
+    configure_logging(app)
+    configure_database(app)
+    configure_celery(app)
+    configure_api(app)
+    configure_request_ids(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def configure_database(app: Flask) -> None:
+    database = Database(app.config["DATABASE_URL"])
+    app.extensions["db"] = database
+
+    @app.teardown_appcontext
+    def remove_session(_error: BaseException | None) -> None:
+        database.session.remove()
+
+
+def configure_celery(app: Flask) -> None:
+    from service.extensions import celery_init_app
+
+    if is_embedded(app.config):
+        for folder in ("messages", "processed"):
+            Path(app.config["QUEUE_DIR"], folder).mkdir(parents=True, exist_ok=True)
+    celery_init_app(app)
+
+
+def configure_api(app: Flask) -> None:
+    from service.api import register_blueprints
+    from service.errors import handle_unexpected
+    from service.extensions import Api
+
+    app.config.update(
+        API_TITLE="Article ingestion service",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+    )
+    api = Api(app, spec_kwargs={"info": {"description": "Send news articles; read them parsed and enriched."}})
+    register_blueprints(api)
+    app.register_error_handler(Exception, handle_unexpected)
+
+
+def configure_request_ids(app: Flask) -> None:
+    """Every request gets an id (the caller's X-Request-ID when sane), echoed back and passed to its tasks."""
+
+    @app.before_request
+    def assign_request_id() -> None:
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if 0 < len(given) <= 64 and given.isascii() else secrets.token_hex(8)
+
+    @app.after_request
+    def echo_request_id(response: Any) -> Any:
+        if request_id := g.get("request_id"):
+            response.headers["X-Request-ID"] = request_id
+        return response

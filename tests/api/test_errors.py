@@ -1,0 +1,122 @@
+"""Every bad request gets an RFC 9457 problem with a message the client can act on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service import create_app
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.data
+    assert response.mimetype == PROBLEM
+    problem = response.get_json()
+    assert problem["status"] == status and problem["title"] and problem["instance"]
+    return problem
+
+
+def test_empty_raw_body(client: FlaskClient) -> None:
+    problem = assert_problem(client.post("/v1/articles", data=b"  \n", content_type="text/plain"), 422)
+    assert "empty" in problem["detail"]
+
+
+def test_json_without_a_document(client: FlaskClient) -> None:
+    problem = assert_problem(client.post("/v1/articles", json={"source": "x"}), 422)
+    assert "text" in problem["errors"]["json"]
+
+
+def test_json_with_both_text_and_html(client: FlaskClient) -> None:
+    problem = assert_problem(client.post("/v1/articles", json={"text": "a", "html": "<p>a</p>"}), 422)
+    assert problem["errors"]["json"]["html"] == ["Give 'text' or 'html', not both."]
+
+
+def test_unknown_field(client: FlaskClient) -> None:
+    problem = assert_problem(client.post("/v1/articles", json={"text": "a", "headline": "b"}), 422)
+    assert problem["errors"]["json"]["headline"] == ["Unknown field."]
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2022-13-01", "07/03/2022"])
+def test_invalid_published_at(client: FlaskClient, value: str) -> None:
+    problem = assert_problem(client.post("/v1/articles", json={"text": "a", "published_at": value}), 422)
+    assert "ISO 8601" in problem["errors"]["json"]["published_at"][0]
+
+
+def test_invalid_query_option_on_raw_body(client: FlaskClient) -> None:
+    problem = assert_problem(client.post("/v1/articles?url=not-a-url", data=b"text", content_type="text/plain"), 422)
+    assert "url" in problem["errors"]["query"]
+
+
+def test_body_over_the_limit(client: FlaskClient) -> None:
+    eleven_mib = b"x" * (11 * 1024 * 1024)
+    problem = assert_problem(client.post("/v1/articles", data=eleven_mib, content_type="text/plain"), 413)
+    assert problem["detail"]
+
+
+def test_unsupported_content_type(client: FlaskClient) -> None:
+    response = client.post("/v1/articles", data=b"<a/>", content_type="application/xml")
+    problem = assert_problem(response, 415)
+    assert "application/xml" in problem["detail"]
+    assert "text/plain" in response.headers["Accept-Post"]
+
+
+def test_malformed_json(client: FlaskClient) -> None:
+    assert_problem(client.post("/v1/articles", data=b"{not json", content_type="application/json"), 400)
+
+
+def test_unknown_article_id(client: FlaskClient) -> None:
+    problem = assert_problem(client.get("/v1/articles/does-not-exist"), 404)
+    assert "does-not-exist" in problem["detail"]
+    assert_problem(client.get("/v1/articles/does-not-exist/raw"), 404)
+
+
+def test_unknown_route_and_wrong_method(client: FlaskClient) -> None:
+    assert_problem(client.get("/v2/nothing"), 404)
+    assert_problem(client.put("/v1/articles", json={}), 405)
+
+
+def test_list_limit_and_cursor_are_checked(client: FlaskClient) -> None:
+    problem = assert_problem(client.get("/v1/articles?limit=101"), 422)
+    assert "limit" in problem["errors"]["query"]
+    problem = assert_problem(client.get("/v1/articles?cursor=garbage"), 422)
+    assert "cursor" in problem["errors"]["query"]
+
+
+def test_request_id_is_echoed_in_problems(client: FlaskClient) -> None:
+    response = client.get("/v1/articles/nope", headers={"X-Request-ID": "trace-123"})
+    assert response.headers["X-Request-ID"] == "trace-123"
+    assert response.get_json()["request_id"] == "trace-123"
+
+
+def test_health_and_readiness(client: FlaskClient) -> None:
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.get_json()["checks"] == {"database": "ok", "broker": "ok"}
+
+
+def test_readiness_is_503_when_the_broker_is_unreachable(postgres_url: str) -> None:
+    # Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    app: Flask = create_app({"DATABASE_URL": postgres_url, "BROKER_URL": "redis://127.0.0.1:1/0"})
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "unavailable"
+    assert body["checks"]["database"] == "ok" and body["checks"]["broker"].startswith("error")
+    app.extensions["db"].dispose()
+
+
+def test_openapi_document_and_docs(client: FlaskClient) -> None:
+    spec = client.get("/openapi.json").get_json()
+    assert {"/v1/articles", "/v1/articles/{article_id}", "/v1/articles/{article_id}/raw", "/healthz", "/readyz"} <= set(
+        spec["paths"]
+    )
+    post = spec["paths"]["/v1/articles"]["post"]
+    assert {"application/json", "text/plain", "text/html"} <= set(post["requestBody"]["content"])
+    assert "Article" in spec["components"]["schemas"]
+    assert client.get("/docs").status_code == 200

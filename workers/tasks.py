@@ -1,0 +1,75 @@
+"""Celery tasks. Each takes ids, reloads the rows and checks their state, so running one twice is harmless."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from celery import Task, shared_task
+from flask import current_app
+from kombu.exceptions import OperationalError as BrokerUnavailable
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from workers import processing
+
+log = logging.getLogger(__name__)
+
+# Errors of the infrastructure, not of the document: retry them with backoff.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerUnavailable, ConnectionError)
+
+
+@shared_task(
+    bind=True,
+    name="workers.tasks.process_article",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=8,
+)
+def process_article(self: Task, article_id: str, reprocess: bool = False) -> str:
+    """Parse one article and store its result (queue: ingest)."""
+    database = current_app.extensions["db"]
+    request_id = getattr(self.request, "request_id", None)
+    log.info("processing article %s (attempt of message %s, request %s)", article_id, self.request.id, request_id)
+    try:
+        outcome = processing.process_article(
+            database.session,
+            article_id,
+            max_attempts=current_app.config["MAX_PROCESSING_ATTEMPTS"],
+            reprocess=reprocess,
+        )
+    except TRANSIENT_ERRORS:
+        database.session.rollback()
+        raise
+    log.info("article %s: %s", article_id, outcome)
+    return outcome
+
+
+@shared_task(
+    name="workers.tasks.reconcile",
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=5,
+    max_retries=3,
+)
+def reconcile() -> dict[str, Any]:
+    """Send again the articles whose message was lost: the database is the record, the broker only transport."""
+    from service.ingest import enqueue_processing
+
+    config = current_app.config
+    session = current_app.extensions["db"].session
+    stuck = processing.find_stuck(
+        session,
+        queued_for=timedelta(seconds=config["STUCK_AFTER_SECONDS"]),
+        # A processing article is stuck only once its task must have ended, hard limit included.
+        processing_for=timedelta(seconds=config["TASK_TIME_LIMIT"] + config["STUCK_AFTER_SECONDS"]),
+    )
+    sent = [article_id for article_id in stuck if enqueue_processing(article_id)]
+    processing.touch(session, sent)
+    if sent:
+        log.warning("reconciler re-sent %d stuck articles", len(sent))
+    return {"resent": len(sent)}
