@@ -38,6 +38,13 @@ _COMMENT_PROMPT = re.compile(
     r"|^conversation$|\bhaving issues\b|\bdisqus\b",
     re.IGNORECASE,
 )
+_COMMENT_SECTION = re.compile(
+    r"^.{1,40}\s(?:says|said|wrote|commented|replied)\s*:$|^\d+\s+(?:responses?|replies|thoughts|comments?)\b.{0,100}$"
+    r"|^(?:\[\s*)?(?:leave a (?:reply|comment)|reply|replies|report|report abuse|flag|upvote|downvote|\d+ (?:likes?|votes?)"
+    r"|rating: .{0,20}votes?|top rated comments|newest|oldest|sort by.{0,20}|read all comments|view all comments"
+    r"|\d+ comments?|comments?(?: \(\d+\))?|cancel reply|post comment|in reply to.{0,60})(?:\s*\])?[:.]?$",
+    re.IGNORECASE,
+)
 _RELATED_HEADER = re.compile(
     r"^(?:related(?: (?:articles?|stories|posts?|content|news|coverage|topics|links|reading|videos?))?"
     r"|read more|read next|read also|also read|see also|more (?:from|on|in|about|stories|news|articles|videos"
@@ -108,6 +115,8 @@ def classify_line(text: str) -> str | None:
         return "boilerplate"
     if short and _SHARE_LABELS.match(line):
         return "share"
+    if short and _COMMENT_SECTION.match(line):
+        return "comment"
     if _COMMENT_PROMPT.search(line) and len(words) <= 30:
         return "boilerplate"
     if short and _RELATED_HEADER.match(line):
@@ -125,6 +134,19 @@ def classify_line(text: str) -> str | None:
     if _BYLINE.match(line) and len(words) <= 14:
         return "byline"
     return None
+
+
+_COMMENT_SECTION_START = re.compile(
+    r"^\[?\s*\d+\s+(?:responses?|replies|thoughts|comments?)\b.{0,100}$|^(?:top rated|reader|readers'?|user|latest)"
+    r" comments$|^leave a (?:reply|comment)$|^comments?\s*(?:\(\d+\))?$|^discussion$|^join the (?:discussion|conversation)$"
+    r"|^.{1,40}\s(?:says|wrote|commented):$",
+    re.IGNORECASE,
+)
+
+
+def starts_comment_section(text: str) -> bool:
+    """True for the header of a reader-comment section (after it, nothing is article text)."""
+    return bool(_COMMENT_SECTION_START.match(text.strip()))
 
 
 def authors_in_byline(text: str) -> list[str]:

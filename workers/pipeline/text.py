@@ -21,6 +21,13 @@ PROSE_WORDS = 20
 CAPTION_MAX_WORDS = 90
 # How far (in blocks) a twin caption may sit from its sibling.
 TWIN_DISTANCE = 2
+# Furniture that closes an article (comments, related stories, footer) weighs more than a stray label.
+BARRIER_REASONS = frozenset({"comment", "related", "footer", "newsletter"})
+BARRIER_WEIGHT = 4.0
+LABEL_RUN_ESCALATION = 0.5
+# Prose (in words) that must come before a comment header for it to close the article.
+ARTICLE_BEFORE_COMMENTS = 100
+SENTENCE_CASE_LINE_WEIGHT = 0.3
 
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -172,7 +179,8 @@ def _prose_score(block: _Block) -> float:
     if block.media_index is not None:
         return 0.0
     if block.reason is not None:
-        return -max(3.0, block.words * 1.0)
+        weight = BARRIER_WEIGHT if block.reason in BARRIER_REASONS else 1.0
+        return -max(3.0, block.words * 1.0) * weight
     words = block.words
     ends_sentence = bool(_SENTENCE_END.search(block.text))
     ratio = _stopword_ratio(block.text)
@@ -180,24 +188,52 @@ def _prose_score(block: _Block) -> float:
         return words * (1.0 if ends_sentence else 0.7)
     if words >= 8 and ends_sentence and ratio >= 0.15:
         return words * 0.5
+    if _headline_cased(block.text):
+        return -3.0
+    if words >= 4 and ratio >= 0.2:
+        return words * SENTENCE_CASE_LINE_WEIGHT
     if ends_sentence and words >= 3:
         return 0.0
-    return -3.0
+    return -2.0
+
+
+def _headline_cased(text: str) -> bool:
+    """Most words capitalised, as in menus, teaser headlines and section names."""
+    words = [word for word in re.findall(r"[^\W\d_][\w'’-]*", text)]
+    if not words:
+        return True
+    stopwords = _stopwords()
+    content = [word for word in words[1:] if word.casefold() not in stopwords] or words
+    return sum(1 for word in content if word[:1].isupper()) >= 0.7 * len(content)
 
 
 def _article_region(blocks: list[_Block]) -> tuple[int, int]:
     """The contiguous run of blocks with the highest total prose score (Kadane), or the whole dump."""
-    best_total, best_start, best_end = float("-inf"), 0, len(blocks) - 1
+    candidates = blocks[: _comment_section_start(blocks)]
+    best_total, best_start, best_end = float("-inf"), 0, len(candidates) - 1
     total, start = 0.0, 0
-    for block in blocks:
+    negative_run = 0
+    for block in candidates:
         if total <= 0:
             total, start = 0.0, block.index
-        total += block.score
+        # A run of labels is a menu or a teaser list: each further label costs more than the one before.
+        negative_run = negative_run + 1 if block.score < 0 else 0
+        total += block.score * min(1.0 + LABEL_RUN_ESCALATION * (negative_run - 1), 4.0) if negative_run else block.score
         if total > best_total:
             best_total, best_start, best_end = total, start, block.index
     while best_start < best_end and blocks[best_start].score <= 0:
         best_start += 1
     return best_start, best_end
+
+
+def _comment_section_start(blocks: list[_Block]) -> int:
+    """Index of the first reader-comment header that follows enough prose to be an article, else the end."""
+    prose = 0.0
+    for block in blocks:
+        if prose >= ARTICLE_BEFORE_COMMENTS and boilerplate.starts_comment_section(block.text):
+            return block.index
+        prose += max(block.score, 0.0)
+    return len(blocks)
 
 
 def _is_label(block: _Block) -> bool:
