@@ -40,8 +40,8 @@ _COMMENT_PROMPT = re.compile(
 )
 _COMMENT_SECTION = re.compile(
     r"^.{1,40}\s(?:says|said|wrote|commented|replied)\s*:$|^\d+\s+(?:responses?|replies|thoughts|comments?)\b.{0,100}$"
-    r"|^(?:\[\s*)?(?:leave a (?:reply|comment)|reply|replies|report|report abuse|flag|upvote|downvote|\d+ (?:likes?|votes?)"
-    r"|rating: .{0,20}votes?|top rated comments|newest|oldest|sort by.{0,20}|read all comments|view all comments"
+    r"|^(?:\[\s*)?(?:leave a (?:reply|comment)|reply|replies|report|report abuse|flag|upvote|downvote"
+    r"|\d+ (?:likes?|votes?)|rating: .{0,20}votes?|top rated comments|newest|oldest|sort by.{0,20}|read all comments|view all comments"
     r"|\d+ comments?|comments?(?: \(\d+\))?|cancel reply|post comment|in reply to.{0,60})(?:\s*\])?[:.]?$",
     re.IGNORECASE,
 )
@@ -138,8 +138,8 @@ def classify_line(text: str) -> str | None:
 
 _COMMENT_SECTION_START = re.compile(
     r"^\[?\s*\d+\s+(?:responses?|replies|thoughts|comments?)\b.{0,100}$|^(?:top rated|reader|readers'?|user|latest)"
-    r" comments$|^leave a (?:reply|comment)$|^comments?\s*(?:\(\d+\))?$|^discussion$|^join the (?:discussion|conversation)$"
-    r"|^.{1,40}\s(?:says|wrote|commented):$",
+    r" comments$|^leave a (?:reply|comment)$|^comments?\s*(?:\(\d+\))?$|^discussion$"
+    r"|^join the (?:discussion|conversation)$|^.{1,40}\s(?:says|wrote|commented):$",
     re.IGNORECASE,
 )
 

@@ -218,7 +218,8 @@ def _article_region(blocks: list[_Block]) -> tuple[int, int]:
             total, start = 0.0, block.index
         # A run of labels is a menu or a teaser list: each further label costs more than the one before.
         negative_run = negative_run + 1 if block.score < 0 else 0
-        total += block.score * min(1.0 + LABEL_RUN_ESCALATION * (negative_run - 1), 4.0) if negative_run else block.score
+        escalation = min(1.0 + LABEL_RUN_ESCALATION * (negative_run - 1), 4.0) if negative_run else 1.0
+        total += block.score * escalation
         if total > best_total:
             best_total, best_start, best_end = total, start, block.index
     while best_start < best_end and blocks[best_start].score <= 0:
