@@ -1,7 +1,7 @@
 """Phrase lists and line classifiers for page furniture (share, newsletter, cookie, related, footer ...).
 
 Shared by the text extractor and the HTML extractor: each classifier looks at one line or block of visible text
-and says why it is not article text, or None.
+and says why it is not article text, or None. Phrases are regex fragments, matched case-insensitively.
 """
 
 from __future__ import annotations
@@ -9,139 +9,209 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-# A short line that is nothing but one of these is a widget label, whatever the page.
-_SHARE_LABELS = re.compile(
-    r"^(?:share(?: (?:this|on|via|the|article|story|post|page)\b.*)?|tweet|tweet this|email|e-mail|print|pin"
-    r"|pin it|facebook|twitter|x|pinterest|linkedin|whatsapp|reddit|tumblr|flipboard|telegram|messenger|sms"
-    r"|copy|copy link|copied|link copied|mail|send|save|saved|bookmark|share article|share story|comment"
-    r"|comments|\d+ comments?|shares|\d+ shares|like|likes|follow|follow us|follow us on \w+|gift article"
-    r"|listen|listen to (?:this )?article|text size|font size|a a|aa|a\+|a-|reprints?|permissions"
-    r"|more sharing options|sharing options|share via)[:!.]?$",
-    re.IGNORECASE,
+
+def _whole_line(*phrases: str) -> re.Pattern[str]:
+    """A line that is exactly one of the phrases, give or take closing punctuation."""
+    return re.compile(r"^(?:" + "|".join(phrases) + r")\s*[:!.…]?$", re.IGNORECASE)
+
+
+def _anywhere(*phrases: str) -> re.Pattern[str]:
+    """A line that contains one of the phrases."""
+    return re.compile("|".join(phrases), re.IGNORECASE)
+
+
+# Site widgets, placeholders and controls: never article text, whatever the page.
+_WIDGET = _whole_line(
+    r"advertisement",
+    r"advertising",
+    r"ads?",
+    r"sponsored",
+    r"paid post",
+    r"promoted",
+    r"supported by",
+    r"presented by",
+    r"(?:story|article) continues below(?: advertisement)?",
+    r"continue reading below",
+    r"scroll to continue(?: with content)?",
+    r"skip (?:ad|advert)",
+    r"loading(?:\.\.\.)?",
+    r"please wait",
+    r"javascript is (?:disabled|required).*",
+    r"please enable javascript.*",
+    r"skip to (?:main )?(?:content|navigation|footer)",
+    r"close|menu|search|open|toggle|toggle navigation|main menu|go|submit|back|home",
+    r"log ?in|sign ?in|log ?out|register|my account|account|subscribe|donate",
+    r"play|pause|mute|unmute|replay|fullscreen|expand|collapse",
+    r"show more|show less|load more|view all|see all|more|next|previous|prev|top|back to top",
+    r"video|photo|photos|image|images|gallery|enlarge|audio|watch video|watch|listen|download|zoom",
+    r"(?:hide|toggle|view) caption|caption",
+    r"(?:wire|file|stock|staff|handout|pool|feature|cover|lead|main|top|header) (?:photo|image|picture|pic)s?",
+    r"(?:photo|image)s? (?:gallery|credit)",
+    r"\d+ of \d+|\d+ / \d+|\d+ photos?",
+    r"view (?:gallery|slideshow|photos?)|open gallery|launch (?:gallery|slideshow)|slideshow",
+    r"click to (?:enlarge|expand|zoom)",
+    r"print this page",
+    r"\(?function\b.*|undefined|null",
 )
-_NEWSLETTER = re.compile(
-    r"\bnewsletters?\b|\bsign(?:ing)? up\b|\bsubscribe\b|\bsubscription\b|\bsubscriber\b|\binbox\b"
-    r"|\benter your e-?mail\b|\byour e-?mail address\b|\bopt[- ]in\b|\bunsubscribe\b",
-    re.IGNORECASE,
+_HANDLE = re.compile(r"^@\w{2,}$|^https?://\S+$|^www\.\S+$|^\S+@\S+\.\w+$")
+_SHARE_LABEL = _whole_line(
+    r"share(?: (?:this|on|via|the|article|story|post|page)\b.*)?",
+    r"tweet|tweet this|email|e-mail|print|pin|pin it|mail|send|save|saved|bookmark",
+    r"facebook|twitter|x|pinterest|linkedin|whatsapp|reddit|tumblr|flipboard|telegram|messenger|sms|instagram",
+    r"youtube|tiktok|snapchat|rss",
+    r"copy|copy link|copied|link copied|share article|share story|more sharing options|sharing options",
+    r"shares|\d+ shares|like|likes|follow|follow us|follow us on \w+|gift article",
+    r"listen to (?:this )?article|text size|font size|a a|aa|a\+|a-|reprints?|permissions",
+    r"click to (?:share|email|print)\b.*",
 )
-_COOKIE = re.compile(
-    r"\bcookies?\b.*\b(?:use|accept|consent|policy|settings|preferences|browsing|experience)\b|\b(?:accept"
-    r"|consent|manage)\b.*\bcookies?\b|\bprivacy (?:policy|settings|notice|preferences)\b|\bgdpr\b"
-    r"|\bdo not sell my\b|\bad ?blocker\b|\bdisable your ad\b",
-    re.IGNORECASE,
+_COMMENT_PROMPT = _anywhere(
+    r"\bcommenting\b",
+    r"\bcomments? (?:are|is) (?:closed|disabled|moderated)\b",
+    r"\b(?:leave|post|add|write|view|show|load|see|read|hide) (?:a |all |the |\d+ )?comments?\b",
+    r"\bjoin the (?:discussion|conversation)\b",
+    r"\bcomment policy\b",
+    r"\bcommunity (?:guidelines|standards)\b",
+    r"\blog ?in to (?:comment|reply|post)\b",
+    r"\bbe the first to comment\b",
+    r"\bcomments? section\b",
+    r"\bhaving issues\b",
+    r"\bdisqus\b",
 )
-_COMMENT_PROMPT = re.compile(
-    r"\bcommenting\b|\bcomments? (?:are|is) (?:closed|disabled|moderated)\b|\b(?:leave|post|add|write|view|show"
-    r"|load|see|read|hide) (?:a |all |the |\d+ )?comments?\b|\bjoin the (?:discussion|conversation)\b"
-    r"|\bcomment policy\b|\bcommunity (?:guidelines|standards)\b|\blog ?in to (?:comment|reply|post)\b"
-    r"|\bbe the first to comment\b|\bcomments? section\b|^comments?(?: \(\d+\))?$|^\d+ comments?$|^discussion$"
-    r"|^conversation$|\bhaving issues\b|\bdisqus\b",
-    re.IGNORECASE,
+# Parts of a reader-comment thread: headers, author lines, reply and vote controls.
+_COMMENT_THREAD = _whole_line(
+    r".{1,40}\s(?:says|said|wrote|commented|replied)\s*:",
+    r"\[?\s*\d+\s+(?:responses?|replies|thoughts|comments?)\b.{0,100}",
+    r"\[?\s*(?:top rated|reader|readers'?|user|latest|view all|read all|show all) comments\s*\]?",
+    r"leave a (?:reply|comment)|reply|replies|cancel reply|post comment|in reply to.{0,60}",
+    r"report|report abuse|flag|upvote|downvote|\d+ (?:likes?|votes?)|rating: .{0,20}votes?",
+    r"newest|oldest|sort by.{0,20}",
+    r"comments?(?: \(\d+\))?|discussion|conversation",
 )
-_COMMENT_SECTION = re.compile(
-    r"^.{1,40}\s(?:says|said|wrote|commented|replied)\s*:$|^\d+\s+(?:responses?|replies|thoughts|comments?)\b.{0,100}$"
-    r"|^(?:\[\s*)?(?:leave a (?:reply|comment)|reply|replies|report|report abuse|flag|upvote|downvote"
-    r"|\d+ (?:likes?|votes?)|rating: .{0,20}votes?|top rated comments|newest|oldest|sort by.{0,20}|read all comments|view all comments"
-    r"|\d+ comments?|comments?(?: \(\d+\))?|cancel reply|post comment|in reply to.{0,60})(?:\s*\])?[:.]?$",
-    re.IGNORECASE,
+# The header of a comment section: after it, nothing is article text.
+_COMMENT_SECTION_START = _whole_line(
+    r"\[?\s*\d+\s+(?:responses?|replies|thoughts|comments?)\b.{0,100}",
+    r"(?:top rated|reader|readers'?|user|latest) comments",
+    r"leave a (?:reply|comment)",
+    r"comments?\s*(?:\(\d+\))?",
+    r"discussion",
+    r"join the (?:discussion|conversation)",
+    r".{1,40}\s(?:says|wrote|commented):",
 )
-_RELATED_HEADER = re.compile(
-    r"^(?:related(?: (?:articles?|stories|posts?|content|news|coverage|topics|links|reading|videos?))?"
-    r"|read more|read next|read also|also read|see also|more (?:from|on|in|about|stories|news|articles|videos"
-    r"|like this|to read|top stories)\b.*|recommended(?: for you| stories| articles| reading)?|you (?:may"
-    r"|might) (?:also )?(?:like|enjoy|be interested in)|most (?:popular|read|viewed|shared|emailed"
-    r"|commented)(?: \w+)?|trending(?: now| stories| news)?|popular(?: now| stories| posts)?|latest(?: news"
-    r"| stories| posts| articles| videos| headlines)?|top stories|editor'?s? picks?|don'?t miss"
-    r"|what to read next|in case you missed it|more stories|up next|next up|watch next|further reading"
-    r"|around the web|from the web|promoted(?: stories| content)?|sponsored(?: stories| content| links)?"
-    r"|partner content|paid content|related:?.*|keep reading|continue reading|next article|previous article"
-    r"|next post|previous post|next story|previous story|tags?|topics?|filed under|categories)[:.]?$",
-    re.IGNORECASE,
+_RELATED_HEADER = _whole_line(
+    r"related(?: (?:articles?|stories|posts?|content|news|coverage|topics|links|reading|videos?))?",
+    r"related:?.*",
+    r"read more|read next|read also|also read|see also|keep reading|continue reading|further reading",
+    r"more (?:from|on|in|about|stories|news|articles|videos|like this|to read|top stories)\b.*",
+    r"recommended(?: for you| stories| articles| reading)?",
+    r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)",
+    r"most (?:popular|read|viewed|shared|emailed|commented)(?: \w+)?",
+    r"trending(?: now| stories| news)?|popular(?: now| stories| posts)?",
+    r"latest(?: news| stories| posts| articles| videos| headlines)?|top stories|more stories",
+    r"editor'?s? picks?|don'?t miss|what to read next|in case you missed it",
+    r"up next|next up|watch next|around the web|from the web",
+    r"promoted(?: stories| content)?|sponsored(?: stories| content| links)?|partner content|paid content",
+    r"(?:next|previous) (?:article|post|story)",
+    r"tags?|topics?|filed under|categories",
 )
 _RELATED_LEAD = re.compile(
     r"^(?:read (?:more|also|next)|related|see also|also (?:read|see)|more|watch|listen|recommended|click here"
-    r"|get the latest|download the|follow (?:us|\w+ on)|like us on|you may also like|previously)\s*(?::|>|»|→|-"
-    r"|–)\s*\S",
+    r"|get the latest|download the|follow (?:us|\w+ on)|like us on|you may also like|previously)"
+    r"\s*(?::|>|»|→|-|–)\s*\S",
     re.IGNORECASE,
 )
-_FOOTER = re.compile(
-    r"©|\bcopyright\b|\ball rights reserved\b|\bterms (?:of|and) (?:use|service|conditions)\b|\bcontact us\b"
-    r"|\babout us\b|\bsite ?map\b|\bprivacy\b|\bpowered by\b|\bmay not be (?:published|reproduced"
-    r"|redistributed)\b|\bwithout (?:the )?(?:prior )?(?:written )?permission\b|\bterms & conditions\b"
-    r"|\baccessibility\b|\bad ?choices\b|\bcareers\b|\badvertise with us\b|\bwork with us\b|\bback to top\b",
-    re.IGNORECASE,
+_NEWSLETTER = _anywhere(
+    r"\bnewsletters?\b",
+    r"\bsign(?:ing)? up\b",
+    r"\bsubscribe\b",
+    r"\bsubscription\b",
+    r"\bsubscriber\b",
+    r"\binbox\b",
+    r"\benter your e-?mail\b",
+    r"\byour e-?mail address\b",
+    r"\bopt[- ]in\b",
+    r"\bunsubscribe\b",
 )
-_ADVERT = re.compile(
-    r"^(?:advertisement|advertising|ad|ads|sponsored|story continues below(?: advertisement)?"
-    r"|continue reading below|article continues below(?: advertisement)?|scroll to continue(?: with content)?"
-    r"|skip (?:ad|advert)|paid post|promoted|supported by|presented by|loading|loading\.\.\.|please wait"
-    r"|javascript is (?:disabled|required)|please enable javascript.*|skip to (?:main )?(?:content|navigation"
-    r"|footer)|close|menu|search|open|toggle|toggle navigation|main menu|go|submit|back|home|log ?in|sign ?in"
-    r"|log ?out|register|my account|account|subscribe|donate|play|pause|mute|unmute|replay|fullscreen|expand"
-    r"|collapse|show more|show less|load more|view all|see all|more|next|previous|prev|top|back to top|video"
-    r"|photo|photos|image|images|gallery|enlarge|hide caption|toggle caption|view caption|caption|(?:wire|file"
-    r"|stock|staff|handout|pool|feature|cover|lead|main|top|header) (?:photo|image|picture|pic)s?|(?:photo"
-    r"|image)s? (?:gallery|credit)|\d+ of \d+|\d+ / \d+|\d+ photos?|view (?:gallery|slideshow|photos?)"
-    r"|open gallery|launch (?:gallery|slideshow)|slideshow|click to (?:enlarge|expand|zoom)|zoom|audio"
-    r"|watch video|watch|listen|download|print this page|\(?function\b.*|undefined|null)[:.!]?$",
-    re.IGNORECASE,
+_COOKIE = _anywhere(
+    r"\bcookies?\b.*\b(?:use|accept|consent|policy|settings|preferences|browsing|experience)\b",
+    r"\b(?:accept|consent|manage)\b.*\bcookies?\b",
+    r"\bprivacy (?:policy|settings|notice|preferences)\b",
+    r"\bgdpr\b",
+    r"\bdo not sell my\b",
+    r"\bad ?blocker\b",
+    r"\bdisable your ad\b",
 )
+_FOOTER = _anywhere(
+    r"©",
+    r"\bcopyright\b",
+    r"\ball rights reserved\b",
+    r"\bterms (?:of|and|&) (?:use|service|conditions)\b",
+    r"\bcontact us\b",
+    r"\babout us\b",
+    r"\bsite ?map\b",
+    r"\bprivacy\b",
+    r"\bpowered by\b",
+    r"\bmay not be (?:published|reproduced|redistributed)\b",
+    r"\bwithout (?:the )?(?:prior )?(?:written )?permission\b",
+    r"\baccessibility\b",
+    r"\bad ?choices\b",
+    r"\bcareers\b",
+    r"\badvertise with us\b",
+    r"\bwork with us\b",
+    r"\bback to top\b",
+)
+_NAME = r"(?:[A-ZÀ-Ý][\w'’.-]+\s*){1,4}"
 _BYLINE = re.compile(
-    r"^(?:by|par|von|por|di|door|av)\s+(?:[A-ZÀ-Ý][\w'’.-]+\s*){1,4}(?:(?:,|and|&|und|y|e"
-    r"|et)\s+(?:[A-ZÀ-Ý][\w'’.-]+\s*){1,4})*(?:[,|–—-]\s*.{0,60})?$|^(?:written|posted|reported|reviewed|edited"
-    r"|published) by\b.{0,80}$|^(?:author|words|text|story|reporter|editor)\s*:\s*.{2,60}$"
+    rf"^(?:by|par|von|por|di|door|av)\s+{_NAME}(?:(?:,|and|&|und|y|e|et)\s+{_NAME})*(?:[,|–—-]\s*.{{0,60}})?$"
+    r"|^(?:written|posted|reported|reviewed|edited|published) by\b.{0,80}$"
+    r"|^(?:author|words|text|story|reporter|editor)\s*:\s*.{2,60}$",
 )
+_MONTH_DATE = (
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[a-z]{3,9}\.?,?\s+\d{4}"
+    r"|[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
+)
+_CLOCK = r"(?:[,\s|•·–-]*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
 _DATELINE = re.compile(
-    r"^(?:(?:published|updated|posted|last updated|modified|first published|created|date)\s*(?:on"
-    r"|at)?\s*:?\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:\d{1,2}(?:st|nd|rd"
-    r"|th)?\s+(?:of\s+)?[a-z]{3,9}\.?,?\s+\d{4}|[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
-    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})(?:[,\s"
-    r"|•·–-]*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?(?:[\s|•·–-]+.{0,40})?$"
-    r"|^(?:published|updated|posted|last updated|modified)\b.{0,60}$|^\d+\s+(?:min(?:ute)?s?|hours?|days?"
-    r"|weeks?|months?)\s+(?:read|ago)\b.{0,30}$|.{0,60}\b\d+\s+min(?:ute)?s?\s+read$",
+    r"^(?:(?:published|updated|posted|last updated|modified|first published|created|date)\s*(?:on|at)?\s*:?\s*)?"
+    rf"{_MONTH_DATE}{_CLOCK}(?:[\s|•·–-]+.{{0,40}})?$"
+    r"|^(?:published|updated|posted|last updated|modified)\b.{0,60}$"
+    r"|^\d+\s+(?:min(?:ute)?s?|hours?|days?|weeks?|months?)\s+(?:read|ago)\b.{0,30}$"
+    r"|^.{0,60}\b\d+\s+min(?:ute)?s?\s+read$",
     re.IGNORECASE,
 )
-_HANDLE = re.compile(r"^@\w{2,}$|^https?://\S+$|^www\.\S+$|^\S+@\S+\.\w+$")
 
 
 def classify_line(text: str) -> str | None:
-    """Why one short line or block is page furniture (a removal reason), or None when it may be article text."""
+    """Why one line or block is page furniture (a removal reason), or None when it may be article text."""
     line = text.strip()
     if not line:
         return "empty"
-    words = line.split()
-    short = len(words) <= 12
-    if _ADVERT.match(line) or (_HANDLE.match(line)):
+    words = len(line.split())
+    short = words <= 12
+    if _WIDGET.match(line) or _HANDLE.match(line):
         return "boilerplate"
-    if short and _SHARE_LABELS.match(line):
+    if short and _SHARE_LABEL.match(line):
         return "share"
-    if short and _COMMENT_SECTION.match(line):
+    if short and _COMMENT_THREAD.match(line):
         return "comment"
-    if _COMMENT_PROMPT.search(line) and len(words) <= 30:
+    if _COMMENT_PROMPT.search(line) and words <= 30:
         return "boilerplate"
     if short and _RELATED_HEADER.match(line):
         return "related"
-    if _RELATED_LEAD.match(line) and len(words) <= 30:
+    if _RELATED_LEAD.match(line) and words <= 30:
         return "related"
-    if _COOKIE.search(line) and len(words) <= 60:
+    if _COOKIE.search(line) and words <= 60:
         return "cookie"
-    if _NEWSLETTER.search(line) and len(words) <= 40:
+    if _NEWSLETTER.search(line) and words <= 40:
         return "newsletter"
-    if _FOOTER.search(line) and len(words) <= 30:
+    if _FOOTER.search(line) and words <= 30:
         return "footer"
     if _DATELINE.match(line):
         return "dateline"
-    if _BYLINE.match(line) and len(words) <= 14:
+    if _BYLINE.match(line) and words <= 14:
         return "byline"
     return None
-
-
-_COMMENT_SECTION_START = re.compile(
-    r"^\[?\s*\d+\s+(?:responses?|replies|thoughts|comments?)\b.{0,100}$|^(?:top rated|reader|readers'?|user|latest)"
-    r" comments$|^leave a (?:reply|comment)$|^comments?\s*(?:\(\d+\))?$|^discussion$"
-    r"|^join the (?:discussion|conversation)$|^.{1,40}\s(?:says|wrote|commented):$",
-    re.IGNORECASE,
-)
 
 
 def starts_comment_section(text: str) -> bool:
@@ -154,9 +224,8 @@ def authors_in_byline(text: str) -> list[str]:
     match = re.match(r"^(?:by|par|von|por|di|door|av)\s+(.+)$", text.strip(), re.IGNORECASE)
     if not match:
         return []
-    names = re.split(r"\s*(?:,|\band\b|&|\bund\b|\by\b|\bet\b)\s*", match.group(1))
     authors: list[str] = []
-    for name in names:
+    for name in re.split(r"\s*(?:,|\band\b|&|\bund\b|\by\b|\bet\b)\s*", match.group(1)):
         name = re.split(r"\s*[|–—]\s*|\s+-\s+", name)[0].strip(" .")
         parts = name.split()
         if 2 <= len(parts) <= 4 and all(part[:1].isupper() for part in parts):
