@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from workers.pipeline import enrich
+from workers.pipeline import captions, enrich
 from workers.pipeline.detect import detect_format
 from workers.pipeline.document import Extraction
 from workers.pipeline.html import extract_html
@@ -42,6 +42,7 @@ def parse(
         raise UnparseableDocument("the document is empty once decoded")
     document_format = detect_format(text, content_type, declared_format)
     extraction = extract_html(text, url=url) if document_format == "html" else extract_text(text)
+    extraction.media = [captions.complete_media(media) for media in extraction.media]
     if not extraction.paragraphs:
         raise UnparseableDocument(f"no article text was found in this {document_format} document")
     return _assemble(extraction, document_format, published_at=published_at, language=language)

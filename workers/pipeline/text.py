@@ -1,17 +1,340 @@
-"""Plain-text extraction: title, paragraphs, boilerplate and captions out of a text dump."""
+"""Plain-text extraction: title, paragraphs, boilerplate and captions out of a text dump.
+
+A dump is a sequence of blocks separated by blank lines (a line break inside a block is a <br>). Blocks are
+classified one by one (caption, furniture, prose, label), then the article is the best-scoring contiguous run of
+prose blocks, so menus, teasers and footers far from it drop out even when no phrase list knows them.
+"""
 
 from __future__ import annotations
 
-from workers.pipeline.document import Extraction, Paragraph
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from workers.pipeline import boilerplate, captions
+from workers.pipeline.document import Extraction, Media, Paragraph, Removed
 from workers.pipeline.normalise import clean_line
+
+# Blocks with this many words or more that read as sentences are article prose on their own.
+PROSE_WORDS = 20
+# A caption is a sentence or two, never a long paragraph.
+CAPTION_MAX_WORDS = 90
+# How far (in blocks) a twin caption may sit from its sibling.
+TWIN_DISTANCE = 2
+# Furniture that closes an article (comments, related stories, footer) weighs more than a stray label.
+BARRIER_REASONS = frozenset({"comment", "related", "footer", "newsletter"})
+BARRIER_WEIGHT = 4.0
+LABEL_RUN_ESCALATION = 0.5
+# Prose (in words) that must come before a comment header for it to close the article.
+ARTICLE_BEFORE_COMMENTS = 100
+SENTENCE_CASE_LINE_WEIGHT = 0.3
+
+_WORD = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_SENTENCE_END = re.compile(r"[.!?…。！？][”\"’')\]]*$")
+_TERMINAL_PUNCTUATION = re.compile(r"[.!?…。！？:;,][”\"’')\]]*$")
+
+
+@dataclass
+class _Block:
+    index: int
+    lines: list[str]
+    text: str
+    words: int
+    reason: str | None = None
+    media_index: int | None = None
+    score: float = 0.0
+    kind: str = "body"
+    extra_lines: list[str] = field(default_factory=list)
 
 
 def extract_text(text: str) -> Extraction:
-    """Split a text dump into a title and blank-line separated paragraphs."""
-    blocks = [clean_line(" ".join(block.splitlines())) for block in text.split("\n\n")]
-    blocks = [block for block in blocks if block]
+    """Find the title, the article paragraphs, the captions and the page furniture of a plain-text dump."""
+    blocks = _split_blocks(text)
     extraction = Extraction()
-    if blocks and len(blocks[0].split()) <= 25 and not blocks[0].endswith("."):
-        extraction.title = blocks.pop(0)
-    extraction.paragraphs = [Paragraph(block) for block in blocks]
+    if not blocks:
+        return extraction
+    extraction.media = _collect_captions(blocks)
+    for block in blocks:
+        if block.media_index is None:
+            block.reason = boilerplate.classify_line(block.text)
+        block.score = _prose_score(block)
+    start, end = _article_region(blocks)
+    title_index = _title_index(blocks, start)
+    if title_index is not None:
+        extraction.title = blocks[title_index].text
+    for block in blocks[start : end + 1]:
+        if block.reason is None and block.media_index is None:
+            if _is_label(block) and not _is_heading(blocks, block, end):
+                block.reason = "navigation"
+            elif _is_label(block):
+                block.kind = "heading"
+    extraction.paragraphs = [
+        Paragraph(block.text, block.kind)
+        for block in blocks[start : end + 1]
+        if block.reason is None and block.media_index is None
+    ]
+    extraction.authors = _authors(blocks, title_index, start, end)
+    # Captions far from the article belong to teasers for other stories.
+    first_media_block = title_index if title_index is not None else start
+    kept_media = sorted(
+        {
+            block.media_index
+            for block in blocks
+            if block.media_index is not None and first_media_block <= block.index <= end + 1
+        }
+    )
+    extraction.removed = _removed(blocks, start, end, title_index, set(kept_media))
+    extraction.media = [captions.complete_media(extraction.media[index]) for index in kept_media]
     return extraction
+
+
+def _split_blocks(text: str) -> list[_Block]:
+    blocks: list[_Block] = []
+    for raw_block in re.split(r"\n[^\S\n]*\n", text):
+        lines = [clean_line(line) for line in raw_block.splitlines()]
+        lines = [line for line in lines if line]
+        if not lines:
+            continue
+        joined = " ".join(lines)
+        blocks.append(_Block(index=len(blocks), lines=lines, text=joined, words=_word_count(joined)))
+    return blocks
+
+
+def _word_count(text: str) -> int:
+    # Scripts without spaces between words: about two characters make a word.
+    cjk = len(_CJK.findall(text))
+    return len(_WORD.findall(_CJK.sub(" ", text))) + cjk // 2
+
+
+def _collect_captions(blocks: list[_Block]) -> list[Media]:
+    """Mark caption blocks (twins become one media item) and return the media items in order."""
+    media: list[Media] = []
+    cores: dict[int, tuple[str, str | None]] = {}
+    for block in blocks:
+        if block.words <= CAPTION_MAX_WORDS and not block.text.startswith(("“", '"')):
+            cores[block.index] = captions.split_credit(block.text)
+    for block in blocks:
+        if block.index not in cores or block.media_index is not None:
+            continue
+        core, credit = cores[block.index]
+        twin = _twin_of(blocks, block, cores)
+        if twin is None and credit is None:
+            continue
+        if twin is None:
+            if not core or _WORD.search(core) is None or len(core.split()) < 3:
+                continue  # a bare credit line, handled as furniture
+            block.media_index = len(media)
+            media.append(Media(caption=core, credit=credit))
+            continue
+        twin_core, twin_credit = cores[twin.index]
+        main_core, alt_core = (core, twin_core) if len(core) >= len(twin_core) else (twin_core, core)
+        credits = [c for c in (credit, twin_credit) if c]
+        merged_credit = credits[0] if credits else None
+        if len(credits) == 2 and _comparable(credits[1]) not in _comparable(credits[0]):
+            merged_credit = f"{credits[0]}; {credits[1]}"
+        block.media_index = twin.media_index = len(media)
+        media.append(Media(caption=main_core, alt_captions=[alt_core], credit=merged_credit))
+    return media
+
+
+def _twin_of(blocks: list[_Block], block: _Block, cores: dict[int, tuple[str, str | None]]) -> _Block | None:
+    core, credit = cores[block.index]
+    for other in blocks[block.index + 1 : block.index + 1 + TWIN_DISTANCE]:
+        if other.index not in cores or other.media_index is not None:
+            continue
+        other_core, other_credit = cores[other.index]
+        # Without a credit on either side, two similar blocks are a repeated paragraph, not a photo.
+        if (credit or other_credit) and captions.are_twin_captions(core, other_core):
+            return other
+    return None
+
+
+def _comparable(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    from justext import get_stoplist
+
+    words: set[str] = set()
+    for language in ("English", "Portuguese", "Spanish", "French", "German", "Italian", "Russian", "Indonesian"):
+        words |= {word.casefold() for word in get_stoplist(language)}
+    return frozenset(words)
+
+
+def _stopword_ratio(text: str) -> float:
+    words = _WORD.findall(text.casefold())
+    if not words:
+        return 0.0
+    if _CJK.search(text):
+        return 0.4  # no stop list for these scripts; sentence punctuation does the work
+    stopwords = _stopwords()
+    return sum(1 for word in words if word in stopwords) / len(words)
+
+
+def _prose_score(block: _Block) -> float:
+    """Positive for article-like prose, negative for furniture and labels, scaled by length."""
+    if block.media_index is not None:
+        return 0.0
+    if block.reason is not None:
+        weight = BARRIER_WEIGHT if block.reason in BARRIER_REASONS else 1.0
+        return -max(3.0, block.words * 1.0) * weight
+    words = block.words
+    ends_sentence = bool(_SENTENCE_END.search(block.text))
+    ratio = _stopword_ratio(block.text)
+    if words >= PROSE_WORDS and ratio >= 0.2:
+        return words * (1.0 if ends_sentence else 0.7)
+    if words >= 8 and ends_sentence and ratio >= 0.15:
+        return words * 0.5
+    if _headline_cased(block.text):
+        return -3.0
+    if words >= 4 and ratio >= 0.2:
+        return words * SENTENCE_CASE_LINE_WEIGHT
+    if ends_sentence and words >= 3:
+        return 0.0
+    return -2.0
+
+
+def _headline_cased(text: str) -> bool:
+    """Most words capitalised, as in menus, teaser headlines and section names."""
+    words = [word for word in re.findall(r"[^\W\d_][\w'’-]*", text)]
+    if not words:
+        return True
+    stopwords = _stopwords()
+    content = [word for word in words[1:] if word.casefold() not in stopwords] or words
+    return sum(1 for word in content if word[:1].isupper()) >= 0.7 * len(content)
+
+
+def _article_region(blocks: list[_Block]) -> tuple[int, int]:
+    """The contiguous run of blocks with the highest total prose score (Kadane), or the whole dump."""
+    candidates = blocks[: _comment_section_start(blocks)]
+    best_total, best_start, best_end = float("-inf"), 0, len(candidates) - 1
+    total, start = 0.0, 0
+    negative_run = 0
+    for block in candidates:
+        if total <= 0:
+            total, start = 0.0, block.index
+        # A run of labels is a menu or a teaser list: each further label costs more than the one before.
+        negative_run = negative_run + 1 if block.score < 0 else 0
+        escalation = min(1.0 + LABEL_RUN_ESCALATION * (negative_run - 1), 4.0) if negative_run else 1.0
+        total += block.score * escalation
+        if total > best_total:
+            best_total, best_start, best_end = total, start, block.index
+    while best_start < best_end and blocks[best_start].score <= 0:
+        best_start += 1
+    return best_start, best_end
+
+
+def _comment_section_start(blocks: list[_Block]) -> int:
+    """Index of the first reader-comment header that follows enough prose to be an article, else the end."""
+    prose = 0.0
+    for block in blocks:
+        if prose >= ARTICLE_BEFORE_COMMENTS and boilerplate.starts_comment_section(block.text):
+            return block.index
+        prose += max(block.score, 0.0)
+    return len(blocks)
+
+
+def _is_label(block: _Block) -> bool:
+    return block.words < 8 and not _SENTENCE_END.search(block.text)
+
+
+def _is_heading(blocks: list[_Block], block: _Block, end: int) -> bool:
+    """A short unpunctuated line followed by prose inside the article is a subheading."""
+    if block.words < 2 or block.words > 14 or not block.text[:1].isupper() or _TERMINAL_PUNCTUATION.search(block.text):
+        return False
+    following = next((other for other in blocks[block.index + 1 : end + 1] if other.media_index is None), None)
+    return following is not None and following.score > 0
+
+
+def _title_index(blocks: list[_Block], start: int) -> int | None:
+    """The block that reads best as the headline of the article starting at `start`."""
+    best: tuple[float, int] | None = None
+    window = range(max(0, start - 25), start)
+    texts = [block.text.casefold() for block in blocks]
+    for index in window:
+        block = blocks[index]
+        if block.reason is not None or block.media_index is not None:
+            continue
+        headline = _headline_likeness(block)
+        if headline <= 0:
+            continue
+        distance = start - index
+        repeated = sum(1 for text in texts if text == texts[index]) > 1
+        score = headline - 0.08 * distance + (0.3 if repeated else 0.0)
+        if best is None or score > best[0]:
+            best = (score, index)
+    if best is None and start == 0 and blocks[0].media_index is None and _headline_likeness(blocks[0]) > 0:
+        return 0
+    return best[1] if best else None
+
+
+def _headline_likeness(block: _Block) -> float:
+    text = block.text
+    words = text.split()
+    if not 3 <= len(words) <= 25 or len(block.lines) > 2:
+        return 0.0
+    if text.endswith((".", ",", ";", ":")) and not text.endswith("..."):
+        return 0.0
+    if not text[:1].isupper() and text[:1] not in "“\"'‘" and not _CJK.match(text):
+        return 0.0
+    score = 1.0
+    if 5 <= len(words) <= 16:
+        score += 0.5
+    capitalised = sum(1 for word in words if word[:1].isupper())
+    score += 0.5 * capitalised / len(words)
+    return score
+
+
+def _authors(blocks: list[_Block], title_index: int | None, start: int, end: int) -> list[str]:
+    first = title_index if title_index is not None else max(0, start - 10)
+    for block in blocks[first : end + 1]:
+        if block.reason == "byline":
+            authors = boilerplate.authors_in_byline(block.text)
+            if authors:
+                return authors
+    return []
+
+
+def _removed(
+    blocks: list[_Block], start: int, end: int, title_index: int | None, kept_media: set[int]
+) -> list[Removed]:
+    """Everything not kept, with a reason; runs of navigation far from the article become one entry each."""
+    removed: list[Removed] = []
+    run: list[_Block] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        if len(run) == 1:
+            removed.append(Removed(run[0].text, run[0].reason or "navigation"))
+        else:
+            removed.append(Removed(" | ".join(block.text for block in run), run[0].reason or "navigation"))
+        run.clear()
+
+    for block in blocks:
+        if block.index == title_index:
+            flush()
+            continue
+        inside = start <= block.index <= end
+        if block.media_index is not None:
+            flush()
+            reason = "caption" if block.media_index in kept_media else "related"
+            removed.append(Removed(block.text, reason))
+            continue
+        if inside and block.reason is None:
+            flush()
+            continue
+        reason = block.reason or ("navigation" if block.index < start else "outside_article")
+        block.reason = reason
+        if inside:
+            flush()
+            removed.append(Removed(block.text, reason))
+            continue
+        if run and run[-1].reason != reason:
+            flush()
+        run.append(block)
+    flush()
+    return removed

@@ -1,0 +1,206 @@
+"""Photo captions and credits: split a credit off a caption, read photographer and agencies, pair twin captions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from workers.pipeline.document import Media
+
+# Canonical agency name -> the spellings seen in credits. Matched as whole words; short all-caps names
+# (AP, PA, EPA) only in capitals, so "pa" or "ap" inside prose never counts.
+AGENCY_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "AP": ("AP", "Associated Press", "AP Images"),
+    "AFP": ("AFP", "Agence France-Presse", "Agence France Presse"),
+    "Reuters": ("Reuters", "REUTERS", "Thomson Reuters"),
+    "Getty Images": ("Getty Images", "Getty", "GETTY IMAGES", "GETTY"),
+    "EPA": ("EPA", "European Pressphoto Agency"),
+    "EFE": ("EFE",),
+    "Sputnik": ("Sputnik", "SPUTNIK", "RIA Novosti"),
+    "TASS": ("TASS", "ITAR-TASS"),
+    "Xinhua": ("Xinhua", "XINHUA"),
+    "Bloomberg": ("Bloomberg", "BLOOMBERG"),
+    "Shutterstock": ("Shutterstock", "SHUTTERSTOCK", "REX/Shutterstock", "Rex Features", "REX"),
+    "Alamy": ("Alamy", "ALAMY"),
+    "ANP": ("ANP",),
+    "dpa": ("dpa", "DPA", "picture alliance", "picture-alliance"),
+    "PA": ("PA", "PA Images", "PA Wire", "PA Media", "Press Association"),
+    "AAP": ("AAP", "Australian Associated Press"),
+    "ANSA": ("ANSA",),
+    "Kyodo": ("Kyodo", "KYODO"),
+    "Yonhap": ("Yonhap", "YONHAP"),
+    "UPI": ("UPI",),
+    "Anadolu": ("Anadolu", "Anadolu Agency", "Anadolu Ajansi"),
+    "NurPhoto": ("NurPhoto",),
+    "SOPA Images": ("SOPA Images",),
+    "LightRocket": ("LightRocket",),
+    "ZUMA Press": ("ZUMA Press", "ZUMA Wire", "ZUMA", "Zuma Press"),
+    "Sipa": ("Sipa", "SIPA", "Sipa USA"),
+    "Corbis": ("Corbis",),
+    "iStock": ("iStock", "iStockphoto"),
+    "WENN": ("WENN",),
+    "Imagn": ("Imagn", "USA TODAY Sports", "USA Today Sports"),
+    "Polaris": ("Polaris",),
+    "Redux": ("Redux",),
+    "Abaca": ("Abaca", "ABACA"),
+    "MediaPunch": ("MediaPunch",),
+    "Icon Sportswire": ("Icon Sportswire",),
+    "Pexels": ("Pexels",),
+    "Unsplash": ("Unsplash",),
+    "Wikimedia Commons": ("Wikimedia Commons", "Wikimedia"),
+    "NASA": ("NASA",),
+}
+
+_AGENCY_BY_SPELLING = {spelling: name for name, spellings in AGENCY_SPELLINGS.items() for spelling in spellings}
+# Longest first so "Getty Images" wins over "Getty" and "PA Images" over "PA".
+_AGENCY_PATTERN = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(s) for s in sorted(_AGENCY_BY_SPELLING, key=len, reverse=True)) + r")(?![\w-])"
+)
+
+# Words that introduce or decorate a credit and are never part of a name.
+_CREDIT_LEAD = re.compile(
+    r"^\s*(?:(?:photo|photograph|picture|image|video|illustration|graphic)s?\s*(?:credit\s*)?(?:should read|by|:|-|–)"
+    r"|credits?\s*(?:should read|:|-|–)|courtesy(?:\s+of)?|via|source\s*:|file\s*:?|©|\(c\)|copyright)\s*",
+    re.IGNORECASE,
+)
+_CREDIT_KEYWORDS = re.compile(
+    r"\b(?:photo|photograph|photographer|picture|image|credit|courtesy|handout|file|pool|staff|illustration)s?\b"
+    r"|©|\bvia\b",
+    re.IGNORECASE,
+)
+_NOT_A_NAME = re.compile(
+    r"^(?:photo|photograph|photos|pictures?|images?|file|files|handout|pool|staff|courtesy|credit|via|for|the|and"
+    r"|contributor|stringer|illustration|screenshot|screengrab|video|still|archive|news|press|wire|agency)$",
+    re.IGNORECASE,
+)
+_NAME_WORD = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]*|[a-z]{1,3}|[A-Z]\.)$")
+_TRAILING_GROUP = re.compile(r"\s*[(\[]([^()\[\]]{2,160})[)\]]\s*$")
+_TRAILING_LABELLED = re.compile(
+    r"(?:(?<=[.!?”\"’)])\s+|\s*[|–—]\s*|^)"
+    r"((?:(?:photo|photograph|picture|image)s?\s*(?:credit)?\s*(?:by|:)|credits?\s*:|courtesy(?: of)?|©)[^|]{2,120})$",
+    re.IGNORECASE,
+)
+_TRAILING_BARE = re.compile(r"(?:(?<=[.!?”\"’])\s+|\s*[|–—]\s*)([^.!?|]{2,90})$")
+_SENTENCE_END = re.compile(r"[.!?…][”\"’)]*\s*$")
+
+
+def canonical_agency(text: str) -> str | None:
+    """The canonical agency name when the whole text names one agency, else None."""
+    return _AGENCY_BY_SPELLING.get(text.strip())
+
+
+def agencies_in(text: str) -> list[str]:
+    """Every agency named in a credit, canonical and sorted case-insensitively."""
+    found = {_AGENCY_BY_SPELLING[match.group(1)] for match in _AGENCY_PATTERN.finditer(text)}
+    return sorted(found, key=str.casefold)
+
+
+def looks_like_credit(text: str) -> bool:
+    """True when a short piece of text reads as a photo credit (agency, "Photo by", "NAME/AGENCY")."""
+    text = text.strip()
+    words = text.split()
+    if not words or len(words) > 16:
+        return False
+    if _CREDIT_LEAD.match(text) and len(words) >= 2:
+        return True
+    if _AGENCY_PATTERN.search(text):
+        # An agency alone, or with names and separators around it, but not a clause that merely mentions one.
+        lowercase_words = [word for word in words if word[:1].islower() and word not in ("via", "for", "and", "de")]
+        return len(lowercase_words) <= 1
+    if "/" in text and all(_is_name(part) for part in re.split(r"\s*/\s*", text) if part):
+        return True
+    return bool(_CREDIT_KEYWORDS.search(text)) and len(words) <= 8 and _mostly_capitalised(words)
+
+
+def split_credit(caption: str) -> tuple[str, str | None]:
+    """Split trailing credits off a caption: ("caption", "credit") or (caption, None) when there is none."""
+    rest = caption.strip()
+    credits: list[str] = []
+    while True:
+        group = _TRAILING_GROUP.search(rest)
+        if group and looks_like_credit(group.group(1)):
+            credits.insert(0, group.group(1).strip())
+            rest = rest[: group.start()].rstrip()
+            continue
+        labelled = _TRAILING_LABELLED.search(rest)
+        if labelled and looks_like_credit(labelled.group(1)):
+            credits.insert(0, labelled.group(1).strip())
+            rest = rest[: labelled.start()].rstrip(" |–—")
+            continue
+        bare = _TRAILING_BARE.search(rest)
+        if bare and _AGENCY_PATTERN.search(bare.group(1)) and looks_like_credit(bare.group(1)):
+            credits.insert(0, bare.group(1).strip())
+            rest = rest[: bare.start()].rstrip(" |–—")
+            continue
+        break
+    if not credits:
+        return caption.strip(), None
+    return rest, "; ".join(credits)
+
+
+def photographer_in(credit: str) -> str | None:
+    """The first person named in a credit, title-cased when written in capitals."""
+    for segment in re.split(r"[;()\[\]]", credit):
+        segment = _CREDIT_LEAD.sub("", segment.strip())
+        for part in re.split(r"\s*/\s*|\s+via\s+|\s+for\s+|\s*,\s*|\s*\|\s*|\s+-\s+", segment):
+            part = _CREDIT_LEAD.sub("", part.strip()).strip(" .")
+            part = _AGENCY_PATTERN.sub("", part).strip(" .")
+            if _is_name(part) and not canonical_agency(part):
+                return _title_case_name(part)
+    return None
+
+
+def complete_media(media: Media) -> Media:
+    """Fill credit (split from the caption when missing), photographer and agencies of one media item."""
+    caption, credit = media.caption, media.credit
+    if not credit:
+        caption, credit = split_credit(caption)
+    if not credit:
+        return replace(media, caption=caption)
+    return replace(
+        media,
+        caption=caption,
+        credit=credit,
+        photographer=media.photographer or photographer_in(credit),
+        agencies=media.agencies or agencies_in(credit),
+    )
+
+
+def are_twin_captions(first: str, second: str) -> bool:
+    """True when two captions (credits already split off) describe the same photo, one a variant of the other."""
+    short, long = sorted((_comparable(first), _comparable(second)), key=len)
+    if len(short) < 4:
+        return False
+    if long[: len(short)] == short:
+        return True
+    common_prefix = 0
+    for short_word, long_word in zip(short, long, strict=False):
+        if short_word != long_word:
+            break
+        common_prefix += 1
+    shared = len(set(short) & set(long)) / len(set(short))
+    return common_prefix >= 5 and shared >= 0.7
+
+
+def _comparable(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _is_name(text: str) -> bool:
+    words = text.split()
+    if not 1 <= len(words) <= 4 or not any(len(word) > 2 for word in words):
+        return False
+    if any(_NOT_A_NAME.match(word) for word in words):
+        return False
+    capitalised = [word for word in words if word[:1].isupper()]
+    return len(capitalised) >= max(1, len(words) - 1) and all(_NAME_WORD.match(word) for word in words)
+
+
+def _mostly_capitalised(words: list[str]) -> bool:
+    return sum(1 for word in words if word[:1].isupper() or not word[:1].isalpha()) >= len(words) / 2
+
+
+def _title_case_name(name: str) -> str:
+    if name.upper() != name:
+        return name
+    return " ".join("-".join(part.capitalize() for part in word.split("-")) for word in name.split())
