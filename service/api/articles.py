@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 from service import articles as article_service
 from service.errors import abort_problem
 from service.ingest import Submission, submission_from_json, submit
-from service.models import DEFAULT_TENANT_ID
+from service.tenancy import current_tenant_id
 from service.schemas.articles import (
     ArticleListQuerySchema,
     ArticlePageSchema,
@@ -34,10 +34,6 @@ SUBMIT_REQUEST_BODY = {
         "text/html": {"schema": {"type": "string", "minLength": 1}},
     },
 }
-
-
-def current_tenant_id() -> str:
-    return DEFAULT_TENANT_ID
 
 
 def session() -> Any:
