@@ -12,7 +12,6 @@ from marshmallow import ValidationError
 from service import articles as article_service
 from service.errors import abort_problem
 from service.ingest import Submission, submission_from_json, submit
-from service.tenancy import current_tenant_id
 from service.schemas.articles import (
     ArticleListQuerySchema,
     ArticlePageSchema,
@@ -21,6 +20,7 @@ from service.schemas.articles import (
     SubmitOptionsSchema,
     SubmittedSchema,
 )
+from service.tenancy import current_tenant_id
 
 blp = Blueprint("articles", __name__, url_prefix="/v1/articles", description="Submit and read articles.")
 
