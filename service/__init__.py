@@ -12,21 +12,51 @@ from flask import Flask, g, request
 from service.config import is_embedded, load_config
 from service.database import Database
 
+access_log = logging.getLogger("service.access")
+
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, database, Celery, API and error handling."""
     app = Flask(__name__)
     app.config.update(load_config(config))
     configure_logging(app)
+    configure_proxies(app)
     configure_database(app)
     configure_celery(app)
-    configure_api(app)
+    # before_request hooks run in this order: request id, timer, rate limit, then authentication.
     configure_request_ids(app)
+    configure_metrics(app)
+    configure_access(app)
+    configure_api(app)
     return app
 
 
 def configure_logging(app: Flask) -> None:
-    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from service import logs
+
+    logs.configure(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
+
+
+def configure_proxies(app: Flask) -> None:
+    from service.proxies import TrustedProxies, parse_networks
+
+    if networks := parse_networks(app.config["TRUSTED_PROXIES"]):
+        app.wsgi_app = TrustedProxies(app.wsgi_app, networks)  # type: ignore[method-assign]
+
+
+def configure_metrics(app: Flask) -> None:
+    from service.metrics import configure_request_metrics
+
+    configure_request_metrics(app)
+
+
+def configure_access(app: Flask) -> None:
+    """Rate limits first (so key guessing is limited too), then the API key check every route goes through."""
+    from service.auth.access import authenticate_request
+    from service.ratelimit import configure_rate_limits
+
+    configure_rate_limits(app)
+    app.before_request(authenticate_request)
 
 
 def configure_database(app: Flask) -> None:
@@ -63,6 +93,7 @@ def configure_api(app: Flask) -> None:
     )
     api = Api(app, spec_kwargs={"info": {"description": "Send news articles; read them parsed and enriched."}})
     register_blueprints(api)
+    app.extensions["ingest_api"] = api
     app.register_error_handler(Exception, handle_unexpected)
 
 
@@ -78,4 +109,18 @@ def configure_request_ids(app: Flask) -> None:
     def echo_request_id(response: Any) -> Any:
         if request_id := g.get("request_id"):
             response.headers["X-Request-ID"] = request_id
+        caller = g.get("caller")
+        access_log.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "client": request.remote_addr,
+                "key": caller.key_prefix if caller else None,
+            },
+        )
         return response

@@ -6,14 +6,16 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import url_for
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
-from service.models import Article, RawDocument
+from service import search
+from service.models import Article, ArticleStatus, RawDocument
+from service.schemas.base import parse_timestamp
 
 
 class InvalidCursor(ValueError):
@@ -84,6 +86,13 @@ def list_articles(
     cursor: str | None = None,
     status: str | None = None,
     source: str | None = None,
+    language: str | None = None,
+    q: str | None = None,
+    person: str | None = None,
+    organisation: str | None = None,
+    place: str | None = None,
+    published_after: str | None = None,
+    published_before: str | None = None,
 ) -> Page:
     """Newest first; the cursor is the (received_at, id) of the last item, so pages never shift under inserts."""
     query: Select[Article] = select(Article).where(Article.tenant_id == tenant_id)
@@ -91,6 +100,17 @@ def list_articles(
         query = query.where(Article.status == status)
     if source:
         query = query.where(Article.source == source)
+    if language:
+        query = query.where(Article.language == language)
+    if q:
+        query = query.where(search.text_filter(session, q))
+    for entity_type, name in (("person", person), ("organisation", organisation), ("place", place)):
+        if name:
+            query = query.where(search.entity_filter(tenant_id, entity_type, name))
+    if published_after:
+        query = query.where(Article.published_at >= as_utc(published_after))
+    if published_before:
+        query = query.where(Article.published_at < as_utc(published_before))
     if cursor:
         received_at, article_id = decode_cursor(cursor)
         query = query.where(
@@ -103,3 +123,67 @@ def list_articles(
     rows = list(session.scalars(query))
     next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return Page(items=rows[:limit], next_cursor=next_cursor)
+
+
+def as_utc(value: str) -> datetime:
+    """An ISO 8601 query value as an aware datetime (a missing zone means UTC)."""
+    parsed = parse_timestamp(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def request_reprocessing(session: Session, article: Article) -> bool:
+    """Queue a finished article again for the current pipeline; False when it is already queued or processing."""
+    if article.status not in (ArticleStatus.DONE, ArticleStatus.FAILED):
+        return False
+    article.status = ArticleStatus.QUEUED
+    article.attempts = 0
+    session.commit()
+    return True
+
+
+def delete_article(session: Session, article: Article) -> None:
+    """Remove the article, its raw input and its search rows (the database cascades the side tables)."""
+    session.delete(article)
+    session.commit()
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    """'1.10.0' as (1, 10, 0), so versions compare as numbers; ValueError when it is not dotted numbers."""
+    return tuple(int(part) for part in version.strip().split("."))
+
+
+def select_for_reprocessing(
+    session: Session,
+    *,
+    parser_version_below: str | None = None,
+    source: str | None = None,
+    tenant_name: str | None = None,
+    chunk_size: int = 500,
+) -> list[str]:
+    """Mark matching finished articles queued again (in chunks) and return their ids, to be sent after the commit."""
+    from sqlalchemy import update
+
+    from service.models import Tenant
+
+    threshold = version_tuple(parser_version_below) if parser_version_below else None
+    query = select(Article.id, Article.parser_version).where(
+        Article.status.in_((ArticleStatus.DONE, ArticleStatus.FAILED))
+    )
+    if source:
+        query = query.where(Article.source == source)
+    if tenant_name:
+        query = query.join(Tenant, Tenant.id == Article.tenant_id).where(Tenant.name == tenant_name)
+    selected = []
+    for article_id, parser_version in session.execute(query):
+        if threshold is not None and parser_version:
+            try:
+                if version_tuple(parser_version) >= threshold:
+                    continue
+            except ValueError:
+                pass  # an unreadable version is older than any real one
+        selected.append(article_id)
+    for start in range(0, len(selected), chunk_size):
+        chunk = selected[start : start + chunk_size]
+        session.execute(update(Article).where(Article.id.in_(chunk)).values(status=ArticleStatus.QUEUED, attempts=0))
+    session.commit()
+    return selected

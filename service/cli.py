@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,11 @@ def api(bind: str | None, workers: int | None) -> None:
     """Serve the HTTP API with gunicorn."""
     from gunicorn.app.base import BaseApplication
 
+    from service.config import load_config
+    from service.metrics import use_multiprocess_mode
+
+    # Before the app (and prometheus_client) load: gunicorn's workers share one metrics folder.
+    use_multiprocess_mode(load_config()["METRICS_DIR"], "api")
     from service import create_app
 
     app = create_app()
@@ -40,7 +47,8 @@ def api(bind: str | None, workers: int | None) -> None:
         def load_config(self) -> None:
             self.cfg.set("bind", bind or app.config["BIND"])
             self.cfg.set("workers", workers or app.config["API_WORKERS"])
-            self.cfg.set("accesslog", "-")
+            # The app writes its own JSON access line (with request id and key prefix).
+            self.cfg.set("accesslog", None)
             self.cfg.set("timeout", 60)
 
         def load(self) -> Any:
@@ -55,17 +63,30 @@ def api(bind: str | None, workers: int | None) -> None:
 @click.option("--beat/--no-beat", default=False, help="Also run the periodic scheduler (the reconciler).")
 def worker(queues: str, concurrency: int | None, beat: bool) -> None:
     """Run a Celery worker."""
-    from celery.signals import worker_ready
+    from celery.signals import setup_logging, worker_ready
 
-    from service import create_app
+    from service.config import load_config
+    from service.metrics import use_multiprocess_mode
+
+    # Before prometheus_client loads: the pool's processes write to one folder the main process serves.
+    use_multiprocess_mode(load_config()["METRICS_DIR"], "worker")
+    from service import create_app, metrics
 
     app = create_app()
     celery = app.extensions["celery"]
+    metrics.connect_task_signals()
+
+    @setup_logging.connect(weak=False)
+    def keep_our_logging(**_kwargs: Any) -> None:
+        # create_app configured JSON logging already; a receiver here stops Celery from replacing it.
+        pass
 
     @worker_ready.connect(weak=False)
     def reconcile_at_start(**_kwargs: Any) -> None:
         # Whatever was lost while no worker ran (a crash, a broker restart) is sent again now, not in a minute.
         celery.send_task("workers.tasks.reconcile", queue="ingest")
+        if port := app.config["WORKER_METRICS_PORT"]:
+            metrics.serve_worker_metrics(port)
 
     argv = [
         "worker",
@@ -98,6 +119,8 @@ def run(seed: bool) -> None:
 
     app = create_app()
     upgrade(app.config["DATABASE_URL"])
+    with app.app_context():
+        local_key = ensure_local_key(app)
     base_url = f"http://{app.config['BIND']}"
     command = [sys.executable, "-m", "service.cli"]
     children = [
@@ -122,7 +145,7 @@ def run(seed: bool) -> None:
         if seed:
             with app.app_context():
                 seed_directory(app, SEED_DIR)
-        click.echo(banner(base_url))
+        click.echo(banner(base_url, local_key))
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         click.echo("a child process exited; stopping", err=True)
@@ -143,14 +166,35 @@ def wait_for_http(url: str, timeout: float) -> None:
             time.sleep(0.3)
 
 
-def banner(base_url: str) -> str:
+LOCAL_TENANT = "default"
+
+
+def ensure_local_key(app: Any) -> str | None:
+    """On first start, a key with every scope for the default tenant, written owner-only to LOCAL_KEY_FILE."""
+    from service.auth.keys import SCOPES, create_key
+
+    key_file = Path(app.config["LOCAL_KEY_FILE"])
+    if key_file.exists():
+        return key_file.read_text().strip() or None
+    issued = create_key(app.extensions["db"].session, LOCAL_TENANT, list(SCOPES), name="local (ingest run)")
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.touch(mode=0o600)
+    key_file.write_text(issued.secret + "\n")
+    click.echo(f"Created a local API key ({issued.record.prefix}...) with scopes {', '.join(SCOPES)}: {key_file}")
+    return issued.secret
+
+
+def banner(base_url: str, key: str | None) -> str:
     seed = SEED_DIR / "000_58a277481ee7be65.txt"
+    auth = f"-H 'Authorization: Bearer {key}'" if key else "-H 'Authorization: Bearer YOUR_KEY'"
     return f"""
 The ingestion service is running at {base_url} (docs: {base_url}/docs). Ctrl-C stops it.
+Local API key (all scopes; kept in the file LOCAL_KEY_FILE): {key or "see `ingest keys create`"}
 
-  curl -s -X POST -H 'Content-Type: text/plain' --data-binary @{seed} {base_url}/v1/articles
-  curl -s {base_url}/v1/articles
-  curl -s {base_url}/v1/articles/ID
+  curl -s {auth} -X POST -H 'Content-Type: text/plain' --data-binary @{seed} {base_url}/v1/articles
+  curl -s {auth} '{base_url}/v1/articles?q=Ukraine'
+  curl -s {auth} {base_url}/v1/articles/ID
+  ingest submit --api {base_url} path/to/articles/
 """
 
 
@@ -219,6 +263,149 @@ def parse(
             click.echo(rendered)
     if failed:
         sys.exit(1)
+
+
+# --- Access -----------------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _app_context() -> Iterator[Any]:
+    """An app context for a one-shot command; its connections are closed when the command ends."""
+    from service import create_app
+
+    app = create_app()
+    try:
+        with app.app_context():
+            yield app
+    finally:
+        app.extensions["db"].dispose()
+
+
+def _session() -> Any:
+    from flask import current_app
+
+    return current_app.extensions["db"].session
+
+
+@main.group()
+def tenants() -> None:
+    """Tenants: every article, key and query belongs to one."""
+
+
+@tenants.command("create")
+@click.argument("name")
+def tenants_create(name: str) -> None:
+    """Create a tenant called NAME."""
+    from service.auth.keys import create_tenant, get_tenant
+
+    with _app_context():
+        if get_tenant(_session(), name):
+            raise click.ClickException(f"tenant {name!r} exists already")
+        tenant = create_tenant(_session(), name)
+        click.echo(f"tenant {tenant.name}: {tenant.id}")
+
+
+@tenants.command("list")
+def tenants_list() -> None:
+    """List tenants."""
+    from service.auth.keys import list_tenants
+
+    with _app_context():
+        for tenant in list_tenants(_session()):
+            click.echo(f"{tenant.id}  {tenant.name}")
+
+
+@main.group()
+def keys() -> None:
+    """API keys: shown once when created, stored only as a hash."""
+
+
+@keys.command("create")
+@click.option("--tenant", "tenant_name", required=True, help="Tenant name (see `ingest tenants`).")
+@click.option("--scope", "scopes", multiple=True, required=True, type=click.Choice(["ingest", "read", "admin"]))
+@click.option("--name", default=None, help="A label for people, e.g. who uses the key.")
+@click.option("--create-tenant", is_flag=True, help="Create the tenant first when it does not exist.")
+def keys_create(tenant_name: str, scopes: tuple[str, ...], name: str | None, create_tenant: bool) -> None:
+    """Issue a key; the key itself is printed once, on stdout, and cannot be shown again."""
+    from service.auth.keys import UnknownTenant, create_key, get_tenant
+    from service.auth.keys import create_tenant as make_tenant
+
+    with _app_context():
+        if create_tenant and get_tenant(_session(), tenant_name) is None:
+            make_tenant(_session(), tenant_name)
+        try:
+            issued = create_key(_session(), tenant_name, list(scopes), name=name)
+        except UnknownTenant:
+            raise click.ClickException(
+                f"no tenant {tenant_name!r}: `ingest tenants create {tenant_name}` or add --create-tenant"
+            ) from None
+        click.echo(f"key {issued.record.id} for {tenant_name}, scopes {' '.join(issued.record.scopes)}", err=True)
+        click.echo("Store it now: it is not kept and cannot be shown again.", err=True)
+        click.echo(issued.secret)
+
+
+@keys.command("list")
+@click.option("--tenant", "tenant_name", default=None)
+def keys_list(tenant_name: str | None) -> None:
+    """List keys (prefix, scopes, state), never the keys themselves."""
+    from service.auth.keys import list_keys
+
+    with _app_context():
+        for record in list_keys(_session(), tenant_name):
+            state = f"revoked {record.revoked_at:%Y-%m-%d}" if record.revoked_at else "active"
+            click.echo(
+                f"{record.id}  {record.tenant.name:<20} {record.prefix}...  {','.join(record.scopes):<18} "
+                f"{state:<18} {record.name or ''}"
+            )
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+def keys_revoke(key_id: str) -> None:
+    """Revoke a key by its id (or its prefix); requests with it are refused from now on."""
+    from service.auth.keys import revoke_key
+
+    with _app_context():
+        record = revoke_key(_session(), key_id)
+        if record is None:
+            raise click.ClickException(f"no key {key_id!r}")
+        click.echo(f"revoked {record.id} ({record.prefix}...)")
+
+
+# --- Reprocessing ----------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--all", "everything", is_flag=True, help="Every finished article.")
+@click.option("--parser-version-below", default=None, help="Articles parsed by a parser older than this version.")
+@click.option("--source", default=None, help="Articles of this source.")
+@click.option("--tenant", "tenant_name", default=None, help="Only this tenant's articles.")
+def reprocess(everything: bool, parser_version_below: str | None, source: str | None, tenant_name: str | None) -> None:
+    """Run the current pipeline again on stored raw inputs (finished articles only)."""
+    from rich.progress import Progress
+
+    from service.articles import select_for_reprocessing
+    from service.ingest import enqueue_processing
+
+    if not (everything or parser_version_below or source):
+        raise click.UsageError("say which articles: --all, --parser-version-below X or --source S")
+    with _app_context():
+        try:
+            article_ids = select_for_reprocessing(
+                _session(), parser_version_below=parser_version_below, source=source, tenant_name=tenant_name
+            )
+        except ValueError as error:
+            raise click.UsageError(str(error)) from None
+        sent = 0
+        with Progress(transient=False) as progress:
+            task = progress.add_task("queueing", total=len(article_ids))
+            for article_id in article_ids:
+                sent += enqueue_processing(article_id, reprocess=True)
+                progress.advance(task)
+        click.echo(
+            f"{len(article_ids)} articles queued for reprocessing ({len(article_ids) - sent} left to the "
+            "reconciler: the broker did not take them)"
+        )
 
 
 @main.group()

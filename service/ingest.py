@@ -78,20 +78,7 @@ def submit(session: Session, submission: Submission) -> SubmitResult:
     input_sha256 = hashlib.sha256(submission.raw).hexdigest()
     if existing := find_duplicate(session, submission, input_sha256):
         return SubmitResult(existing, duplicate=True)
-    article = Article(
-        tenant_id=submission.tenant_id,
-        status=ArticleStatus.QUEUED,
-        source=submission.source,
-        url=submission.url,
-        external_id=submission.external_id,
-        declared_format=submission.declared_format,
-        published_at_hint=submission.published_at,
-        language_hint=submission.language,
-        client_metadata=submission.metadata,
-        input_sha256=input_sha256,
-        request_id=submission.request_id,
-        raw=RawDocument(content_type=submission.content_type, body=submission.raw, size=len(submission.raw)),
-    )
+    article = _new_article(submission, input_sha256)
     session.add(article)
     try:
         session.commit()
@@ -106,13 +93,14 @@ def submit(session: Session, submission: Submission) -> SubmitResult:
     return SubmitResult(article, duplicate=False)
 
 
-def enqueue_processing(article_id: str, request_id: str | None = None) -> bool:
+def enqueue_processing(article_id: str, request_id: str | None = None, *, reprocess: bool = False) -> bool:
     """Send the processing task; a broker outage is logged, and the reconciler sends it later."""
     celery = current_app.extensions["celery"]
     try:
         celery.send_task(
             "workers.tasks.process_article",
             args=[article_id],
+            kwargs={"reprocess": True} if reprocess else None,
             queue="ingest",
             headers={"request_id": request_id} if request_id else None,
         )
@@ -120,3 +108,78 @@ def enqueue_processing(article_id: str, request_id: str | None = None) -> bool:
         log.exception("could not queue article %s; the reconciler will send it", article_id)
         return False
     return True
+
+
+@dataclass
+class BatchOutcome:
+    """The result for one item of a batch: an article (new or duplicate) or a problem."""
+
+    index: int
+    article: Article | None = None
+    duplicate: bool = False
+    problem: dict[str, Any] | None = None
+
+
+def _new_article(submission: Submission, input_sha256: str) -> Article:
+    return Article(
+        tenant_id=submission.tenant_id,
+        status=ArticleStatus.QUEUED,
+        source=submission.source,
+        url=submission.url,
+        external_id=submission.external_id,
+        declared_format=submission.declared_format,
+        published_at_hint=submission.published_at,
+        language_hint=submission.language,
+        client_metadata=submission.metadata,
+        input_sha256=input_sha256,
+        request_id=submission.request_id,
+        raw=RawDocument(content_type=submission.content_type, body=submission.raw, size=len(submission.raw)),
+    )
+
+
+def submit_many(session: Session, items: list[tuple[int, Submission]], chunk_size: int) -> list[BatchOutcome]:
+    """Store many submissions: one duplicate lookup and one commit per chunk, messages sent after each commit."""
+    outcomes: list[BatchOutcome] = []
+    for start in range(0, len(items), chunk_size):
+        outcomes.extend(_submit_chunk(session, items[start : start + chunk_size]))
+    return outcomes
+
+
+def _submit_chunk(session: Session, chunk: list[tuple[int, Submission]]) -> list[BatchOutcome]:
+    hashed = [(index, submission, hashlib.sha256(submission.raw).hexdigest()) for index, submission in chunk]
+    tenant_id = chunk[0][1].tenant_id
+    stored = {
+        (article.source, article.input_sha256): article
+        for article in session.scalars(
+            select(Article).where(
+                Article.tenant_id == tenant_id,
+                Article.input_sha256.in_({digest for _, _, digest in hashed}),
+            )
+        )
+    }
+    outcomes: list[BatchOutcome] = []
+    created: list[Article] = []
+    for index, submission, digest in hashed:
+        key = (submission.source, digest)
+        if key in stored:
+            # Already stored, or earlier in this same batch: a duplicate either way.
+            outcomes.append(BatchOutcome(index, stored[key], duplicate=True))
+            continue
+        article = _new_article(submission, digest)
+        session.add(article)
+        stored[key] = article
+        created.append(article)
+        outcomes.append(BatchOutcome(index, article))
+    try:
+        session.commit()
+    except IntegrityError:
+        # A concurrent request stored one of these first: fall back to one transaction per item for this chunk.
+        session.rollback()
+        return [BatchOutcome(index, *_as_pair(submit(session, submission))) for index, submission in chunk]
+    for article in created:
+        enqueue_processing(article.id, request_id=article.request_id)
+    return outcomes
+
+
+def _as_pair(result: SubmitResult) -> tuple[Article, bool]:
+    return result.article, result.duplicate

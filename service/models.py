@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
@@ -94,6 +94,11 @@ class Article(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     error: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     request_id: Mapped[str | None] = mapped_column(String(64))
+    # Copied out of the result when it is stored, so listing can filter on them with an index.
+    language: Mapped[str | None] = mapped_column(String(16))
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Not mapped: articles.search_vector (PostgreSQL, generated tsvector) and articles_fts (SQLite FTS5, triggers)
+    # live in migration 0002 and are only read through service/search.py.
 
     raw: Mapped[RawDocument] = relationship(back_populates="article", cascade="all, delete-orphan", uselist=False)
 
@@ -109,3 +114,62 @@ class RawDocument(Base):
     size: Mapped[int]
 
     article: Mapped[Article] = relationship(back_populates="raw")
+
+
+class ArticleEntity(Base):
+    """One name (or alias) of an entity found in an article, so `?person=Wang Yi` is an index lookup."""
+
+    __tablename__ = "article_entities"
+    __table_args__ = (Index("ix_article_entities_lookup", "tenant_id", "type", "name_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    tenant_id: Mapped[str] = mapped_column(String(36))
+    type: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(300))
+    # casefolded name: the filter is case-insensitive on every backend
+    name_key: Mapped[str] = mapped_column(String(300))
+
+
+class ApiKey(Base):
+    """An API key of a tenant. Only its SHA-256 is stored; the prefix is a non-secret handle for people."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(32))
+    key_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    tenant: Mapped[Tenant] = relationship()
+
+
+class IdempotencyState:
+    IN_FLIGHT = "in_flight"
+    DONE = "done"
+
+
+class IdempotencyRecord(Base):
+    """A POST seen with an Idempotency-Key: in flight until its response is stored, then replayed for 24 h."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (
+        # The race arbiter: of concurrent requests with one key, exactly one INSERT wins and runs the request.
+        UniqueConstraint("tenant_id", "key", name="uq_idempotency_tenant_key"),
+        Index("ix_idempotency_expires", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(36))
+    key: Mapped[str] = mapped_column(String(255))
+    request_fingerprint: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default=IdempotencyState.IN_FLIGHT)
+    response_status: Mapped[int | None]
+    response_headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    response_body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from flask import g
 
-from service.models import DEFAULT_TENANT_ID
+
+class NoTenant(RuntimeError):
+    """A tenant-scoped query ran in a request that no API key authenticated (a public route must not query)."""
 
 
 def current_tenant_id() -> str:
-    """The tenant of the authenticated caller; the default tenant until a key says otherwise."""
-    return str(g.get("tenant_id") or DEFAULT_TENANT_ID)
+    """The tenant of the API key that authenticated this request; never a default."""
+    tenant_id = g.get("tenant_id")
+    if not tenant_id:
+        raise NoTenant("no authenticated tenant in this request")
+    return str(tenant_id)

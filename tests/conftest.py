@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service import create_app
+from service.auth.keys import SCOPES, create_key, create_tenant, get_tenant
 from service.migrate import upgrade
 from tests import services
 
@@ -28,7 +29,13 @@ def app(postgres_url: str) -> Iterator[Flask]:
     broker = services.redis_client(services.REDIS_DB_API)
     broker.flushdb()
     application = create_app(
-        {"DATABASE_URL": postgres_url, "BROKER_URL": services.redis_url(services.REDIS_DB_API), "TESTING": True}
+        {
+            "DATABASE_URL": postgres_url,
+            "BROKER_URL": services.redis_url(services.REDIS_DB_API),
+            "TESTING": True,
+            # Limits have tests of their own (tests/api/test_rate_limits.py); here they must never interfere.
+            "RATE_LIMIT": "100000/minute",
+        }
     )
     yield application
     application.extensions["db"].dispose()
@@ -45,13 +52,37 @@ def db_session(app: Flask) -> Iterator[Any]:
     database.session.configure(bind=connection, join_transaction_mode="create_savepoint")
     yield database.session
     database.session.remove()
-    database.session.configure(bind=database.engine, join_transaction_mode="conservative_savepoint")
+    database.session.configure(bind=database.engine, join_transaction_mode="conditional_savepoint")
     transaction.rollback()
     connection.close()
 
 
 @pytest.fixture
-def client(app: Flask, db_session: Any) -> FlaskClient:
+def make_key(app: Flask, db_session: Any) -> Callable[..., str]:
+    """Issue a key (creating its tenant when needed) inside the test's transaction; returns the secret."""
+
+    def make(tenant: str = "default", scopes: tuple[str, ...] = SCOPES) -> str:
+        if get_tenant(db_session, tenant) is None:
+            create_tenant(db_session, tenant)
+        return create_key(db_session, tenant, list(scopes)).secret
+
+    return make
+
+
+def authenticated(app: Flask, key: str) -> FlaskClient:
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    return client
+
+
+@pytest.fixture
+def client(app: Flask, make_key: Callable[..., str]) -> FlaskClient:
+    """A client with a key of every scope for the default tenant."""
+    return authenticated(app, make_key())
+
+
+@pytest.fixture
+def anonymous_client(app: Flask, db_session: Any) -> FlaskClient:
     return app.test_client()
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from service.models import Article, ArticleStatus, utcnow
 from service.schemas.articles import ProcessedArticleSchema
+from service.search import index_article
 from workers.pipeline import PARSER_VERSION, UnparseableDocument, parse
 
 log = logging.getLogger(__name__)
@@ -139,6 +140,7 @@ def process_article(session: Session, article_id: str, *, max_attempts: int = 2,
     article.error = None
     article.parser_version = PARSER_VERSION
     article.processed_at = utcnow()
+    index_article(session, article)
     session.commit()
     return Outcome.DONE
 

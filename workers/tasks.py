@@ -58,6 +58,7 @@ def process_article(self: Task, article_id: str, reprocess: bool = False) -> str
 )
 def reconcile() -> dict[str, Any]:
     """Send again the articles whose message was lost: the database is the record, the broker only transport."""
+    from service.idempotency import purge_expired
     from service.ingest import enqueue_processing
 
     config = current_app.config
@@ -72,4 +73,5 @@ def reconcile() -> dict[str, Any]:
     processing.touch(session, sent)
     if sent:
         log.warning("reconciler re-sent %d stuck articles", len(sent))
-    return {"resent": len(sent)}
+    purged = purge_expired(session)
+    return {"resent": len(sent), "idempotency_keys_purged": purged}

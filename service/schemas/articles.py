@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
+from webargs.fields import DelimitedList
 
 from service.models import ArticleStatus
 from service.schemas.base import IsoDate, Schema, Timestamp
@@ -216,13 +217,76 @@ class ArticleSummarySchema(Schema):
     links = fields.Nested(LinksSchema, required=True)
 
 
+def _entity_name(kind: str) -> fields.String:
+    return fields.String(
+        validate=validate.Length(min=1, max=300),
+        metadata={"description": f"Only articles naming this {kind} (name or alias, any case)."},
+    )
+
+
 class ArticleListQuerySchema(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     cursor = fields.String(metadata={"description": "The next_cursor of the previous page."})
+    q = fields.String(
+        validate=validate.Length(min=1, max=500),
+        metadata={"description": 'Full text over title and body: words, "a phrase", -excluded.'},
+    )
     status = fields.String(validate=validate.OneOf(ArticleStatus.ALL))
     source = fields.String(validate=validate.Length(min=1, max=200))
+    language = fields.String(validate=LANGUAGE, metadata={"description": "ISO 639-1 language of the article."})
+    person = _entity_name("person")
+    organisation = _entity_name("organisation")
+    place = _entity_name("place")
+    published_after = Timestamp(metadata={"description": "Published at or after this time (ISO 8601)."})
+    published_before = Timestamp(metadata={"description": "Published before this time (ISO 8601)."})
 
 
 class ArticlePageSchema(Schema):
     items = fields.List(fields.Nested(ArticleSummarySchema), required=True)
     next_cursor = fields.String(allow_none=True, required=True)
+
+
+# Identity fields always come back, whatever `fields=` selects, so a partial article is still an article.
+ALWAYS_SELECTED = ("id", "status", "source", "received_at")
+SELECTABLE_FIELDS = tuple(ArticleSchema().fields)
+
+
+class ArticleReadQuerySchema(Schema):
+    selected = DelimitedList(
+        fields.String(validate=validate.OneOf(SELECTABLE_FIELDS)),
+        data_key="fields",
+        validate=validate.Length(min=1),
+        metadata={
+            "description": "Comma-separated parts of the article to return, e.g. `title,entities`; "
+            f"{', '.join(ALWAYS_SELECTED)} always come."
+        },
+    )
+
+
+class BatchItemResultSchema(Schema):
+    """One item of a batch: its position, its HTTP-like status, and the article or the problem."""
+
+    index = fields.Integer(required=True, metadata={"description": "Position of the item in the request, from 0."})
+    status = fields.Integer(required=True, metadata={"description": "202 queued, 200 duplicate, 4xx refused."})
+    id = fields.String()
+    duplicate = fields.Boolean()
+    links = fields.Nested(LinksSchema)
+    problem = fields.Dict(metadata={"description": "Problem details (RFC 9457) when this item was refused."})
+
+
+class BatchSummarySchema(Schema):
+    submitted = fields.Integer(required=True)
+    duplicates = fields.Integer(required=True)
+    failed = fields.Integer(required=True)
+
+
+class BatchResultSchema(Schema):
+    items = fields.List(fields.Nested(BatchItemResultSchema), required=True)
+    summary = fields.Nested(BatchSummarySchema, required=True)
+
+
+class ReprocessSchema(Schema):
+    id = fields.String(required=True)
+    status = fields.String(required=True)
+    queued = fields.Boolean(required=True, metadata={"description": "False when it was already queued or processing."})
+    links = fields.Nested(LinksSchema, required=True)

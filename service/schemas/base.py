@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
 import marshmallow as ma
-from marshmallow import fields
+from marshmallow import ValidationError, fields, pre_load
+
+
+def _contains_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(_contains_nul(item) for item in value)
+    return False
 
 
 class Schema(ma.Schema):
@@ -14,6 +25,13 @@ class Schema(ma.Schema):
 
     class Meta:
         unknown = ma.RAISE
+
+    @pre_load
+    def refuse_nul_characters(self, data: Any, **kwargs: Any) -> Any:
+        # PostgreSQL text and JSONB cannot hold U+0000; refuse it here as a 422 rather than fail on insert.
+        if _contains_nul(data):
+            raise ValidationError("NUL characters (U+0000) are not accepted.", field_name="_schema")
+        return data
 
 
 def parse_timestamp(value: str) -> datetime:

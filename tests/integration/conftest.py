@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service import create_app
+from service.auth.keys import SCOPES, create_key
 from tests import services
 
 
@@ -58,7 +59,11 @@ def _stack(name: str, config: dict[str, str], tmp: Path) -> Iterator[Stack]:
     env = {**os.environ, **{f"INGEST_{key}": value for key, value in config.items()}, "INGEST_LOG_LEVEL": "INFO"}
     migrate_with_cli(env)
     app = create_app(config)
-    yield Stack(name, env, app, app.test_client(), tmp)
+    with app.app_context():
+        key = create_key(app.extensions["db"].session, "default", list(SCOPES)).secret
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    yield Stack(name, env, app, client, tmp)
     app.extensions["db"].dispose()
 
 
