@@ -34,11 +34,10 @@ def api(bind: str | None, workers: int | None) -> None:
     """Serve the HTTP API with gunicorn."""
     from gunicorn.app.base import BaseApplication
 
-    from service.config import load_config
-    from service.metrics import use_multiprocess_mode
+    from service.config import load_config, use_multiprocess_metrics
 
     # Before the app (and prometheus_client) load: gunicorn's workers share one metrics folder.
-    use_multiprocess_mode(load_config()["METRICS_DIR"], "api")
+    use_multiprocess_metrics(load_config()["METRICS_DIR"], "api")
     from service import create_app
 
     app = create_app()
@@ -65,11 +64,10 @@ def worker(queues: str, concurrency: int | None, beat: bool) -> None:
     """Run a Celery worker."""
     from celery.signals import setup_logging, worker_ready
 
-    from service.config import load_config
-    from service.metrics import use_multiprocess_mode
+    from service.config import load_config, use_multiprocess_metrics
 
     # Before prometheus_client loads: the pool's processes write to one folder the main process serves.
-    use_multiprocess_mode(load_config()["METRICS_DIR"], "worker")
+    use_multiprocess_metrics(load_config()["METRICS_DIR"], "worker")
     from service import create_app, metrics
 
     app = create_app()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,19 @@ def load_config(overrides: dict[str, Any] | None = None, environ: dict[str, str]
 def known_env_vars() -> set[str]:
     """Every INGEST_* variable the service reads (the compose file is checked against this)."""
     return {ENV_PREFIX + key for key in DEFAULTS} | {ENV_PREFIX + "VAR_DIR"}
+
+
+MULTIPROCESS_METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def use_multiprocess_metrics(metrics_dir: str, role: str) -> Path:
+    """Give this role's processes a fresh shared metrics folder; must run before prometheus_client is imported,
+    which is why it lives here and not in service/metrics.py."""
+    folder = Path(metrics_dir) / role
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ[MULTIPROCESS_METRICS_ENV] = str(folder)
+    return folder
 
 
 def is_embedded(config: dict[str, Any]) -> bool:

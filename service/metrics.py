@@ -1,10 +1,10 @@
 """Prometheus metrics: HTTP requests, Celery tasks, and live state (queue depth, articles by status) at scrape time.
 
 Processes: gunicorn runs several API workers and Celery several worker processes, so `ingest api` and
-`ingest worker` switch prometheus_client to multiprocess mode (PROMETHEUS_MULTIPROC_DIR, one folder per role,
-set before prometheus_client is first imported) and every scrape sums all processes of that role. The API
-serves /metrics (admin scope); a Celery worker serves its own on INGEST_WORKER_METRICS_PORT. In one process
-(tests, `flask run`) the default registry is used as is.
+`ingest worker` switch prometheus_client to multiprocess mode (config.use_multiprocess_metrics: one folder per
+role in PROMETHEUS_MULTIPROC_DIR, set before prometheus_client is first imported) and every scrape sums all
+processes of that role. The API serves /metrics (admin scope); a Celery worker serves its own on
+INGEST_WORKER_METRICS_PORT. In one process (tests, `flask run`) the default registry is used as is.
 
 The metric objects are module globals: prometheus_client keeps them per process by design.
 """
@@ -13,30 +13,13 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, request
-
-log = logging.getLogger(__name__)
-
-MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
-QUEUES = ("ingest", "webhooks")
-
-
-def use_multiprocess_mode(metrics_dir: str, role: str) -> Path:
-    """Give this role's processes a fresh shared folder; call before prometheus_client is imported."""
-    folder = Path(metrics_dir) / role
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True, exist_ok=True)
-    os.environ[MULTIPROCESS_ENV] = str(folder)
-    return folder
-
-
-from prometheus_client import (  # noqa: E402  (the multiprocess switch above must be importable first)
+from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
@@ -45,7 +28,13 @@ from prometheus_client import (  # noqa: E402  (the multiprocess switch above mu
     generate_latest,
     multiprocess,
 )
-from prometheus_client.core import GaugeMetricFamily  # noqa: E402
+from prometheus_client.core import GaugeMetricFamily
+
+from service.config import MULTIPROCESS_METRICS_ENV as MULTIPROCESS_ENV
+
+log = logging.getLogger(__name__)
+
+QUEUES = ("ingest", "webhooks")
 
 HTTP_REQUESTS = Counter(
     "ingest_http_requests_total",
@@ -126,7 +115,11 @@ def serve_worker_metrics(port: int) -> None:
     """The worker's own /metrics (all its processes), for Prometheus to scrape beside the API's."""
     from prometheus_client import start_http_server
 
-    start_http_server(port, registry=process_registry())
+    try:
+        start_http_server(port, registry=process_registry())
+    except OSError as error:  # a second worker on the same host: it still works, its counts show via the first
+        log.warning("worker metrics not served on port %d: %s", port, error)
+        return
     log.info("worker metrics on port %d", port)
 
 

@@ -16,8 +16,6 @@ from service.auth.keys import SCOPES, create_key, create_tenant
 from service.proxies import TrustedProxies, client_address, parse_networks
 from tests import services
 
-REDIS_DB_RATE_LIMITS = 14
-
 
 def limited_app(postgres_url: str, storage_url: str, **config: Any) -> Flask:
     return create_app(
@@ -40,9 +38,9 @@ def issue_keys(app: Flask, count: int) -> list[str]:
 
 @pytest.fixture
 def redis_limited_app(postgres_url: str) -> Iterator[Flask]:
-    store = services.redis_client(REDIS_DB_RATE_LIMITS)
+    store = services.redis_client(services.REDIS_DB_RATE_LIMITS)
     store.flushdb()
-    app = limited_app(postgres_url, services.redis_url(REDIS_DB_RATE_LIMITS))
+    app = limited_app(postgres_url, services.redis_url(services.REDIS_DB_RATE_LIMITS))
     yield app
     app.extensions["db"].dispose()
     store.flushdb()
@@ -68,7 +66,7 @@ def test_the_fourth_request_in_a_minute_is_429_with_headers(redis_limited_app: F
     assert limited.headers["RateLimit-Policy"] == "3;w=60"
     # The count is per key, kept in Redis.
     assert client.get("/v1/articles", headers={"X-API-Key": second_key}).status_code == 200
-    assert any(b"ingest" in key for key in services.redis_client(REDIS_DB_RATE_LIMITS).keys("*"))
+    assert any(b"ingest" in key for key in services.redis_client(services.REDIS_DB_RATE_LIMITS).keys("*"))
 
 
 def test_probes_are_never_limited(redis_limited_app: Flask) -> None:

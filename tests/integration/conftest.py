@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -53,12 +54,19 @@ def migrate_with_cli(env: dict[str, str]) -> None:
     )
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def _stack(name: str, config: dict[str, str], tmp: Path) -> Iterator[Stack]:
     import os
 
+    config = {**config, "METRICS_DIR": str(tmp / "metrics"), "WORKER_METRICS_PORT": str(free_port())}
     env = {**os.environ, **{f"INGEST_{key}": value for key, value in config.items()}, "INGEST_LOG_LEVEL": "INFO"}
     migrate_with_cli(env)
-    app = create_app(config)
+    app = create_app({**config, "WORKER_METRICS_PORT": int(config["WORKER_METRICS_PORT"])})
     with app.app_context():
         key = create_key(app.extensions["db"].session, "default", list(SCOPES)).secret
     client = app.test_client()

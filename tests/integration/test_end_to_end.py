@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,10 +28,12 @@ def worker(stack: Stack):  # type: ignore[no-untyped-def]
 
 
 def test_seed_article_goes_through_the_worker(stack: Stack, worker) -> None:  # type: ignore[no-untyped-def]
+    request_id = f"e2e-trace-{stack.name}"
     response = stack.client.post(
         "/v1/articles?published_at=2022-03-07T09:00:00%2B00:00&source=e2e-seed",
         data=SEED.read_bytes(),
         content_type="text/plain; charset=utf-8",
+        headers={"X-Request-ID": request_id},
     )
     assert response.status_code == 202, response.data
 
@@ -50,6 +53,17 @@ def test_seed_article_goes_through_the_worker(stack: Stack, worker) -> None:  # 
     assert article["language"] == "en"
     assert article["parser_version"] and article["processed_at"]
     assert article["fingerprints"]["content_sha256"]
+    # The request id went with the article into its task's JSON log lines.
+    task_lines = [json.loads(line) for line in worker.log().splitlines() if line.startswith("{")]
+    assert any(
+        line.get("request_id") == request_id and response.get_json()["id"] in line["message"] for line in task_lines
+    )
+    # The worker serves its own metrics, summed over its pool processes.
+    port = stack.app.config["WORKER_METRICS_PORT"]
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as answer:
+        exposition = answer.read().decode()
+    assert 'ingest_tasks_total{outcome="done",task="workers.tasks.process_article"}' in exposition
+    assert "ingest_task_duration_seconds_bucket" in exposition
 
 
 def test_unreadable_document_is_failed_with_a_reason(stack: Stack, worker) -> None:  # type: ignore[no-untyped-def]
