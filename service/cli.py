@@ -263,6 +263,83 @@ def parse(
         sys.exit(1)
 
 
+@main.command("submit")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--api", default=None, help="Base URL of the API (default http://INGEST_BIND).")
+@click.option(
+    "--key",
+    envvar="INGEST_API_KEY",
+    default=None,
+    help="API key with the ingest scope ($INGEST_API_KEY; default: the embedded default's local key file).",
+)
+@click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True)
+@click.option("--source", default=None, help="Source to record for every document.")
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path(".ingest-submit-state.jsonl"),
+    show_default=True,
+    help="What was already sent: a rerun skips it.",
+)
+@click.option("--retries", type=click.IntRange(0, 20), default=5, show_default=True)
+def submit_command(
+    paths: tuple[Path, ...],
+    api: str | None,
+    key: str | None,
+    concurrency: int,
+    source: str | None,
+    state_path: Path,
+    retries: int,
+) -> None:
+    """Send files and directories (txt, html, json, ndjson) to the API; safe to interrupt and run again."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.table import Table
+
+    from service.config import load_config
+    from service.submitter import StateFile, Submitter, submit_paths
+
+    config = load_config()
+    api = api or f"http://{config['BIND']}"
+    if key is None and Path(config["LOCAL_KEY_FILE"]).exists():
+        key = Path(config["LOCAL_KEY_FILE"]).read_text().strip()
+    if not key:
+        raise click.UsageError("give an API key: --key, $INGEST_API_KEY, or run `ingest run` once for a local key")
+    console = Console(stderr=True)
+    submitter = Submitter(api, key, source=source, retries=retries)
+    with Progress(
+        TextColumn("submitting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console
+    ) as progress:
+        task = progress.add_task("submit", total=None)
+        summary = submit_paths(
+            list(paths),
+            submitter,
+            StateFile(state_path),
+            concurrency=concurrency,
+            on_total=lambda total: progress.update(task, total=total),
+            on_done=lambda _outcome: progress.advance(task),
+        )
+    table = Table(title="ingest submit")
+    table.add_column("outcome")
+    table.add_column("documents", justify="right")
+    table.add_row("submitted", str(summary.submitted))
+    table.add_row("duplicates", str(summary.duplicates))
+    table.add_row("already sent (state file)", str(summary.resumed))
+    table.add_row("failed", str(len(summary.failures)))
+    if summary.skipped_files:
+        table.add_row("files skipped (not txt/html/json/ndjson)", str(len(summary.skipped_files)))
+    Console().print(table)
+    if summary.failures:
+        failures = Table(title="failed")
+        failures.add_column("document")
+        failures.add_column("reason")
+        for outcome in summary.failures:
+            failures.add_row(outcome.label, outcome.reason or "")
+        Console().print(failures)
+        sys.exit(1)
+
+
 # --- Access -----------------------------------------------------------------------------------------------------
 
 
