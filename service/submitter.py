@@ -218,6 +218,7 @@ def submit_paths(
     """Read every document, skip those the state file has, send the rest concurrently."""
     summary = Summary()
     pending: list[Document] = []
+    keys_pending: set[str] = set()
     for path in iter_files(paths):
         try:
             documents = read_documents(path)
@@ -227,9 +228,14 @@ def submit_paths(
         if not documents:
             summary.skipped_files.append(str(path))
         for document in documents:
-            if document.idempotency_key(submitter.source) in state.done:
+            key = document.idempotency_key(submitter.source)
+            if key in state.done:
                 summary.resumed += 1
+            elif key in keys_pending:
+                # The same document twice in this run: the API would only answer "duplicate", so do not ask.
+                summary.duplicates += 1
             else:
+                keys_pending.add(key)
                 pending.append(document)
     on_total(len(pending))
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:

@@ -49,7 +49,16 @@ NDJSON = "application/x-ndjson"
 BATCH_REQUEST_BODY = {
     "required": True,
     "content": {
-        "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/ArticleSubmit"}}},
+        # Items are not constrained here on purpose: each should be an ArticleSubmit, and one that is not is
+        # refused alone in its own result while the batch as a whole is still accepted.
+        "application/json": {
+            "schema": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 1000,
+                "items": {"description": "An ArticleSubmit object (see that schema); a bad item gets its own 4xx."},
+            }
+        },
         NDJSON: {"schema": {"type": "string", "minLength": 1, "description": "One ArticleSubmit object per line."}},
     },
 }
