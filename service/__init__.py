@@ -91,7 +91,12 @@ def configure_api(app: Flask) -> None:
         OPENAPI_SWAGGER_UI_PATH="docs",
         OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
     )
-    api = Api(app, spec_kwargs={"info": {"description": "Send news articles; read them parsed and enriched."}})
+    description = (
+        "Send news articles; read them parsed and enriched. Every route but the probes needs an API key "
+        "(Authorization: Bearer ik_live_... or X-API-Key). Send X-Request-ID (up to 64 printable ASCII characters) "
+        "to trace a request into its processing; it is echoed back, or one is made up."
+    )
+    api = Api(app, spec_kwargs={"info": {"description": description}})
     register_blueprints(api)
     app.extensions["ingest_api"] = api
     app.register_error_handler(Exception, handle_unexpected)
@@ -103,7 +108,8 @@ def configure_request_ids(app: Flask) -> None:
     @app.before_request
     def assign_request_id() -> None:
         given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if 0 < len(given) <= 64 and given.isascii() else secrets.token_hex(8)
+        sane = 0 < len(given) <= 64 and given.isascii() and given.isprintable()
+        g.request_id = given if sane else secrets.token_hex(8)
 
     @app.after_request
     def echo_request_id(response: Any) -> Any:

@@ -155,7 +155,8 @@ class Submitter:
         retry_after = response.headers.get("Retry-After") if response is not None else None
         if retry_after and retry_after.isdigit():
             return min(float(retry_after), 60.0)
-        return min(self.backoff * 2**attempt, 30.0) * (0.5 + random.random() / 2)
+        delay: float = min(self.backoff * 2**attempt, 30.0) * (0.5 + random.random() / 2)
+        return delay
 
     def send(self, document: Document) -> Outcome:
         key = document.idempotency_key(self.source)

@@ -23,7 +23,7 @@ SECURITY_SCHEMES = {
     "bearerAuth": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer ik_live_..."},
     "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
 }
-SECURITY_REQUIREMENT = [{"bearerAuth": []}, {"apiKeyHeader": []}]
+SECURITY_REQUIREMENT: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"apiKeyHeader": []}]
 # The OpenAPI document and its browser UI are public so clients can discover how to authenticate.
 PUBLIC_BLUEPRINTS = {"api-docs"}
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="ingest"'}
