@@ -33,6 +33,7 @@ def main() -> None:
 def api(bind: str | None, workers: int | None) -> None:
     """Serve the HTTP API with gunicorn."""
     from gunicorn.app.base import BaseApplication
+    from gunicorn.glogging import Logger as GunicornLogger
 
     from service.config import load_config, use_multiprocess_metrics
 
@@ -42,8 +43,18 @@ def api(bind: str | None, workers: int | None) -> None:
 
     app = create_app()
 
+    class JsonLogger(GunicornLogger):  # type: ignore[misc]
+        """gunicorn's own messages go through the root handler too, so they are JSON like the app's."""
+
+        def setup(self, cfg: Any) -> None:
+            super().setup(cfg)
+            for logger in (self.error_log, self.access_log):
+                logger.handlers.clear()
+                logger.propagate = True
+
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
+            self.cfg.set("logger_class", JsonLogger)
             self.cfg.set("bind", bind or app.config["BIND"])
             self.cfg.set("workers", workers or app.config["API_WORKERS"])
             # The app writes its own JSON access line (with request id and key prefix).

@@ -152,3 +152,25 @@ def test_keys_cli_create_list_revoke(app: Flask, postgres_url: str, monkeypatch:
     assert "revoked" in runner.invoke(ingest_cli, ["keys", "list", "--tenant", tenant]).output
     unknown = runner.invoke(ingest_cli, ["keys", "create", "--tenant", "nobody-" + tenant, "--scope", "read"])
     assert unknown.exit_code != 0 and "no tenant" in unknown.output
+
+
+PUBLIC_PATHS = {"/healthz", "/readyz"}
+
+
+def test_every_route_declares_its_key_and_every_post_its_idempotency_key(anonymous_client: FlaskClient) -> None:
+    # A guard for routes added later (subscriptions, integrations...): each states its scope with require_scope,
+    # and each POST that a key authenticates takes an Idempotency-Key (decorate it with service.idempotency's
+    # `idempotent`). Routes that authenticate another way are marked @public, have no security requirement, and
+    # are listed in PUBLIC_PATHS here.
+    spec = anonymous_client.get("/openapi.json").get_json()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            secured = bool(operation.get("security"))
+            assert secured != (path in PUBLIC_PATHS), f"{method.upper()} {path}: security {operation.get('security')}"
+            if secured:
+                assert {"401", "403"} <= set(operation["responses"]), f"{method.upper()} {path}"
+            if secured and method == "post":
+                names = {parameter.get("name") for parameter in operation.get("parameters", [])}
+                assert "Idempotency-Key" in names, f"POST {path} takes no Idempotency-Key"
