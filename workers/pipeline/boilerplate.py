@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 def _whole_line(*phrases: str) -> re.Pattern[str]:
     """A line that is exactly one of the phrases, give or take closing punctuation."""
-    return re.compile(r"^(?:" + "|".join(phrases) + r")\s*[:!.…]?$", re.IGNORECASE)
+    return re.compile(r"^(?:" + "|".join(phrases) + r")\s*(?:\.\.\.|[:!.…»>])?$", re.IGNORECASE)
 
 
 def _anywhere(*phrases: str) -> re.Pattern[str]:
@@ -134,16 +134,13 @@ _NEWSLETTER = _anywhere(
 _COOKIE = _anywhere(
     r"\bcookies?\b.*\b(?:use|accept|consent|policy|settings|preferences|browsing|experience)\b",
     r"\b(?:accept|consent|manage)\b.*\bcookies?\b",
-    r"\bprivacy (?:policy|settings|notice|preferences)\b",
     r"\bgdpr\b",
     r"\bdo not sell my\b",
     r"\bad ?blocker\b",
     r"\bdisable your ad\b",
 )
+_COPYRIGHT = _anywhere(r"©", r"\bcopyright\b", r"\ball rights reserved\b", r"\(c\) \d{4}\b")
 _FOOTER = _anywhere(
-    r"©",
-    r"\bcopyright\b",
-    r"\ball rights reserved\b",
     r"\bterms (?:of|and|&) (?:use|service|conditions)\b",
     r"\bcontact us\b",
     r"\babout us\b",
@@ -161,9 +158,9 @@ _FOOTER = _anywhere(
 )
 _NAME = r"(?:[A-ZÀ-Ý][\w'’.-]+\s*){1,4}"
 _BYLINE = re.compile(
-    rf"^(?:by|par|von|por|di|door|av)\s+{_NAME}(?:(?:,|and|&|und|y|e|et)\s+{_NAME})*(?:[,|–—-]\s*.{{0,60}})?$"
-    r"|^(?:written|posted|reported|reviewed|edited|published) by\b.{0,80}$"
-    r"|^(?:author|words|text|story|reporter|editor)\s*:\s*.{2,60}$",
+    rf"^(?i:by|par|von|por|di|door|av)\s+{_NAME}(?:(?:,|and|&|und|y|e|et)\s+{_NAME})*(?:[,|–—-]\s*.{{0,60}})?$"
+    r"|^(?i:written|posted|reported|reviewed|edited|published) (?i:by)\b.{0,80}$"
+    r"|^(?i:author|words|text|story|reporter|editor)\s*:\s*.{2,60}$",
 )
 _MONTH_DATE = (
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
@@ -205,7 +202,7 @@ def classify_line(text: str) -> str | None:
         return "cookie"
     if _NEWSLETTER.search(line) and words <= 40:
         return "newsletter"
-    if _FOOTER.search(line) and words <= 30:
+    if (_FOOTER.search(line) and words <= 30) or (_COPYRIGHT.search(line) and words <= 80):
         return "footer"
     if _DATELINE.match(line):
         return "dateline"

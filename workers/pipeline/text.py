@@ -19,6 +19,12 @@ from workers.pipeline.normalise import clean_line
 PROSE_WORDS = 20
 # A caption is a sentence or two, never a long paragraph.
 CAPTION_MAX_WORDS = 90
+# A caption whose credit sits in its own block below is short.
+CAPTION_WITH_CREDIT_BELOW_MAX_WORDS = 40
+# Headline search: how many candidate blocks above the first paragraph, and what each step away costs.
+TITLE_SEARCH_BLOCKS = 12
+TITLE_DISTANCE_COST = 0.15
+TITLE_REPEATED_BONUS = 0.3
 # How far (in blocks) a twin caption may sit from its sibling.
 TWIN_DISTANCE = 2
 # Furniture that closes an article (comments, related stories, footer) weighs more than a stray label.
@@ -60,9 +66,11 @@ def extract_text(text: str) -> Extraction:
             block.reason = boilerplate.classify_line(block.text)
         block.score = _prose_score(block)
     start, end = _article_region(blocks)
-    title_index = _title_index(blocks, start)
+    title_index = _title_index(blocks, start, end)
     if title_index is not None:
         extraction.title = blocks[title_index].text
+    if title_index is not None and title_index >= start:
+        start = title_index + 1
     for block in blocks[start : end + 1]:
         if block.reason is None and block.media_index is None:
             if _is_label(block) and not _is_heading(blocks, block, end):
@@ -120,6 +128,10 @@ def _collect_captions(blocks: list[_Block]) -> list[Media]:
         core, credit = cores[block.index]
         twin = _twin_of(blocks, block, cores)
         if twin is None and credit is None:
+            credit_below = _bare_credit_after(blocks, block)
+            if credit_below is not None and block.words <= CAPTION_WITH_CREDIT_BELOW_MAX_WORDS:
+                block.media_index = credit_below.media_index = len(media)
+                media.append(Media(caption=block.text, credit=credit_below.text))
             continue
         if twin is None:
             if not core or _WORD.search(core) is None or len(core.split()) < 3:
@@ -136,6 +148,19 @@ def _collect_captions(blocks: list[_Block]) -> list[Media]:
         block.media_index = twin.media_index = len(media)
         media.append(Media(caption=main_core, alt_captions=[alt_core], credit=merged_credit))
     return media
+
+
+def _bare_credit_after(blocks: list[_Block], block: _Block) -> _Block | None:
+    """The next block when it is nothing but a photo credit naming an agency or a photographer."""
+    if block.index + 1 >= len(blocks) or boilerplate.classify_line(block.text) is not None:
+        return None
+    following = blocks[block.index + 1]
+    if following.media_index is not None or not captions.looks_like_credit(following.text):
+        return None
+    # An agency name alone under a paragraph is the story's source, not a photo credit.
+    if captions.canonical_agency(following.text) or not (captions.agencies_in(following.text) or "/" in following.text):
+        return None
+    return following
 
 
 def _twin_of(blocks: list[_Block], block: _Block, cores: dict[int, tuple[str, str | None]]) -> _Block | None:
@@ -249,25 +274,28 @@ def _is_heading(blocks: list[_Block], block: _Block, end: int) -> bool:
     return following is not None and following.score > 0
 
 
-def _title_index(blocks: list[_Block], start: int) -> int | None:
-    """The block that reads best as the headline of the article starting at `start`."""
-    best: tuple[float, int] | None = None
-    window = range(max(0, start - 25), start)
+def _title_index(blocks: list[_Block], start: int, end: int) -> int | None:
+    """The block that reads best as the headline of the article region `start`..`end`.
+
+    Candidates run from a little above the region down to its first real paragraph, since a headline right above
+    the text is scored into the region as a short sentence-case line.
+    """
+    first_paragraph = next((block.index for block in blocks[start : end + 1] if block.score >= PROSE_WORDS / 2), start)
     texts = [block.text.casefold() for block in blocks]
-    for index in window:
+    best: tuple[float, int] | None = None
+    steps = 0
+    for index in range(first_paragraph - 1, max(-1, first_paragraph - 1 - TITLE_SEARCH_BLOCKS), -1):
         block = blocks[index]
         if block.reason is not None or block.media_index is not None:
-            continue
+            continue  # bylines, dates, captions and share bars sit between a headline and its text
+        steps += 1
         headline = _headline_likeness(block)
         if headline <= 0:
             continue
-        distance = start - index
-        repeated = sum(1 for text in texts if text == texts[index]) > 1
-        score = headline - 0.08 * distance + (0.3 if repeated else 0.0)
+        repeated = texts.count(texts[index]) > 1
+        score = headline - TITLE_DISTANCE_COST * (steps - 1) + (TITLE_REPEATED_BONUS if repeated else 0.0)
         if best is None or score > best[0]:
             best = (score, index)
-    if best is None and start == 0 and blocks[0].media_index is None and _headline_likeness(blocks[0]) > 0:
-        return 0
     return best[1] if best else None
 
 
@@ -301,40 +329,34 @@ def _authors(blocks: list[_Block], title_index: int | None, start: int, end: int
 def _removed(
     blocks: list[_Block], start: int, end: int, title_index: int | None, kept_media: set[int]
 ) -> list[Removed]:
-    """Everything not kept, with a reason; runs of navigation far from the article become one entry each."""
+    """Everything not kept, with a reason; each contiguous run outside the article becomes one entry."""
     removed: list[Removed] = []
     run: list[_Block] = []
 
     def flush() -> None:
-        if not run:
-            return
         if len(run) == 1:
             removed.append(Removed(run[0].text, run[0].reason or "navigation"))
-        else:
-            removed.append(Removed(" | ".join(block.text for block in run), run[0].reason or "navigation"))
+        elif run:
+            reasons = {block.reason for block in run}
+            mixed = "navigation" if run[0].index < start else "outside_article"
+            reason = run[0].reason if len(reasons) == 1 and run[0].reason else mixed
+            removed.append(Removed(" | ".join(block.text for block in run), reason))
         run.clear()
 
     for block in blocks:
-        if block.index == title_index:
+        inside = start <= block.index <= end
+        if block.index == title_index or (inside and block.reason is None and block.media_index is None):
             flush()
             continue
-        inside = start <= block.index <= end
         if block.media_index is not None:
             flush()
-            reason = "caption" if block.media_index in kept_media else "related"
-            removed.append(Removed(block.text, reason))
+            removed.append(Removed(block.text, "caption" if block.media_index in kept_media else "related"))
             continue
-        if inside and block.reason is None:
-            flush()
-            continue
-        reason = block.reason or ("navigation" if block.index < start else "outside_article")
-        block.reason = reason
+        block.reason = block.reason or ("navigation" if block.index < start else "outside_article")
         if inside:
             flush()
-            removed.append(Removed(block.text, reason))
-            continue
-        if run and run[-1].reason != reason:
-            flush()
-        run.append(block)
+            removed.append(Removed(block.text, block.reason))
+        else:
+            run.append(block)
     flush()
     return removed
