@@ -140,6 +140,11 @@ _COOKIE = _anywhere(
     r"\bdisable your ad\b",
 )
 _COPYRIGHT = _anywhere(r"©", r"\bcopyright\b", r"\ball rights reserved\b", r"\(c\) \d{4}\b")
+_SITE_COPYRIGHT = _anywhere(r"(?:©|\bcopyright\b|\(c\))\s*(?:\d{4}|\w+ \d{4})", r"\ball rights reserved\b")
+_IMAGE_CREDIT = _whole_line(
+    r"(?:image|photo|picture|video|media) (?:copyright|source|credit|caption)\b.{0,80}",
+    r"©(?!\s*\d{4}).{0,60}",
+)
 _FOOTER = _anywhere(
     r"\bterms (?:of|and|&) (?:use|service|conditions)\b",
     r"\bcontact us\b",
@@ -173,7 +178,7 @@ _DATELINE = re.compile(
     r"^(?:(?:published|updated|posted|last updated|modified|first published|created|date)\s*(?:on|at)?\s*:?\s*)?"
     rf"{_MONTH_DATE}{_CLOCK}(?:[\s|•·–-]+.{{0,40}})?$"
     r"|^(?:published|updated|posted|last updated|modified)\b.{0,60}$"
-    r"|^\d+\s+(?:min(?:ute)?s?|hours?|days?|weeks?|months?)\s+(?:read|ago)\b.{0,30}$"
+    r"|^\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|[smhd])\s+(?:read|ago)\b.{0,30}$"
     r"|^.{0,60}\b\d+\s+min(?:ute)?s?\s+read$",
     re.IGNORECASE,
 )
@@ -188,6 +193,8 @@ def classify_line(text: str) -> str | None:
     short = words <= 12
     if _WIDGET.match(line) or _HANDLE.match(line):
         return "boilerplate"
+    if short and _IMAGE_CREDIT.match(line):
+        return "credit"
     if short and _SHARE_LABEL.match(line):
         return "share"
     if short and _COMMENT_THREAD.match(line):
@@ -211,9 +218,13 @@ def classify_line(text: str) -> str | None:
     return None
 
 
-def starts_comment_section(text: str) -> bool:
-    """True for the header of a reader-comment section (after it, nothing is article text)."""
-    return bool(_COMMENT_SECTION_START.match(text.strip()))
+def ends_article(text: str) -> bool:
+    """True for a comment-section header or a copyright notice: after it, nothing is article text."""
+    line = text.strip()
+    if _COMMENT_SECTION_START.match(line):
+        return True
+    # A site's notice has a year or "all rights reserved"; "© Jane Doe" or "Image copyright AP" is a photo credit.
+    return bool(_SITE_COPYRIGHT.search(line)) and not _IMAGE_CREDIT.match(line) and len(line.split()) <= 80
 
 
 def authors_in_byline(text: str) -> list[str]:

@@ -31,8 +31,8 @@ TWIN_DISTANCE = 2
 BARRIER_REASONS = frozenset({"comment", "related", "footer", "newsletter"})
 BARRIER_WEIGHT = 4.0
 LABEL_RUN_ESCALATION = 0.5
-# Prose (in words) that must come before a comment header for it to close the article.
-ARTICLE_BEFORE_COMMENTS = 100
+# Prose (in words) that must come before a comment header or copyright notice for it to close the article.
+ARTICLE_BEFORE_END_MARKER = 100
 SENTENCE_CASE_LINE_WEIGHT = 0.3
 
 _WORD = re.compile(r"\w+")
@@ -60,10 +60,12 @@ def extract_text(text: str) -> Extraction:
     extraction = Extraction()
     if not blocks:
         return extraction
+    for block in blocks:
+        block.reason = boilerplate.classify_line(block.text)
     extraction.media = _collect_captions(blocks)
     for block in blocks:
-        if block.media_index is None:
-            block.reason = boilerplate.classify_line(block.text)
+        if block.media_index is not None:
+            block.reason = None
         block.score = _prose_score(block)
     start, end = _article_region(blocks)
     title_index = _title_index(blocks, start, end)
@@ -152,7 +154,7 @@ def _collect_captions(blocks: list[_Block]) -> list[Media]:
 
 def _bare_credit_after(blocks: list[_Block], block: _Block) -> _Block | None:
     """The next block when it is nothing but a photo credit naming an agency or a photographer."""
-    if block.index + 1 >= len(blocks) or boilerplate.classify_line(block.text) is not None:
+    if block.index + 1 >= len(blocks) or block.reason is not None:
         return None
     following = blocks[block.index + 1]
     if following.media_index is not None or not captions.looks_like_credit(following.text):
@@ -234,7 +236,7 @@ def _headline_cased(text: str) -> bool:
 
 def _article_region(blocks: list[_Block]) -> tuple[int, int]:
     """The contiguous run of blocks with the highest total prose score (Kadane), or the whole dump."""
-    candidates = blocks[: _comment_section_start(blocks)]
+    candidates = blocks[: _article_end_marker(blocks)]
     best_total, best_start, best_end = float("-inf"), 0, len(candidates) - 1
     total, start = 0.0, 0
     negative_run = 0
@@ -252,11 +254,11 @@ def _article_region(blocks: list[_Block]) -> tuple[int, int]:
     return best_start, best_end
 
 
-def _comment_section_start(blocks: list[_Block]) -> int:
-    """Index of the first reader-comment header that follows enough prose to be an article, else the end."""
+def _article_end_marker(blocks: list[_Block]) -> int:
+    """Index of the first comment header or copyright notice after enough prose to be an article, else the end."""
     prose = 0.0
     for block in blocks:
-        if prose >= ARTICLE_BEFORE_COMMENTS and boilerplate.starts_comment_section(block.text):
+        if prose >= ARTICLE_BEFORE_END_MARKER and boilerplate.ends_article(block.text):
             return block.index
         prose += max(block.score, 0.0)
     return len(blocks)
