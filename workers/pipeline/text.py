@@ -21,6 +21,8 @@ PROSE_WORDS = 20
 CAPTION_MAX_WORDS = 90
 # A caption whose credit sits in its own block below is short.
 CAPTION_WITH_CREDIT_BELOW_MAX_WORDS = 40
+# Share of a block's 4-word shingles found in other blocks that makes it a repeat of them.
+REPEAT_COVERAGE = 0.7
 # Headline search: how many candidate blocks above the first paragraph, and what each step away costs.
 TITLE_SEARCH_BLOCKS = 12
 TITLE_DISTANCE_COST = 0.15
@@ -28,7 +30,7 @@ TITLE_REPEATED_BONUS = 0.3
 # How far (in blocks) a twin caption may sit from its sibling.
 TWIN_DISTANCE = 2
 # Furniture that closes an article (comments, related stories, footer) weighs more than a stray label.
-BARRIER_REASONS = frozenset({"comment", "related", "footer", "newsletter"})
+BARRIER_REASONS = frozenset({"comment", "related", "footer", "newsletter", "dateline"})
 BARRIER_WEIGHT = 4.0
 LABEL_RUN_ESCALATION = 0.5
 # Prose (in words) that must come before a comment header or copyright notice for it to close the article.
@@ -63,6 +65,7 @@ def extract_text(text: str) -> Extraction:
     for block in blocks:
         block.reason = boilerplate.classify_line(block.text)
     extraction.media = _collect_captions(blocks)
+    _mark_repeats(blocks)
     for block in blocks:
         if block.media_index is not None:
             block.reason = None
@@ -181,6 +184,33 @@ def _comparable(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
+def _mark_repeats(blocks: list[_Block]) -> None:
+    """Mark long blocks that repeat text found elsewhere (a summary field, a "full text" dump) as duplicates.
+
+    A block is a repeat when most of its shingles occur in blocks shorter than itself: it concatenates them, and
+    the shorter, original paragraphs stay. Identical blocks are left alone (interviews repeat a question).
+    """
+    shingles_of = {
+        block.index: _shingles(block.text) for block in blocks if block.reason is None and block.media_index is None
+    }
+    owners: dict[tuple[str, ...], list[int]] = {}
+    for index, shingles in shingles_of.items():
+        for shingle in shingles:
+            owners.setdefault(shingle, []).append(index)
+    for index, shingles in shingles_of.items():
+        block = blocks[index]
+        if block.words < PROSE_WORDS:
+            continue
+        shorter = sum(1 for shingle in shingles if any(blocks[other].words < block.words for other in owners[shingle]))
+        if shorter >= REPEAT_COVERAGE * len(shingles):
+            block.reason = "duplicate"
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.casefold())
+    return {tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
+
+
 @cache
 def _stopwords() -> frozenset[str]:
     from justext import get_stoplist
@@ -205,6 +235,8 @@ def _prose_score(block: _Block) -> float:
     """Positive for article-like prose, negative for furniture and labels, scaled by length."""
     if block.media_index is not None:
         return 0.0
+    if block.reason == "duplicate":
+        return 0.0  # the text is kept once, where it first stands on its own
     if block.reason is not None:
         weight = BARRIER_WEIGHT if block.reason in BARRIER_REASONS else 1.0
         return -max(3.0, block.words * 1.0) * weight
