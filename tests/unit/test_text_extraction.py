@@ -106,6 +106,43 @@ def test_reader_comments_after_the_article_are_not_body() -> None:
     assert body_of(dump("Council expands bus network", *PROSE, *comments)) == PROSE
 
 
+def test_teaser_list_with_dates_after_the_article_is_not_body() -> None:
+    teasers = []
+    for number in range(3):
+        teasers += [
+            f"Another story number {number} about the city",
+            "Jane Doe",
+            f"Tuesday November {number + 10}, 2019",
+            "The council is expected to discuss a new plan for parking in the old town, officials said on "
+            "Monday, after months of complaints from shop owners about the lack of spaces.",
+        ]
+    assert body_of(dump("Council expands bus network", *PROSE, "More from City Times", *teasers)) == PROSE
+
+
+def test_teasers_with_headline_glued_to_summary_are_related() -> None:
+    teaser = (
+        "Police Arrest Two After Downtown Bank RobberyTwo men were arrested on Tuesday after a robbery at a bank in "
+        "the downtown area, police said in a statement."
+    )
+    extraction = extract_text(
+        dump(teaser, teaser.replace("Two After", "Three After"), "Council expands bus network", *PROSE)
+    )
+    assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
+    assert [item.reason for item in extraction.removed if item.text.startswith("Police")] == ["related"]
+
+
+def test_block_repeating_the_whole_article_is_a_duplicate() -> None:
+    extraction = extract_text(dump("Council expands bus network", *PROSE, " ".join(PROSE)))
+    assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
+    assert [item.reason for item in extraction.removed] == ["duplicate"]
+
+
+def test_identical_repeated_paragraphs_are_kept() -> None:
+    question = "What did you think when you first heard about the plan to expand the buses to the northern suburbs?"
+    blocks = [PROSE[0], question, PROSE[1], question, PROSE[2]]
+    assert body_of(dump("Council expands bus network", *blocks)) == blocks
+
+
 def test_twin_captions_are_one_media_item() -> None:
     long = "The mayor speaks at the council meeting in the town hall on Tuesday, Nov. 19, 2019. The vote was close."
     short = "The mayor speaks at the council meeting in the town hall on Tuesday, Nov. 19, 2019. (Jane Doe/AP)"

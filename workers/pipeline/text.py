@@ -21,6 +21,10 @@ PROSE_WORDS = 20
 CAPTION_MAX_WORDS = 90
 # A caption whose credit sits in its own block below is short.
 CAPTION_WITH_CREDIT_BELOW_MAX_WORDS = 40
+# A block no article region may span.
+SEPARATOR_SCORE = -1000.0
+# A glued teaser's summary is a sentence.
+TEASER_SUMMARY_WORDS = 10
 # Share of a block's 4-word shingles found in other blocks that makes it a repeat of them.
 REPEAT_COVERAGE = 0.7
 # Headline search: how many candidate blocks above the first paragraph, and what each step away costs.
@@ -40,6 +44,9 @@ SENTENCE_CASE_LINE_WEIGHT = 0.3
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?…。！？][”\"’')\]]*$")
+# A word of five letters or more, or closing punctuation, running straight into a capitalised word. Shorter
+# fragments are names and brands: McDonald, iPhone, HomeKit.
+_GLUED_JUNCTION = re.compile(r"(?:(?<![\w'’])[A-Za-z]{0,30}[a-z]{5}|(?<=\S)[?!’'”\"])(?=[A-Z][a-z])")
 _TERMINAL_PUNCTUATION = re.compile(r"[.!?…。！？:;,][”\"’')\]]*$")
 
 
@@ -66,6 +73,9 @@ def extract_text(text: str) -> Extraction:
         block.reason = boilerplate.classify_line(block.text)
     extraction.media = _collect_captions(blocks)
     _mark_repeats(blocks)
+    for block in blocks:
+        if block.reason is None and block.media_index is None and _is_glued_teaser(block.text):
+            block.reason = "related"
     for block in blocks:
         if block.media_index is not None:
             block.reason = None
@@ -206,6 +216,19 @@ def _mark_repeats(blocks: list[_Block]) -> None:
             block.reason = "duplicate"
 
 
+def _is_glued_teaser(text: str) -> bool:
+    """A teaser whose headline runs into its summary with no space: "Couple Finds Old NewspapersA couple found ..."."""
+    junction = _GLUED_JUNCTION.search(text[:200])
+    if junction is None:
+        return False
+    headline, summary = text[: junction.end()], text[junction.end() :]
+    return (
+        len(headline.split()) >= 4
+        and len(summary.split()) >= TEASER_SUMMARY_WORDS
+        and _headline_cased(headline, share=0.8)
+    )
+
+
 def _shingles(text: str) -> set[tuple[str, ...]]:
     words = _WORD.findall(text.casefold())
     return {tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
@@ -237,6 +260,8 @@ def _prose_score(block: _Block) -> float:
         return 0.0
     if block.reason == "duplicate":
         return 0.0  # the text is kept once, where it first stands on its own
+    if block.reason == "dateline":
+        return SEPARATOR_SCORE  # an article states its date once, above or below the text: dates inside mean a list
     if block.reason is not None:
         weight = BARRIER_WEIGHT if block.reason in BARRIER_REASONS else 1.0
         return -max(3.0, block.words * 1.0) * weight
@@ -256,14 +281,14 @@ def _prose_score(block: _Block) -> float:
     return -2.0
 
 
-def _headline_cased(text: str) -> bool:
+def _headline_cased(text: str, share: float = 0.7) -> bool:
     """Most words capitalised, as in menus, teaser headlines and section names."""
     words = [word for word in re.findall(r"[^\W\d_][\w'’-]*", text)]
     if not words:
         return True
     stopwords = _stopwords()
     content = [word for word in words[1:] if word.casefold() not in stopwords] or words
-    return sum(1 for word in content if word[:1].isupper()) >= 0.7 * len(content)
+    return sum(1 for word in content if word[:1].isupper()) >= share * len(content)
 
 
 def _article_region(blocks: list[_Block]) -> tuple[int, int]:
