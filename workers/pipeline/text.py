@@ -34,12 +34,13 @@ TITLE_REPEATED_BONUS = 0.3
 # How far (in blocks) a twin caption may sit from its sibling.
 TWIN_DISTANCE = 2
 # Furniture that closes an article (comments, related stories, footer) weighs more than a stray label.
-BARRIER_REASONS = frozenset({"comment", "related", "footer", "newsletter", "dateline"})
-BARRIER_WEIGHT = 4.0
+BARRIER_WEIGHTS = {"comment": 4.0, "related": 6.0, "footer": 4.0, "newsletter": 4.0}
+# Each further label in a run costs this much more than the one before (a menu is a long run of labels).
 LABEL_RUN_ESCALATION = 0.5
 # Prose (in words) that must come before a comment header or copyright notice for it to close the article.
 ARTICLE_BEFORE_END_MARKER = 100
-SENTENCE_CASE_LINE_WEIGHT = 0.3
+# A short unpunctuated sentence-case line is more often a teaser headline than article text: it costs per word.
+SENTENCE_CASE_LINE_WEIGHT = -0.4
 
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -263,7 +264,7 @@ def _prose_score(block: _Block) -> float:
     if block.reason == "dateline":
         return SEPARATOR_SCORE  # an article states its date once, above or below the text: dates inside mean a list
     if block.reason is not None:
-        weight = BARRIER_WEIGHT if block.reason in BARRIER_REASONS else 1.0
+        weight = BARRIER_WEIGHTS.get(block.reason, 1.0)
         return -max(3.0, block.words * 1.0) * weight
     words = block.words
     ends_sentence = bool(_SENTENCE_END.search(block.text))
