@@ -191,7 +191,8 @@ def classify_line(text: str) -> str | None:
         return "empty"
     words = len(line.split())
     short = words <= 12
-    if _WIDGET.match(line) or _HANDLE.match(line):
+    # Word limits first: a long paragraph that merely mentions cookies or a newsletter is article text.
+    if short and (_WIDGET.match(line) or _HANDLE.match(line)):
         return "boilerplate"
     if short and _IMAGE_CREDIT.match(line):
         return "credit"
@@ -199,21 +200,21 @@ def classify_line(text: str) -> str | None:
         return "share"
     if short and _COMMENT_THREAD.match(line):
         return "comment"
-    if _COMMENT_PROMPT.search(line) and words <= 30:
+    if words <= 30 and _COMMENT_PROMPT.search(line):
         return "boilerplate"
     if short and _RELATED_HEADER.match(line):
         return "related"
-    if _RELATED_LEAD.match(line) and words <= 30:
+    if words <= 30 and _RELATED_LEAD.match(line):
         return "related"
-    if _COOKIE.search(line) and words <= 60:
+    if words <= 60 and _COOKIE.search(line):
         return "cookie"
-    if _NEWSLETTER.search(line) and words <= 40:
+    if words <= 40 and _NEWSLETTER.search(line):
         return "newsletter"
-    if (_FOOTER.search(line) and words <= 30) or (_COPYRIGHT.search(line) and words <= 80):
+    if (words <= 30 and _FOOTER.search(line)) or (words <= 80 and _COPYRIGHT.search(line)):
         return "footer"
-    if _DATELINE.match(line):
+    if words <= 40 and _DATELINE.match(line):
         return "dateline"
-    if _BYLINE.match(line) and words <= 14:
+    if words <= 14 and _BYLINE.match(line):
         return "byline"
     return None
 
@@ -224,7 +225,7 @@ def ends_article(text: str) -> bool:
     if _COMMENT_SECTION_START.match(line):
         return True
     # A site's notice has a year or "all rights reserved"; "© Jane Doe" or "Image copyright AP" is a photo credit.
-    return bool(_SITE_COPYRIGHT.search(line)) and not _IMAGE_CREDIT.match(line) and len(line.split()) <= 80
+    return len(line.split()) <= 80 and bool(_SITE_COPYRIGHT.search(line)) and not _IMAGE_CREDIT.match(line)
 
 
 def authors_in_byline(text: str) -> list[str]:

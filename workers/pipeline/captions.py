@@ -74,6 +74,8 @@ _NOT_A_NAME = re.compile(
     re.IGNORECASE,
 )
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]*|[a-z]{1,3}|[A-Z]\.)$")
+# Longer than the longest credit any trailing pattern accepts.
+CREDIT_SEARCH_WINDOW = 200
 _CREDIT_SEPARATOR = re.compile(r"\s*/\s*|\s+via\s+|\s+for\s+|\s*,\s*|\s*;\s*|\s*\|\s*|\s+-\s+|\s+and\s+")
 _NAME_CONNECTORS = frozenset({"of", "the", "de", "da", "del", "di", "van", "von", "der", "la", "le", "du", "&", "and"})
 _TRAILING_GROUP = re.compile(r"\s*[(\[]([^()\[\]]{2,160})[)\]]\s*$")
@@ -121,17 +123,19 @@ def split_credit(caption: str) -> tuple[str, str | None]:
     rest = caption.strip()
     credits: list[str] = []
     while True:
-        group = _TRAILING_GROUP.search(rest)
+        # Credits sit at the very end: search only the tail, so long paragraphs cost no more than captions.
+        tail = max(0, len(rest) - CREDIT_SEARCH_WINDOW)
+        group = _TRAILING_GROUP.search(rest, tail)
         if group and looks_like_credit(group.group(1)):
             credits.insert(0, group.group(1).strip())
             rest = rest[: group.start()].rstrip()
             continue
-        labelled = _TRAILING_LABELLED.search(rest)
+        labelled = _TRAILING_LABELLED.search(rest, tail)
         if labelled and looks_like_credit(labelled.group(1)):
             credits.insert(0, labelled.group(1).strip())
             rest = rest[: labelled.start()].rstrip(" |–—")
             continue
-        bare = _TRAILING_BARE.search(rest)
+        bare = _TRAILING_BARE.search(rest, tail)
         if bare and _AGENCY_PATTERN.search(bare.group(1)) and looks_like_credit(bare.group(1)):
             credits.insert(0, bare.group(1).strip())
             rest = rest[: bare.start()].rstrip(" |–—")
