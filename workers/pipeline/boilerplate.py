@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 def _whole_line(*phrases: str) -> re.Pattern[str]:
     """A line that is exactly one of the phrases, give or take closing punctuation."""
-    return re.compile(r"^(?:" + "|".join(phrases) + r")\s*[:!.…]?$", re.IGNORECASE)
+    return re.compile(r"^(?:" + "|".join(phrases) + r")\s*(?:\.\.\.|[:!.…»>])?$", re.IGNORECASE)
 
 
 def _anywhere(*phrases: str) -> re.Pattern[str]:
@@ -134,16 +134,18 @@ _NEWSLETTER = _anywhere(
 _COOKIE = _anywhere(
     r"\bcookies?\b.*\b(?:use|accept|consent|policy|settings|preferences|browsing|experience)\b",
     r"\b(?:accept|consent|manage)\b.*\bcookies?\b",
-    r"\bprivacy (?:policy|settings|notice|preferences)\b",
     r"\bgdpr\b",
     r"\bdo not sell my\b",
     r"\bad ?blocker\b",
     r"\bdisable your ad\b",
 )
+_COPYRIGHT = _anywhere(r"©", r"\bcopyright\b", r"\ball rights reserved\b", r"\(c\) \d{4}\b")
+_SITE_COPYRIGHT = _anywhere(r"(?:©|\bcopyright\b|\(c\))\s*(?:\d{4}|\w+ \d{4})", r"\ball rights reserved\b")
+_IMAGE_CREDIT = _whole_line(
+    r"(?:image|photo|picture|video|media) (?:copyright|source|credit|caption)\b.{0,80}",
+    r"©(?!\s*\d{4}).{0,60}",
+)
 _FOOTER = _anywhere(
-    r"©",
-    r"\bcopyright\b",
-    r"\ball rights reserved\b",
     r"\bterms (?:of|and|&) (?:use|service|conditions)\b",
     r"\bcontact us\b",
     r"\babout us\b",
@@ -161,9 +163,9 @@ _FOOTER = _anywhere(
 )
 _NAME = r"(?:[A-ZÀ-Ý][\w'’.-]+\s*){1,4}"
 _BYLINE = re.compile(
-    rf"^(?:by|par|von|por|di|door|av)\s+{_NAME}(?:(?:,|and|&|und|y|e|et)\s+{_NAME})*(?:[,|–—-]\s*.{{0,60}})?$"
-    r"|^(?:written|posted|reported|reviewed|edited|published) by\b.{0,80}$"
-    r"|^(?:author|words|text|story|reporter|editor)\s*:\s*.{2,60}$",
+    rf"^(?i:by|par|von|por|di|door|av)\s+{_NAME}(?:(?:,|and|&|und|y|e|et)\s+{_NAME})*(?:[,|–—-]\s*.{{0,60}})?$"
+    r"|^(?i:written|posted|reported|reviewed|edited|published) (?i:by)\b.{0,80}$"
+    r"|^(?i:author|words|text|story|reporter|editor)\s*:\s*.{2,60}$",
 )
 _MONTH_DATE = (
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
@@ -176,7 +178,7 @@ _DATELINE = re.compile(
     r"^(?:(?:published|updated|posted|last updated|modified|first published|created|date)\s*(?:on|at)?\s*:?\s*)?"
     rf"{_MONTH_DATE}{_CLOCK}(?:[\s|•·–-]+.{{0,40}})?$"
     r"|^(?:published|updated|posted|last updated|modified)\b.{0,60}$"
-    r"|^\d+\s+(?:min(?:ute)?s?|hours?|days?|weeks?|months?)\s+(?:read|ago)\b.{0,30}$"
+    r"|^\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|[smhd])\s+(?:read|ago)\b.{0,30}$"
     r"|^.{0,60}\b\d+\s+min(?:ute)?s?\s+read$",
     re.IGNORECASE,
 )
@@ -189,34 +191,41 @@ def classify_line(text: str) -> str | None:
         return "empty"
     words = len(line.split())
     short = words <= 12
-    if _WIDGET.match(line) or _HANDLE.match(line):
+    # Word limits first: a long paragraph that merely mentions cookies or a newsletter is article text.
+    if short and (_WIDGET.match(line) or _HANDLE.match(line)):
         return "boilerplate"
+    if short and _IMAGE_CREDIT.match(line):
+        return "credit"
     if short and _SHARE_LABEL.match(line):
         return "share"
     if short and _COMMENT_THREAD.match(line):
         return "comment"
-    if _COMMENT_PROMPT.search(line) and words <= 30:
+    if words <= 30 and _COMMENT_PROMPT.search(line):
         return "boilerplate"
     if short and _RELATED_HEADER.match(line):
         return "related"
-    if _RELATED_LEAD.match(line) and words <= 30:
+    if words <= 30 and _RELATED_LEAD.match(line):
         return "related"
-    if _COOKIE.search(line) and words <= 60:
+    if words <= 60 and _COOKIE.search(line):
         return "cookie"
-    if _NEWSLETTER.search(line) and words <= 40:
+    if words <= 40 and _NEWSLETTER.search(line):
         return "newsletter"
-    if _FOOTER.search(line) and words <= 30:
+    if (words <= 30 and _FOOTER.search(line)) or (words <= 80 and _COPYRIGHT.search(line)):
         return "footer"
-    if _DATELINE.match(line):
+    if words <= 40 and _DATELINE.match(line):
         return "dateline"
-    if _BYLINE.match(line) and words <= 14:
+    if words <= 14 and _BYLINE.match(line):
         return "byline"
     return None
 
 
-def starts_comment_section(text: str) -> bool:
-    """True for the header of a reader-comment section (after it, nothing is article text)."""
-    return bool(_COMMENT_SECTION_START.match(text.strip()))
+def ends_article(text: str) -> bool:
+    """True for a comment-section header or a copyright notice: after it, nothing is article text."""
+    line = text.strip()
+    if _COMMENT_SECTION_START.match(line):
+        return True
+    # A site's notice has a year or "all rights reserved"; "© Jane Doe" or "Image copyright AP" is a photo credit.
+    return len(line.split()) <= 80 and bool(_SITE_COPYRIGHT.search(line)) and not _IMAGE_CREDIT.match(line)
 
 
 def authors_in_byline(text: str) -> list[str]:

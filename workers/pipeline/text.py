@@ -19,19 +19,35 @@ from workers.pipeline.normalise import clean_line
 PROSE_WORDS = 20
 # A caption is a sentence or two, never a long paragraph.
 CAPTION_MAX_WORDS = 90
+# A caption whose credit sits in its own block below is short.
+CAPTION_WITH_CREDIT_BELOW_MAX_WORDS = 40
+# A block no article region may span.
+SEPARATOR_SCORE = -1000.0
+# A glued teaser's summary is a sentence.
+TEASER_SUMMARY_WORDS = 10
+# Share of a block's 4-word shingles found in other blocks that makes it a repeat of them.
+REPEAT_COVERAGE = 0.7
+# Headline search: how many candidate blocks above the first paragraph, and what each step away costs.
+TITLE_SEARCH_BLOCKS = 12
+TITLE_DISTANCE_COST = 0.15
+TITLE_REPEATED_BONUS = 0.3
 # How far (in blocks) a twin caption may sit from its sibling.
 TWIN_DISTANCE = 2
 # Furniture that closes an article (comments, related stories, footer) weighs more than a stray label.
-BARRIER_REASONS = frozenset({"comment", "related", "footer", "newsletter"})
-BARRIER_WEIGHT = 4.0
+BARRIER_WEIGHTS = {"comment": 4.0, "related": 6.0, "footer": 4.0, "newsletter": 4.0}
+# Each further label in a run costs this much more than the one before (a menu is a long run of labels).
 LABEL_RUN_ESCALATION = 0.5
-# Prose (in words) that must come before a comment header for it to close the article.
-ARTICLE_BEFORE_COMMENTS = 100
-SENTENCE_CASE_LINE_WEIGHT = 0.3
+# Prose (in words) that must come before a comment header or copyright notice for it to close the article.
+ARTICLE_BEFORE_END_MARKER = 100
+# A short unpunctuated sentence-case line is more often a teaser headline than article text: it costs per word.
+SENTENCE_CASE_LINE_WEIGHT = -0.4
 
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?…。！？][”\"’')\]]*$")
+# A word of five letters or more, or closing punctuation, running straight into a capitalised word. Shorter
+# fragments are names and brands: McDonald, iPhone, HomeKit.
+_GLUED_JUNCTION = re.compile(r"(?:(?<![\w'’])[A-Za-z]{0,30}[a-z]{5}|(?<=\S)[?!’'”\"])(?=[A-Z][a-z])")
 _TERMINAL_PUNCTUATION = re.compile(r"[.!?…。！？:;,][”\"’')\]]*$")
 
 
@@ -54,15 +70,23 @@ def extract_text(text: str) -> Extraction:
     extraction = Extraction()
     if not blocks:
         return extraction
-    extraction.media = _collect_captions(blocks)
     for block in blocks:
-        if block.media_index is None:
-            block.reason = boilerplate.classify_line(block.text)
+        block.reason = boilerplate.classify_line(block.text)
+    extraction.media = _collect_captions(blocks)
+    _mark_repeats(blocks)
+    for block in blocks:
+        if block.reason is None and block.media_index is None and _is_glued_teaser(block.text):
+            block.reason = "related"
+    for block in blocks:
+        if block.media_index is not None:
+            block.reason = None
         block.score = _prose_score(block)
     start, end = _article_region(blocks)
-    title_index = _title_index(blocks, start)
+    title_index = _title_index(blocks, start, end)
     if title_index is not None:
         extraction.title = blocks[title_index].text
+    if title_index is not None and title_index >= start:
+        start = title_index + 1
     for block in blocks[start : end + 1]:
         if block.reason is None and block.media_index is None:
             if _is_label(block) and not _is_heading(blocks, block, end):
@@ -120,6 +144,10 @@ def _collect_captions(blocks: list[_Block]) -> list[Media]:
         core, credit = cores[block.index]
         twin = _twin_of(blocks, block, cores)
         if twin is None and credit is None:
+            credit_below = _bare_credit_after(blocks, block)
+            if credit_below is not None and block.words <= CAPTION_WITH_CREDIT_BELOW_MAX_WORDS:
+                block.media_index = credit_below.media_index = len(media)
+                media.append(Media(caption=block.text, credit=credit_below.text))
             continue
         if twin is None:
             if not core or _WORD.search(core) is None or len(core.split()) < 3:
@@ -138,6 +166,19 @@ def _collect_captions(blocks: list[_Block]) -> list[Media]:
     return media
 
 
+def _bare_credit_after(blocks: list[_Block], block: _Block) -> _Block | None:
+    """The next block when it is nothing but a photo credit naming an agency or a photographer."""
+    if block.index + 1 >= len(blocks) or block.reason is not None:
+        return None
+    following = blocks[block.index + 1]
+    if following.media_index is not None or not captions.looks_like_credit(following.text):
+        return None
+    # An agency name alone under a paragraph is the story's source, not a photo credit.
+    if captions.canonical_agency(following.text) or not (captions.agencies_in(following.text) or "/" in following.text):
+        return None
+    return following
+
+
 def _twin_of(blocks: list[_Block], block: _Block, cores: dict[int, tuple[str, str | None]]) -> _Block | None:
     core, credit = cores[block.index]
     for other in blocks[block.index + 1 : block.index + 1 + TWIN_DISTANCE]:
@@ -152,6 +193,46 @@ def _twin_of(blocks: list[_Block], block: _Block, cores: dict[int, tuple[str, st
 
 def _comparable(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
+
+
+def _mark_repeats(blocks: list[_Block]) -> None:
+    """Mark long blocks that repeat text found elsewhere (a summary field, a "full text" dump) as duplicates.
+
+    A block is a repeat when most of its shingles occur in blocks shorter than itself: it concatenates them, and
+    the shorter, original paragraphs stay. Identical blocks are left alone (interviews repeat a question).
+    """
+    shingles_of = {
+        block.index: _shingles(block.text) for block in blocks if block.reason is None and block.media_index is None
+    }
+    owners: dict[tuple[str, ...], list[int]] = {}
+    for index, shingles in shingles_of.items():
+        for shingle in shingles:
+            owners.setdefault(shingle, []).append(index)
+    for index, shingles in shingles_of.items():
+        block = blocks[index]
+        if block.words < PROSE_WORDS:
+            continue
+        shorter = sum(1 for shingle in shingles if any(blocks[other].words < block.words for other in owners[shingle]))
+        if shorter >= REPEAT_COVERAGE * len(shingles):
+            block.reason = "duplicate"
+
+
+def _is_glued_teaser(text: str) -> bool:
+    """A teaser whose headline runs into its summary with no space: "Couple Finds Old NewspapersA couple found ..."."""
+    junction = _GLUED_JUNCTION.search(text[:200])
+    if junction is None:
+        return False
+    headline, summary = text[: junction.end()], text[junction.end() :]
+    return (
+        len(headline.split()) >= 4
+        and len(summary.split()) >= TEASER_SUMMARY_WORDS
+        and _headline_cased(headline, share=0.8)
+    )
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.casefold())
+    return {tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
 
 
 @cache
@@ -178,8 +259,12 @@ def _prose_score(block: _Block) -> float:
     """Positive for article-like prose, negative for furniture and labels, scaled by length."""
     if block.media_index is not None:
         return 0.0
+    if block.reason == "duplicate":
+        return 0.0  # the text is kept once, where it first stands on its own
+    if block.reason == "dateline":
+        return SEPARATOR_SCORE  # an article states its date once, above or below the text: dates inside mean a list
     if block.reason is not None:
-        weight = BARRIER_WEIGHT if block.reason in BARRIER_REASONS else 1.0
+        weight = BARRIER_WEIGHTS.get(block.reason, 1.0)
         return -max(3.0, block.words * 1.0) * weight
     words = block.words
     ends_sentence = bool(_SENTENCE_END.search(block.text))
@@ -197,19 +282,19 @@ def _prose_score(block: _Block) -> float:
     return -2.0
 
 
-def _headline_cased(text: str) -> bool:
+def _headline_cased(text: str, share: float = 0.7) -> bool:
     """Most words capitalised, as in menus, teaser headlines and section names."""
     words = [word for word in re.findall(r"[^\W\d_][\w'’-]*", text)]
     if not words:
         return True
     stopwords = _stopwords()
     content = [word for word in words[1:] if word.casefold() not in stopwords] or words
-    return sum(1 for word in content if word[:1].isupper()) >= 0.7 * len(content)
+    return sum(1 for word in content if word[:1].isupper()) >= share * len(content)
 
 
 def _article_region(blocks: list[_Block]) -> tuple[int, int]:
     """The contiguous run of blocks with the highest total prose score (Kadane), or the whole dump."""
-    candidates = blocks[: _comment_section_start(blocks)]
+    candidates = blocks[: _article_end_marker(blocks)]
     best_total, best_start, best_end = float("-inf"), 0, len(candidates) - 1
     total, start = 0.0, 0
     negative_run = 0
@@ -227,11 +312,11 @@ def _article_region(blocks: list[_Block]) -> tuple[int, int]:
     return best_start, best_end
 
 
-def _comment_section_start(blocks: list[_Block]) -> int:
-    """Index of the first reader-comment header that follows enough prose to be an article, else the end."""
+def _article_end_marker(blocks: list[_Block]) -> int:
+    """Index of the first comment header or copyright notice after enough prose to be an article, else the end."""
     prose = 0.0
     for block in blocks:
-        if prose >= ARTICLE_BEFORE_COMMENTS and boilerplate.starts_comment_section(block.text):
+        if prose >= ARTICLE_BEFORE_END_MARKER and boilerplate.ends_article(block.text):
             return block.index
         prose += max(block.score, 0.0)
     return len(blocks)
@@ -249,25 +334,28 @@ def _is_heading(blocks: list[_Block], block: _Block, end: int) -> bool:
     return following is not None and following.score > 0
 
 
-def _title_index(blocks: list[_Block], start: int) -> int | None:
-    """The block that reads best as the headline of the article starting at `start`."""
-    best: tuple[float, int] | None = None
-    window = range(max(0, start - 25), start)
+def _title_index(blocks: list[_Block], start: int, end: int) -> int | None:
+    """The block that reads best as the headline of the article region `start`..`end`.
+
+    Candidates run from a little above the region down to its first real paragraph, since a headline right above
+    the text is scored into the region as a short sentence-case line.
+    """
+    first_paragraph = next((block.index for block in blocks[start : end + 1] if block.score >= PROSE_WORDS / 2), start)
     texts = [block.text.casefold() for block in blocks]
-    for index in window:
+    best: tuple[float, int] | None = None
+    steps = 0
+    for index in range(first_paragraph - 1, max(-1, first_paragraph - 1 - TITLE_SEARCH_BLOCKS), -1):
         block = blocks[index]
         if block.reason is not None or block.media_index is not None:
-            continue
+            continue  # bylines, dates, captions and share bars sit between a headline and its text
+        steps += 1
         headline = _headline_likeness(block)
         if headline <= 0:
             continue
-        distance = start - index
-        repeated = sum(1 for text in texts if text == texts[index]) > 1
-        score = headline - 0.08 * distance + (0.3 if repeated else 0.0)
+        repeated = texts.count(texts[index]) > 1
+        score = headline - TITLE_DISTANCE_COST * (steps - 1) + (TITLE_REPEATED_BONUS if repeated else 0.0)
         if best is None or score > best[0]:
             best = (score, index)
-    if best is None and start == 0 and blocks[0].media_index is None and _headline_likeness(blocks[0]) > 0:
-        return 0
     return best[1] if best else None
 
 
@@ -301,40 +389,34 @@ def _authors(blocks: list[_Block], title_index: int | None, start: int, end: int
 def _removed(
     blocks: list[_Block], start: int, end: int, title_index: int | None, kept_media: set[int]
 ) -> list[Removed]:
-    """Everything not kept, with a reason; runs of navigation far from the article become one entry each."""
+    """Everything not kept, with a reason; each contiguous run outside the article becomes one entry."""
     removed: list[Removed] = []
     run: list[_Block] = []
 
     def flush() -> None:
-        if not run:
-            return
         if len(run) == 1:
             removed.append(Removed(run[0].text, run[0].reason or "navigation"))
-        else:
-            removed.append(Removed(" | ".join(block.text for block in run), run[0].reason or "navigation"))
+        elif run:
+            reasons = {block.reason for block in run}
+            mixed = "navigation" if run[0].index < start else "outside_article"
+            reason = run[0].reason if len(reasons) == 1 and run[0].reason else mixed
+            removed.append(Removed(" | ".join(block.text for block in run), reason))
         run.clear()
 
     for block in blocks:
-        if block.index == title_index:
+        inside = start <= block.index <= end
+        if block.index == title_index or (inside and block.reason is None and block.media_index is None):
             flush()
             continue
-        inside = start <= block.index <= end
         if block.media_index is not None:
             flush()
-            reason = "caption" if block.media_index in kept_media else "related"
-            removed.append(Removed(block.text, reason))
+            removed.append(Removed(block.text, "caption" if block.media_index in kept_media else "related"))
             continue
-        if inside and block.reason is None:
-            flush()
-            continue
-        reason = block.reason or ("navigation" if block.index < start else "outside_article")
-        block.reason = reason
+        block.reason = block.reason or ("navigation" if block.index < start else "outside_article")
         if inside:
             flush()
-            removed.append(Removed(block.text, reason))
-            continue
-        if run and run[-1].reason != reason:
-            flush()
-        run.append(block)
+            removed.append(Removed(block.text, block.reason))
+        else:
+            run.append(block)
     flush()
     return removed
