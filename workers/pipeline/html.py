@@ -2,25 +2,111 @@
 
 from __future__ import annotations
 
+import re
+
+import lxml.html
 import trafilatura
+from lxml import etree
+from readability import Document
 
 from workers.pipeline.document import Extraction, Paragraph
+from workers.pipeline.html_blocks import Block, apply_link_shares, blocks_from_tree, link_shares
+from workers.pipeline.html_filter import sort_blocks, word_count
+from workers.pipeline.html_media import read_media
+from workers.pipeline.html_metadata import read_metadata
+
+# Real articles are well under 1 MB of HTML; past this, parsing time and memory grow with no gain in text.
+MAX_PAGE_CHARS = 2_000_000
+# Below this many words, trafilatura most likely missed the article, and a second extractor gets a try.
+FALLBACK_WORDS = 60
+# Comments and processing instructions go at parse time: trafilatura drops them later together with their tail text.
+_PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
 def extract_html(page: str, url: str | None = None) -> Extraction:
     """Extract the article body and metadata from an HTML page."""
-    document = trafilatura.bare_extraction(page, url=url, favor_precision=True, with_metadata=True)
     extraction = Extraction()
-    if document is None:
+    if len(page) > MAX_PAGE_CHARS:
+        extraction.warnings.append(f"page truncated from {len(page)} to {MAX_PAGE_CHARS} characters")
+        page = page[:MAX_PAGE_CHARS]
+    root = _parse(page)
+    if root is None:
+        extraction.warnings.append("the HTML could not be parsed")
         return extraction
-    body = document.text or ""
-    extraction.paragraphs = [Paragraph(line.strip()) for line in body.split("\n") if line.strip()]
-    extraction.title = document.title
-    extraction.authors = [name.strip() for name in (document.author or "").split(";") if name.strip()]
-    extraction.site_name = document.sitename
-    extraction.published_at = document.date
-    extraction.canonical_url = document.url
-    extraction.description = document.description
-    extraction.lead_image = document.image
-    extraction.language = document.language
+
+    metadata = read_metadata(root, url)
+    extraction.title = metadata.title
+    extraction.authors = metadata.authors
+    extraction.published_at = metadata.published_at
+    extraction.modified_at = metadata.modified_at
+    extraction.canonical_url = metadata.canonical_url
+    extraction.site_name = metadata.site_name
+    extraction.description = metadata.description
+    extraction.language = metadata.language
+    extraction.lead_image = metadata.lead_image
+    extraction.media = read_media(root)
+
+    captions = [media.caption for media in extraction.media]
+    shares = link_shares(root)
+    verdict = sort_blocks(_trafilatura_blocks(root, url, shares, extraction.warnings), metadata.title, captions)
+    if _words(verdict.paragraphs) < FALLBACK_WORDS:
+        fallback = sort_blocks(_readability_blocks(page, shares, extraction.warnings), metadata.title, captions)
+        if _words(fallback.paragraphs) > _words(verdict.paragraphs):
+            extraction.warnings.append("main extractor found little text; used the fallback extractor")
+            verdict = fallback
+    extraction.paragraphs = verdict.paragraphs
+    extraction.removed = verdict.removed
     return extraction
+
+
+def _parse(page: str) -> etree._Element | None:
+    """Parse once with lxml; every later step reads this tree."""
+    # lxml refuses str input that still declares its byte encoding.
+    page = _XML_DECLARATION.sub("", page, count=1)
+    if not page.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(page, parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _trafilatura_blocks(
+    root: etree._Element, url: str | None, shares: dict[str, float], warnings: list[str]
+) -> list[Block]:
+    try:
+        document = trafilatura.bare_extraction(
+            root,
+            url=url,
+            favor_precision=True,
+            include_comments=False,
+            include_links=False,
+            include_tables=True,
+            with_metadata=False,
+        )
+    except Exception as error:  # third-party code on arbitrary input; the fallback still gets its chance
+        warnings.append(f"trafilatura failed: {type(error).__name__}")
+        return []
+    body = getattr(document, "body", None)
+    if body is None:
+        return []
+    blocks = blocks_from_tree(body)
+    # Asking trafilatura for links costs it text on some pages, so link shares come from the page itself.
+    apply_link_shares(blocks, shares)
+    return blocks
+
+
+def _readability_blocks(page: str, shares: dict[str, float], warnings: list[str]) -> list[Block]:
+    try:
+        summary = Document(page).summary(html_partial=True)
+        blocks = blocks_from_tree(lxml.html.fragment_fromstring(summary, create_parent="div"))
+    except Exception as error:  # readability asserts and raises on odd markup
+        warnings.append(f"readability failed: {type(error).__name__}")
+        return []
+    apply_link_shares(blocks, shares)
+    return blocks
+
+
+def _words(paragraphs: list[Paragraph]) -> int:
+    return sum(word_count(paragraph.text) for paragraph in paragraphs)

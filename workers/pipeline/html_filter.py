@@ -1,0 +1,180 @@
+"""Sort an extractor's blocks into article text and boilerplate, giving each dropped block a reason."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from workers.pipeline.document import Paragraph, Removed
+from workers.pipeline.html_blocks import Block
+
+# Lines that announce links to other stories; they open the block, in the languages the pipeline meets most.
+_RELATED_LEAD = re.compile(
+    r"^\W*(related( stories| articles| content| coverage| posts)?|read more|see more|more|read also|also read|"
+    r"also on [\w.]+|also see|see also|recommended|don'?t miss|most (read|popular)|trending|up next|watch next|"
+    r"more from [\w .]+|you (may|might) (also )?like|leggi anche|lee también|lesen sie auch|voir aussi|"
+    r"à lire aussi|lire aussi|leia também|veja também|zie ook|czytaj też|läs också)\b\W*",
+    re.IGNORECASE,
+)
+_SHARE = re.compile(
+    r"(^\W*share (this|on|via)\b|\bshare it with\b|^\W*(tweet|email|print|whatsapp|facebook|twitter|linkedin|"
+    r"pinterest|reddit)( this)?\W*$|\bclick to share\b|^\W*share\W*$)",
+    re.IGNORECASE,
+)
+_NEWSLETTER = re.compile(
+    r"(newsletter|sign up for|sign up to|subscribe (to|now|today|for)|delivered (to|through) your (inbox|letterbox)|"
+    r"get our (daily|weekly)|inscreva-se|iscriviti)",
+    re.IGNORECASE,
+)
+_SOCIAL = re.compile(
+    r"^\W*(follow|like|join) (us|him|her|them|[\w@.' ]{1,40}) on (twitter|facebook|instagram|youtube|linkedin|"
+    r"tiktok|telegram)|^\W*(listen|download|itunes|spotify|apple podcasts|stitcher)\s*:\s*https?://",
+    re.IGNORECASE,
+)
+_TAGS = re.compile(r"^\W*(tags|tagged|filed under|topics|categories|category|etiquetas|schlagworte)\b\s*[:|]?", re.I)
+_COPYRIGHT = re.compile(r"^\W*(©|\(c\)|copyright\b|all rights reserved)", re.IGNORECASE)
+_COMMENTS = re.compile(
+    r"^\W*(\d+\s+)?(comments?|leave a (comment|reply)|tell us what you think|post a comment|add a comment|"
+    r"join the (discussion|conversation)|show comments|view comments)\W*$",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^\W*(by|por|von|par|di|door)\s+[A-ZÀ-Ý]")
+_PUBLISHED = re.compile(
+    r"(publicado|published|posted|updated|aktualisiert|publié|pubblicato)\b.{0,20}(\d{1,4}[/.-]\d{1,2}|\d{4}|:\d\d)",
+    re.IGNORECASE,
+)
+_SHORTCODE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class Verdict:
+    """The blocks kept as the article and the ones dropped, with reasons."""
+
+    paragraphs: list[Paragraph]
+    removed: list[Removed]
+
+
+def word_count(text: str) -> int:
+    """Number of word tokens, the same tokens the benchmark shingles."""
+    return len(_WORD.findall(text))
+
+
+def normalise_for_match(text: str) -> str:
+    """Lower-cased word tokens joined by spaces, so punctuation and spacing differences do not matter."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def sort_blocks(blocks: list[Block], title: str | None, captions: Iterable[str]) -> Verdict:
+    """Keep the blocks that read as article text; explain every block that is dropped."""
+    caption_keys = {normalise_for_match(caption) for caption in captions if caption}
+    caption_keys.discard("")
+    title_key = normalise_for_match(title or "")
+    reasons: list[str | None] = [_reason(block, caption_keys) for block in blocks]
+    _drop_leading_title_and_byline(blocks, reasons, title_key)
+    _drop_link_runs(blocks, reasons)
+    _drop_trailing_tail(blocks, reasons)
+    _drop_duplicates(blocks, reasons)
+    paragraphs: list[Paragraph] = []
+    removed: list[Removed] = []
+    for block, reason in zip(blocks, reasons, strict=True):
+        if reason is None:
+            paragraphs.append(Paragraph(block.text, block.kind))
+        else:
+            removed.append(Removed(block.text, reason))
+    return Verdict(paragraphs, removed)
+
+
+def _reason(block: Block, caption_keys: set[str]) -> str | None:
+    """Why a block on its own looks like boilerplate, or None when it may be article text."""
+    text = block.text
+    words = word_count(text)
+    if words == 0:
+        return "boilerplate"
+    short = words <= 40
+    if short and _RELATED_LEAD.match(text) and (block.link_density > 0.3 or words <= 4 or text.isupper()):
+        return "related"
+    if short and _SHARE.search(text):
+        return "share"
+    if short and _NEWSLETTER.search(text):
+        return "newsletter"
+    if short and _SOCIAL.search(text):
+        return "social"
+    if words <= 60 and _TAGS.match(text) and (block.link_density > 0.3 or words <= 2 or "," in text):
+        return "tags"
+    if words <= 12 and _COPYRIGHT.match(text):
+        return "copyright"
+    if words <= 8 and _COMMENTS.match(text):
+        return "comment"
+    if _SHORTCODE.match(text):
+        return "boilerplate"
+    if normalise_for_match(text) in caption_keys:
+        return "caption"
+    if block.link_density >= 0.8 and words <= 25 and block.kind != "heading":
+        return "related"
+    return None
+
+
+def _drop_leading_title_and_byline(blocks: list[Block], reasons: list[str | None], title_key: str) -> None:
+    """The headline and the byline/date line often open the extracted text; they are metadata, not body."""
+    for index, block in enumerate(blocks[:4]):
+        if reasons[index] is not None:
+            continue
+        key = normalise_for_match(block.text)
+        words = word_count(block.text)
+        if title_key and key and (key == title_key or (block.kind == "heading" and key in title_key)):
+            reasons[index] = "title"
+        elif words <= 20 and (_BYLINE.match(block.text) or _PUBLISHED.search(block.text)):
+            reasons[index] = "byline"
+        elif block.kind == "heading" and block.level == 1:
+            reasons[index] = "title"
+        elif words > 20:
+            return
+
+
+def _drop_link_runs(blocks: list[Block], reasons: list[str | None]) -> None:
+    """A heading followed only by link lines is a related-stories box, even when each line is long."""
+    for index, block in enumerate(blocks):
+        if block.kind != "heading" and not _RELATED_LEAD.match(block.text):
+            continue
+        run = index + 1
+        while run < len(blocks) and _is_link_line(blocks[run]):
+            run += 1
+        if run - index >= 2 and (run == len(blocks) or blocks[run].kind == "heading" or run - index >= 3):
+            for position in range(index, run):
+                reasons[position] = reasons[position] or "related"
+
+
+def _is_link_line(block: Block) -> bool:
+    """A headline-sized line that is (almost) all link: a teaser for another page."""
+    return block.kind != "heading" and block.link_density >= 0.6 and word_count(block.text) <= 30
+
+
+def _drop_trailing_tail(blocks: list[Block], reasons: list[str | None]) -> None:
+    """Headings and one-line labels left at the end, once the boilerplate after them is gone, belong to it."""
+    last = len(blocks) - 1
+    while last >= 0 and reasons[last] is not None:
+        last -= 1
+    while last >= 0:
+        block = blocks[last]
+        tail_label = block.kind == "heading" or (
+            word_count(block.text) <= 3 and not block.text.endswith((".", "!", "?"))
+        )
+        if reasons[last] is None and tail_label and last > 0:
+            reasons[last] = "boilerplate"
+        elif reasons[last] is None:
+            return
+        last -= 1
+
+
+def _drop_duplicates(blocks: list[Block], reasons: list[str | None]) -> None:
+    """A paragraph repeated right after itself (a layout artefact) is kept once; distant repeats can be real."""
+    previous = ""
+    for index, block in enumerate(blocks):
+        if reasons[index] is not None:
+            continue
+        key = normalise_for_match(block.text)
+        if key == previous:
+            reasons[index] = "duplicate"
+        previous = key
