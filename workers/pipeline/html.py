@@ -10,10 +10,11 @@ from lxml import etree
 from readability import Document
 
 from workers.pipeline.document import Extraction, Paragraph
-from workers.pipeline.html_blocks import Block, apply_link_shares, blocks_from_tree, link_shares
+from workers.pipeline.html_blocks import Block, SourceIndex, apply_link_shares, blocks_from_tree, index_source
 from workers.pipeline.html_filter import sort_blocks, word_count
 from workers.pipeline.html_media import read_media
 from workers.pipeline.html_metadata import read_metadata
+from workers.pipeline.html_recover import add_split_chunks
 
 # Real articles are well under 1 MB of HTML; past this, parsing time and memory grow with no gain in text.
 MAX_PAGE_CHARS = 2_000_000
@@ -48,10 +49,11 @@ def extract_html(page: str, url: str | None = None) -> Extraction:
     extraction.media = read_media(root)
 
     captions = [media.caption for media in extraction.media]
-    shares = link_shares(root)
-    verdict = sort_blocks(_trafilatura_blocks(root, url, shares, extraction.warnings), metadata.title, captions)
+    source = index_source(root)
+    blocks = add_split_chunks(_trafilatura_blocks(root, url, source, extraction.warnings), source)
+    verdict = sort_blocks(blocks, metadata.title, captions)
     if _words(verdict.paragraphs) < FALLBACK_WORDS:
-        fallback = sort_blocks(_readability_blocks(page, shares, extraction.warnings), metadata.title, captions)
+        fallback = sort_blocks(_readability_blocks(page, source, extraction.warnings), metadata.title, captions)
         if _words(fallback.paragraphs) > _words(verdict.paragraphs):
             extraction.warnings.append("main extractor found little text; used the fallback extractor")
             verdict = fallback
@@ -72,14 +74,13 @@ def _parse(page: str) -> etree._Element | None:
         return None
 
 
-def _trafilatura_blocks(
-    root: etree._Element, url: str | None, shares: dict[str, float], warnings: list[str]
-) -> list[Block]:
+def _trafilatura_blocks(root: etree._Element, url: str | None, source: SourceIndex, warnings: list[str]) -> list[Block]:
     try:
         document = trafilatura.bare_extraction(
             root,
             url=url,
             favor_precision=True,
+            fast=True,
             include_comments=False,
             include_links=False,
             include_tables=True,
@@ -93,18 +94,18 @@ def _trafilatura_blocks(
         return []
     blocks = blocks_from_tree(body)
     # Asking trafilatura for links costs it text on some pages, so link shares come from the page itself.
-    apply_link_shares(blocks, shares)
+    apply_link_shares(blocks, source)
     return blocks
 
 
-def _readability_blocks(page: str, shares: dict[str, float], warnings: list[str]) -> list[Block]:
+def _readability_blocks(page: str, source: SourceIndex, warnings: list[str]) -> list[Block]:
     try:
         summary = Document(page).summary(html_partial=True)
         blocks = blocks_from_tree(lxml.html.fragment_fromstring(summary, create_parent="div"))
     except Exception as error:  # readability asserts and raises on odd markup
         warnings.append(f"readability failed: {type(error).__name__}")
         return []
-    apply_link_shares(blocks, shares)
+    apply_link_shares(blocks, source)
     return blocks
 
 

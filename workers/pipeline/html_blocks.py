@@ -127,26 +127,40 @@ def _heading_level(element: etree._Element, tag: str) -> int:
 _SOURCE_BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "td", "blockquote")
 
 
-def link_shares(root: etree._Element) -> dict[str, float]:
-    """Share of link text of each paragraph-like element of the page, keyed by its normalised text."""
-    shares: dict[str, float] = {}
+@dataclass
+class SourceIndex:
+    """The page's paragraph-like elements by their whitespace-collapsed text, with their share of link text."""
+
+    shares: dict[str, float]
+    elements: dict[str, etree._Element]
+
+
+def index_source(root: etree._Element) -> SourceIndex:
+    """Index the page's paragraphs so that extractor output can be traced back to the page."""
+    index = SourceIndex({}, {})
     for element in root.iter(*_SOURCE_BLOCK_TAGS):
         text = clean_space(element.text_content())
-        if not text:
+        if not text or text in index.shares:
             continue
-        link_chars = sum(len(clean_space(link.text_content())) for link in element.iter("a"))
-        shares.setdefault(text, min(1.0, link_chars / len(text)))
+        index.shares[text] = link_share(element, text)
+        index.elements[text] = element
     # Extractors also lift bare links out of menus; their text is all link.
     for link in root.iter("a"):
         text = clean_space(link.text_content())
         if text:
-            shares.setdefault(text, 1.0)
-    return shares
+            index.shares.setdefault(text, 1.0)
+    return index
 
 
-def apply_link_shares(blocks: list[Block], shares: dict[str, float]) -> None:
+def link_share(element: etree._Element, text: str) -> float:
+    """Share of the element's text that sits inside links."""
+    link_chars = sum(len(clean_space(link.text_content())) for link in element.iter("a"))
+    return min(1.0, link_chars / len(text)) if text else 0.0
+
+
+def apply_link_shares(blocks: list[Block], index: SourceIndex) -> None:
     """Give blocks from an extractor that drops links the link share their text had on the page."""
     for block in blocks:
-        share = shares.get(block.text)
+        share = index.shares.get(block.text)
         if share is not None:
             block.link_chars = round(share * len(block.text))
