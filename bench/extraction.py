@@ -62,21 +62,31 @@ def load_evaluate(data: Path) -> ModuleType:
     return module
 
 
-def run(extractor: Extractor, inputs: list[Path], urls: dict[str, str]) -> tuple[dict[str, str], list[float]]:
-    """Predictions and per-document milliseconds; a crash counts as an empty prediction, as in run_anchor.py."""
-    extractor(inputs[0].read_text(encoding="utf-8", errors="replace"), urls.get(inputs[0].stem))
-    predictions: dict[str, str] = {}
-    timings: list[float] = []
-    for path in inputs:
+def run(
+    extractors: dict[str, Extractor], inputs: list[Path], urls: dict[str, str | None]
+) -> dict[str, tuple[dict[str, str], list[float]]]:
+    """Predictions and per-document milliseconds of each extractor, timed document by document.
+
+    The extractors take turns on each document (in alternating order) so that load from other jobs on the
+    machine falls on all of them alike; a crash counts as an empty prediction, as in run_anchor.py.
+    """
+    first = inputs[0].read_text(encoding="utf-8", errors="replace")
+    for extractor in extractors.values():
+        extractor(first, urls.get(inputs[0].stem))
+    results: dict[str, tuple[dict[str, str], list[float]]] = {name: ({}, []) for name in extractors}
+    for number, path in enumerate(inputs):
         raw = path.read_text(encoding="utf-8", errors="replace")
-        start = time.perf_counter()
-        try:
-            predictions[path.stem] = extractor(raw, urls.get(path.stem))
-        except Exception as error:  # the benchmark scores a crash as an empty body
-            print(f"  error {path.stem}: {type(error).__name__}: {error}", file=sys.stderr)
-            predictions[path.stem] = ""
-        timings.append((time.perf_counter() - start) * 1000.0)
-    return predictions, timings
+        names = list(extractors) if number % 2 == 0 else list(reversed(extractors))
+        for name in names:
+            predictions, timings = results[name]
+            start = time.perf_counter()
+            try:
+                predictions[path.stem] = extractors[name](raw, urls.get(path.stem))
+            except Exception as error:  # the benchmark scores a crash as an empty body
+                print(f"  {name} error {path.stem}: {type(error).__name__}: {error}", file=sys.stderr)
+                predictions[path.stem] = ""
+            timings.append((time.perf_counter() - start) * 1000.0)
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,18 +99,14 @@ def main(argv: list[str] | None = None) -> int:
     urls = {key: json.loads((data / "truth" / f"{key}.json").read_text(encoding="utf-8")).get("url") for key in truth}
     pages = sorted((data / "pages").glob("*.html"))
     texts = sorted((data / "text").glob("*.txt"))
+    if not pages:
+        raise SystemExit(f"no pages in {data / 'pages'}")
 
+    results = run({"ours html": ours_html, "trafilatura precision": trafilatura_precision}, pages, urls)
+    if texts:
+        results |= run({"ours text": ours_text}, texts, urls)
     rows: list[tuple[str, dict[str, Any], float]] = []
-    # Interleaving is not possible per call, so the two HTML runs go back to back on the same warm process.
-    for name, extractor, inputs in (
-        ("ours html", ours_html, pages),
-        ("trafilatura precision", trafilatura_precision, pages),
-        ("ours text", ours_text, texts),
-    ):
-        if not inputs:
-            print(f"no inputs for {name}", file=sys.stderr)
-            continue
-        predictions, timings = run(extractor, inputs, urls)
+    for name, (predictions, timings) in results.items():
         summary, _ = evaluate.evaluate(truth, predictions, rounds=0)
         rows.append((name, summary, statistics.median(timings)))
 

@@ -15,6 +15,7 @@ from workers.pipeline.html_filter import sort_blocks, word_count
 from workers.pipeline.html_media import read_media
 from workers.pipeline.html_metadata import read_metadata
 from workers.pipeline.html_recover import add_split_chunks
+from workers.pipeline.html_removed import left_out_of_container
 
 # Real articles are well under 1 MB of HTML; past this, parsing time and memory grow with no gain in text.
 MAX_PAGE_CHARS = 2_000_000
@@ -58,7 +59,7 @@ def extract_html(page: str, url: str | None = None) -> Extraction:
             extraction.warnings.append("main extractor found little text; used the fallback extractor")
             verdict = fallback
     extraction.paragraphs = verdict.paragraphs
-    extraction.removed = verdict.removed
+    extraction.removed = verdict.removed + left_out_of_container(verdict.paragraphs, verdict.removed, source, captions)
     return extraction
 
 

@@ -71,7 +71,7 @@ def sort_blocks(blocks: list[Block], title: str | None, captions: Iterable[str])
     caption_keys = {normalise_for_match(caption) for caption in captions if caption}
     caption_keys.discard("")
     title_key = normalise_for_match(title or "")
-    reasons: list[str | None] = [_reason(block, caption_keys) for block in blocks]
+    reasons: list[str | None] = [block_reason(block, caption_keys) for block in blocks]
     _drop_leading_title_and_byline(blocks, reasons, title_key)
     _drop_link_runs(blocks, reasons)
     _drop_trailing_tail(blocks, reasons)
@@ -86,7 +86,7 @@ def sort_blocks(blocks: list[Block], title: str | None, captions: Iterable[str])
     return Verdict(paragraphs, removed)
 
 
-def _reason(block: Block, caption_keys: set[str]) -> str | None:
+def block_reason(block: Block, caption_keys: set[str]) -> str | None:
     """Why a block on its own looks like boilerplate, or None when it may be article text."""
     text = block.text
     words = word_count(text)

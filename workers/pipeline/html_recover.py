@@ -18,7 +18,7 @@ _TEXT_TAGS = ("p", "h2", "h3", "h4", "blockquote", "li")
 
 def add_split_chunks(blocks: list[Block], source: SourceIndex) -> list[Block]:
     """Blocks plus the paragraphs of sibling containers shaped like the one the extractor chose."""
-    anchor = _main_container(blocks, source)
+    anchor = main_container(blocks, source)
     if anchor is None:
         return blocks
     known = {block.text for block in blocks}
@@ -38,7 +38,7 @@ def add_split_chunks(blocks: list[Block], source: SourceIndex) -> list[Block]:
     return blocks
 
 
-def _main_container(blocks: list[Block], source: SourceIndex) -> etree._Element | None:
+def main_container(blocks: list[Block], source: SourceIndex) -> etree._Element | None:
     """The parent element holding most of the extracted text."""
     weights: Counter[etree._Element] = Counter()
     for block in blocks:
