@@ -154,8 +154,22 @@ def index_source(root: etree._Element) -> SourceIndex:
 
 def link_share(element: etree._Element, text: str) -> float:
     """Share of the element's text that sits inside links."""
+    if _inside_link(element):
+        return 1.0
     link_chars = sum(len(clean_space(link.text_content())) for link in element.iter("a"))
     return min(1.0, link_chars / len(text)) if text else 0.0
+
+
+def _inside_link(element: etree._Element, levels: int = 3) -> bool:
+    """Teaser cards wrap their whole headline in a link; a few levels up is enough to see it."""
+    parent = element.getparent()
+    for _ in range(levels):
+        if parent is None:
+            return False
+        if parent.tag == "a":
+            return True
+        parent = parent.getparent()
+    return False
 
 
 def apply_link_shares(blocks: list[Block], index: SourceIndex) -> None:

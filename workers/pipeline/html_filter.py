@@ -40,10 +40,19 @@ _COMMENTS = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^\W*(by|por|von|par|di|door)\s+[A-ZÀ-Ý]")
-_PUBLISHED = re.compile(
-    r"(publicado|published|posted|updated|aktualisiert|publié|pubblicato)\b.{0,20}(\d{1,4}[/.-]\d{1,2}|\d{4}|:\d\d)",
+_PUBLISHED = re.compile(r"\b(publicado|published|posted|updated|aktualisiert|publié|pubblicato)\b", re.IGNORECASE)
+# A date written out: 2019-11-18, 18/11/2019, 22 de janeiro de 2018, November 18, 2019, ... with an optional time.
+_DATE = re.compile(r"\b(\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|(19|20)\d\d)\b")
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
+_MONTH = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
+    r"september|october|november|december|janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|"
+    r"novembro|dezembro|enero|febrero|marzo|mayo|junio|julio|septiembre|octubre|noviembre|diciembre|janvier|"
+    r"février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|januar|februar|märz|juni|juli|"
+    r"oktober|dezember|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre)\b",
     re.IGNORECASE,
 )
+_CONTRIBUTED = re.compile(r"\bcontributed to (this|the) (report|story|article)\W*$", re.IGNORECASE)
 _SHORTCODE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$")
 _WORD = re.compile(r"\w+")
 
@@ -79,6 +88,8 @@ def sort_blocks(blocks: list[Block], title: str | None, captions: Iterable[str])
     paragraphs: list[Paragraph] = []
     removed: list[Removed] = []
     for block, reason in zip(blocks, reasons, strict=True):
+        if word_count(block.text) == 0:
+            continue  # invisible characters and lone punctuation are not text worth reporting
         if reason is None:
             paragraphs.append(Paragraph(block.text, block.kind))
         else:
@@ -93,7 +104,8 @@ def block_reason(block: Block, caption_keys: set[str]) -> str | None:
     if words == 0:
         return "boilerplate"
     short = words <= 40
-    if short and _RELATED_LEAD.match(text) and (block.link_density > 0.3 or words <= 4 or text.isupper()):
+    lead = _RELATED_LEAD.match(text)
+    if lead and words <= 80 and (block.link_density > 0.3 or words <= 4 or _is_shouted(lead.group(0))):
         return "related"
     if short and _SHARE.search(text):
         return "share"
@@ -107,6 +119,8 @@ def block_reason(block: Block, caption_keys: set[str]) -> str | None:
         return "copyright"
     if words <= 8 and _COMMENTS.match(text):
         return "comment"
+    if words <= 20 and _CONTRIBUTED.search(text):
+        return "byline"
     if _SHORTCODE.match(text):
         return "boilerplate"
     if normalise_for_match(text) in caption_keys:
@@ -125,7 +139,7 @@ def _drop_leading_title_and_byline(blocks: list[Block], reasons: list[str | None
         words = word_count(block.text)
         if title_key and key and (key == title_key or (block.kind == "heading" and key in title_key)):
             reasons[index] = "title"
-        elif words <= 20 and (_BYLINE.match(block.text) or _PUBLISHED.search(block.text)):
+        elif words <= 25 and (_BYLINE.match(block.text) or _is_dateline(block.text, words)):
             reasons[index] = "byline"
         elif block.kind == "heading" and block.level == 1:
             reasons[index] = "title"
@@ -133,22 +147,46 @@ def _drop_leading_title_and_byline(blocks: list[Block], reasons: list[str | None
             return
 
 
+def _is_shouted(lead: str) -> bool:
+    """Teaser boxes announce themselves in capitals ("READ MORE:", "DON'T MISS"); prose does not."""
+    letters = [char for char in lead if char.isalpha()]
+    return len(letters) >= 4 and all(char.isupper() for char in letters)
+
+
+def _is_dateline(text: str, words: int) -> bool:
+    """A publication-date line: a date plus a "published" label, or a date that is most of a short line."""
+    if not _DATE.search(text):
+        return False
+    if _PUBLISHED.search(text):
+        return True
+    written_out = bool(_NUMERIC_DATE.search(text) or _MONTH.search(text))
+    return written_out and words <= 10 and not text.rstrip().endswith((".", "!", "?"))
+
+
 def _drop_link_runs(blocks: list[Block], reasons: list[str | None]) -> None:
-    """A heading followed only by link lines is a related-stories box, even when each line is long."""
-    for index, block in enumerate(blocks):
-        if block.kind != "heading" and not _RELATED_LEAD.match(block.text):
-            continue
-        run = index + 1
+    """Two or more teaser lines in a row, with the label that opens them, are a related-stories box."""
+    index = 0
+    while index < len(blocks):
+        run = index
         while run < len(blocks) and _is_link_line(blocks[run]):
             run += 1
-        if run - index >= 2 and (run == len(blocks) or blocks[run].kind == "heading" or run - index >= 3):
+        if run - index >= 2:
+            label = index - 1
+            if label >= 0 and _is_box_label(blocks[label]):
+                index = label
             for position in range(index, run):
                 reasons[position] = reasons[position] or "related"
+        index = max(run, index + 1)
 
 
 def _is_link_line(block: Block) -> bool:
     """A headline-sized line that is (almost) all link: a teaser for another page."""
-    return block.kind != "heading" and block.link_density >= 0.6 and word_count(block.text) <= 30
+    return block.link_density >= 0.6 and word_count(block.text) <= 30
+
+
+def _is_box_label(block: Block) -> bool:
+    """A short heading or a "Read more"-style line that names the box below it."""
+    return bool(_RELATED_LEAD.match(block.text)) or (block.kind == "heading" and word_count(block.text) <= 6)
 
 
 def _drop_trailing_tail(blocks: list[Block], reasons: list[str | None]) -> None:
