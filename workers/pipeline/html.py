@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 import lxml.html
@@ -19,10 +20,17 @@ from workers.pipeline.html_removed import left_out_of_container
 
 # Real articles are well under 1 MB of HTML; past this, parsing time and memory grow with no gain in text.
 MAX_PAGE_CHARS = 2_000_000
+# Real article pages have a few thousand elements and no text run longer than a few thousand characters;
+# past these caps the page is cut, so that processing time and memory stay bounded on any input.
+MAX_ELEMENTS = 10_000
+MAX_TEXT_RUN_CHARS = 20_000
+# Enough to explain what was dropped without listing a whole site's navigation.
+MAX_REMOVED = 200
 # Below this many words, trafilatura most likely missed the article, and a second extractor gets a try.
 FALLBACK_WORDS = 60
 # Comments and processing instructions go at parse time: trafilatura drops them later together with their tail text.
 _PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
+_CODE_TAGS = {"script", "style", "template"}
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
@@ -36,6 +44,7 @@ def extract_html(page: str, url: str | None = None) -> Extraction:
     if root is None:
         extraction.warnings.append("the HTML could not be parsed")
         return extraction
+    extraction.warnings.extend(_bound_tree(root))
 
     metadata = read_metadata(root, url)
     extraction.title = metadata.title
@@ -54,12 +63,15 @@ def extract_html(page: str, url: str | None = None) -> Extraction:
     blocks = add_split_chunks(_trafilatura_blocks(root, url, source, extraction.warnings), source)
     verdict = sort_blocks(blocks, metadata.title, captions)
     if _words(verdict.paragraphs) < FALLBACK_WORDS:
-        fallback = sort_blocks(_readability_blocks(page, source, extraction.warnings), metadata.title, captions)
+        fallback = sort_blocks(_readability_blocks(root, source, extraction.warnings), metadata.title, captions)
         if _words(fallback.paragraphs) > _words(verdict.paragraphs):
             extraction.warnings.append("main extractor found little text; used the fallback extractor")
             verdict = fallback
     extraction.paragraphs = verdict.paragraphs
-    extraction.removed = verdict.removed + left_out_of_container(verdict.paragraphs, verdict.removed, source, captions)
+    removed = verdict.removed + left_out_of_container(verdict.paragraphs, verdict.removed, source, captions)
+    if len(removed) > MAX_REMOVED:
+        extraction.warnings.append(f"{len(removed) - MAX_REMOVED} more removed blocks not listed")
+    extraction.removed = removed[:MAX_REMOVED]
     return extraction
 
 
@@ -73,6 +85,34 @@ def _parse(page: str) -> etree._Element | None:
         return lxml.html.document_fromstring(page, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
+
+
+def _bound_tree(root: etree._Element) -> list[str]:
+    """Cut the tree down to the caps in place; return a warning for each cut made."""
+    warnings: list[str] = []
+    surplus: list[etree._Element] = []
+    long_runs = 0
+    for count, element in enumerate(root.iter()):
+        if count >= MAX_ELEMENTS:
+            surplus.append(element)
+            continue
+        if element.tag in _CODE_TAGS:
+            continue
+        if element.text and len(element.text) > MAX_TEXT_RUN_CHARS:
+            element.text = element.text[:MAX_TEXT_RUN_CHARS]
+            long_runs += 1
+        if element.tail and len(element.tail) > MAX_TEXT_RUN_CHARS:
+            element.tail = element.tail[:MAX_TEXT_RUN_CHARS]
+            long_runs += 1
+    for element in surplus:
+        parent = element.getparent()
+        if parent is not None and parent.getparent() is not None:
+            parent.remove(element)
+    if surplus:
+        warnings.append(f"page cut after {MAX_ELEMENTS} elements")
+    if long_runs:
+        warnings.append(f"{long_runs} text runs cut to {MAX_TEXT_RUN_CHARS} characters")
+    return warnings
 
 
 def _trafilatura_blocks(root: etree._Element, url: str | None, source: SourceIndex, warnings: list[str]) -> list[Block]:
@@ -99,9 +139,10 @@ def _trafilatura_blocks(root: etree._Element, url: str | None, source: SourceInd
     return blocks
 
 
-def _readability_blocks(page: str, source: SourceIndex, warnings: list[str]) -> list[Block]:
+def _readability_blocks(root: etree._Element, source: SourceIndex, warnings: list[str]) -> list[Block]:
     try:
-        summary = Document(page).summary(html_partial=True)
+        # readability rewrites the tree it is given; later steps still need the original.
+        summary = Document(copy.deepcopy(root)).summary(html_partial=True)
         blocks = blocks_from_tree(lxml.html.fragment_fromstring(summary, create_parent="div"))
     except Exception as error:  # readability asserts and raises on odd markup
         warnings.append(f"readability failed: {type(error).__name__}")

@@ -23,8 +23,8 @@ _SHARE = re.compile(
     re.IGNORECASE,
 )
 _NEWSLETTER = re.compile(
-    r"(newsletter|sign up for|sign up to|subscribe (to|now|today|for)|delivered (to|through) your (inbox|letterbox)|"
-    r"get our (daily|weekly)|inscreva-se|iscriviti)",
+    r"(newsletter|sign up (for|to) (our|the)\b|subscribe (to our|now|today)|delivered (to|through) your "
+    r"(inbox|letterbox)|get our (daily|weekly)|inscreva-se|iscriviti)",
     re.IGNORECASE,
 )
 _SOCIAL = re.compile(

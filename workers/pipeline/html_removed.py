@@ -12,6 +12,7 @@ from workers.pipeline.html_filter import block_reason, normalise_for_match
 from workers.pipeline.html_recover import main_container
 
 MAX_REPORTED = 100
+MAX_KEPT_CHARS_SEARCHED = 300_000
 _TEXT_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "figcaption", "blockquote", "dd", "dt")
 # Class and id words of an element (or its wrappers) that say what the text is for.
 _HINTS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -35,7 +36,10 @@ def left_out_of_container(
     if container is None:
         return []
     container = next((parent for parent in container.iterancestors("article")), container)
-    seen = "\n".join(normalise_for_match(text) for text in [*(p.text for p in kept), *(r.text for r in removed)])
+    kept_keys = [normalise_for_match(paragraph.text) for paragraph in kept]
+    accounted = {*kept_keys, *(normalise_for_match(item.text) for item in removed)}
+    # Nested elements (a <p> in a kept <blockquote>) are covered by a kept paragraph's text.
+    kept_text = "\n".join(kept_keys)[:MAX_KEPT_CHARS_SEARCHED]
     caption_keys = {normalise_for_match(caption) for caption in captions if caption}
     reported: list[Removed] = []
     taken: set[etree._Element] = set()
@@ -46,13 +50,13 @@ def left_out_of_container(
             continue
         text = clean_space(element.text_content())
         key = normalise_for_match(text)
-        if not key or key in seen:
+        if not key or key in accounted or key in kept_text:
             continue
         taken.add(element)
+        accounted.add(key)
         block = Block(text, "body", round(link_share(element, text) * len(text)))
         reason = _hinted_reason(element, container) or block_reason(block, caption_keys) or "boilerplate"
         reported.append(Removed(text, reason))
-        seen += "\n" + key
     return reported
 
 
