@@ -7,10 +7,14 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from workers.pipeline import UnparseableDocument, parse
-from workers.pipeline.html import MAX_PAGE_CHARS, extract_html
+from workers.pipeline.html import MAX_ELEMENTS, MAX_PAGE_CHARS, extract_html
+from workers.pipeline.html_blocks import Block, apply_link_shares, index_source
+from workers.pipeline.html_filter import sort_blocks
+from workers.pipeline.html_recover import add_split_chunks
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "html"
 _WORD = re.compile(r"\w+")
@@ -191,3 +195,61 @@ def test_parse_returns_the_html_body() -> None:
     assert parsed["title"] == "Rivers rise after a week of rain"
     assert parsed["body"].startswith("The river Example rose")
     assert parsed["media"][0]["credit"] == "Photo: Jo Bloggs"
+
+
+def test_text_left_out_of_the_article_is_listed_with_a_reason() -> None:
+    extraction = extract_html(ARTICLE)
+    removed = {(item.reason, item.text) for item in extraction.removed}
+    assert ("title", "Rivers rise after a week of rain") in removed
+    assert ("caption", "The river at dawn. Photo: Jo Bloggs") in removed
+
+
+def test_teaser_box_opening_datelines_and_contributor_lines_are_removed() -> None:
+    blocks = [
+        Block("Rivers rise after a week of rain", "heading", level=1),
+        Block("Thursday, 2 May 2024 08:00", "body"),
+        Block("The river Example rose by two metres overnight after a week of heavy rain across the valley.", "body"),
+        Block("More stories", "heading", level=3),
+        Block("Storm closes the coastal road for a second day", "heading", 46, 3),
+        Block("Council votes to rebuild the old stone bridge", "body", 45),
+        Block("Ann Lee contributed to this report.", "body"),
+    ]
+    verdict = sort_blocks(blocks, "Rivers rise after a week of rain", [])
+    assert [paragraph.text for paragraph in verdict.paragraphs] == [blocks[2].text]
+    assert [item.reason for item in verdict.removed] == ["title", "byline", "related", "related", "related", "byline"]
+
+
+def test_article_split_over_sibling_chunks_is_put_back_together() -> None:
+    first = " ".join(["The first chunk of the article says something worth reading."] * 6)
+    second = " ".join(["The second chunk goes on after the advertisement in between."] * 6)
+    root = lxml.html.document_fromstring(
+        f'<html><body><div class="chunks"><div class="chunk"><p>{first}</p></div><div class="ad">Buy now</div>'
+        f'<div class="chunk"><p>{second}</p></div></div>'
+        '<div class="chunk-teaser"><p>Other story</p></div></body></html>'
+    )
+    source = index_source(root)
+    blocks = add_split_chunks([Block(first, "body")], source)
+    assert [block.text for block in blocks] == [first, second]
+
+
+def test_link_shares_come_from_the_page() -> None:
+    root = lxml.html.document_fromstring(
+        '<html><body><p>Plain text with <a href="/a">one link</a> inside.</p>'
+        '<a href="/b"><h3>Teaser headline</h3></a></body></html>'
+    )
+    blocks = [Block("Plain text with one link inside.", "body"), Block("Teaser headline", "heading", level=3)]
+    apply_link_shares(blocks, index_source(root))
+    assert 0.2 < blocks[0].link_density < 0.4
+    assert blocks[1].link_density == 1.0
+
+
+def test_page_with_too_many_elements_is_cut_with_a_warning() -> None:
+    page = "<html><body>" + "<div><span>x</span></div>" * (MAX_ELEMENTS // 2 + 1000) + "</body></html>"
+    extraction = extract_html(page)
+    assert any("page cut" in warning for warning in extraction.warnings)
+
+
+def test_date_falls_back_to_the_visible_page() -> None:
+    page = ARTICLE.replace('<meta property="article:published_time" content="2024-05-02T08:00:00+01:00">', "")
+    page = page.replace("<h1>", '<p class="date">Published 2 May 2024</p><h1>')
+    assert extract_html(page).published_at == "2024-05-02"

@@ -10,6 +10,7 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from htmldate import find_date
 from lxml import etree
 
 from workers.pipeline.html_blocks import clean_space
@@ -58,6 +59,7 @@ _PUBLISHED_META = (
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
 _AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
 MAX_JSON_LD_CHARS = 500_000
+_HTMLDATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 # CMS placeholders such as 0001-01-01 are not publication dates.
 _EARLIEST_YEAR = 1990
 
@@ -92,7 +94,7 @@ def read_metadata(root: etree._Element, url: str | None) -> PageMetadata:
     metadata.title = _title(root, meta, article, site_name)
     metadata.authors = _authors(root, meta, article)
     metadata.published_at = _first_date([_text(article.get("datePublished")), *_meta_values(meta, _PUBLISHED_META)])
-    metadata.published_at = metadata.published_at or _time_element_date(root)
+    metadata.published_at = metadata.published_at or _time_element_date(root) or _htmldate(root)
     metadata.modified_at = _first_date([_text(article.get("dateModified")), *_meta_values(meta, _MODIFIED_META)])
     return metadata
 
@@ -293,6 +295,18 @@ def _iso_date(value: str | None) -> str | None:
         return parsedate_to_datetime(value).isoformat()
     except (TypeError, ValueError, IndexError):
         return None
+
+
+def _htmldate(root: etree._Element) -> str | None:
+    """Last resort for the date: htmldate's quick heuristics (URL, headers, visible date patterns)."""
+    try:
+        found = find_date(root, original_date=True, extensive_search=False, outputformat=_HTMLDATE_FORMAT)
+    except Exception:  # htmldate on arbitrary markup; a missing date is not an error
+        return None
+    if not found:
+        return None
+    # htmldate pads a bare date with midnight; a date alone is the honest answer.
+    return found[:10] if found.endswith("T00:00:00") else found
 
 
 def _time_element_date(root: etree._Element) -> str | None:
