@@ -68,6 +68,7 @@ def extract_html(page: str, url: str | None = None) -> Extraction:
             extraction.warnings.append("main extractor found little text; used the fallback extractor")
             verdict = fallback
     extraction.paragraphs = verdict.paragraphs
+    extraction.subtitle = next((item.text for item in verdict.removed if item.reason == "subtitle"), None)
     removed = verdict.removed + left_out_of_container(verdict.paragraphs, verdict.removed, source, captions)
     if len(removed) > MAX_REMOVED:
         extraction.warnings.append(f"{len(removed) - MAX_REMOVED} more removed blocks not listed")

@@ -29,7 +29,8 @@ _NEWSLETTER = re.compile(
 )
 _SOCIAL = re.compile(
     r"^\W*(follow|like|join) (us|him|her|them|[\w@.' ]{1,40}) on (twitter|facebook|instagram|youtube|linkedin|"
-    r"tiktok|telegram)|^\W*(listen|download|itunes|spotify|apple podcasts|stitcher)\s*:\s*https?://",
+    r"tiktok|telegram)|^\W*(listen|download|itunes|spotify|apple podcasts|stitcher)\s*:\s*https?://|"
+    r"^\W*(follow|more)\b.{0,80}\bhttps?://",
     re.IGNORECASE,
 )
 _TAGS = re.compile(r"^\W*(tags|tagged|filed under|topics|categories|category|etiquetas|schlagworte)\b\s*[:|]?", re.I)
@@ -53,8 +54,17 @@ _MONTH = re.compile(
     re.IGNORECASE,
 )
 _CONTRIBUTED = re.compile(r"\bcontributed to (this|the) (report|story|article)\W*$", re.IGNORECASE)
+_CREDIT_LINE = re.compile(
+    r"^\W*((additional )?reporting by|(editing|edited|compiled|writing) by|write to .{2,60} at \S+@\S+)|"
+    r"\bcontributed (additional )?reporting\b|^\W*[\w.+-]+@[\w-]+\.[\w.]+\W*$",
+    re.IGNORECASE,
+)
+_RULE = re.compile(r"^[\W_]+$")
 _SHORTCODE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$")
 _WORD = re.compile(r"\w+")
+# Where the headline, standfirst and byline can still turn up in the extracted text.
+LEADING_BLOCKS = 5
+SUBTITLE_MIN_WORDS = 6
 
 
 @dataclass
@@ -119,8 +129,10 @@ def block_reason(block: Block, caption_keys: set[str]) -> str | None:
         return "copyright"
     if words <= 8 and _COMMENTS.match(text):
         return "comment"
-    if words <= 20 and _CONTRIBUTED.search(text):
+    if (words <= 20 and _CONTRIBUTED.search(text)) or (words <= 40 and _CREDIT_LINE.search(text)):
         return "byline"
+    if _RULE.match(text):
+        return "boilerplate"
     if _SHORTCODE.match(text):
         return "boilerplate"
     if normalise_for_match(text) in caption_keys:
@@ -131,20 +143,32 @@ def block_reason(block: Block, caption_keys: set[str]) -> str | None:
 
 
 def _drop_leading_title_and_byline(blocks: list[Block], reasons: list[str | None], title_key: str) -> None:
-    """The headline and the byline/date line often open the extracted text; they are metadata, not body."""
-    for index, block in enumerate(blocks[:4]):
+    """The headline, standfirst and byline/date lines often open the extracted text; they are metadata, not body."""
+    in_header = True
+    for index, block in enumerate(blocks[:LEADING_BLOCKS]):
         if reasons[index] is not None:
             continue
         key = normalise_for_match(block.text)
         words = word_count(block.text)
         if title_key and key and (key == title_key or (block.kind == "heading" and key in title_key)):
             reasons[index] = "title"
+        elif not in_header:
+            continue
         elif words <= 25 and (_BYLINE.match(block.text) or _is_dateline(block.text, words)):
             reasons[index] = "byline"
         elif block.kind == "heading" and block.level == 1:
             reasons[index] = "title"
-        elif words > 20:
-            return
+        elif block.kind == "heading" and words >= SUBTITLE_MIN_WORDS and _body_follows(blocks, reasons, index):
+            reasons[index] = "subtitle"
+        elif words > 20 or block.kind != "heading":
+            in_header = False
+
+
+def _body_follows(blocks: list[Block], reasons: list[str | None], index: int) -> bool:
+    """A sentence-long heading before the first paragraph is the standfirst, not a section heading."""
+    kept_after = (block for position, block in enumerate(blocks) if position > index and reasons[position] is None)
+    following = next(kept_after, None)
+    return following is not None and following.kind == "body"
 
 
 def _is_shouted(lead: str) -> bool:
