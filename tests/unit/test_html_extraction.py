@@ -253,3 +253,22 @@ def test_date_falls_back_to_the_visible_page() -> None:
     page = ARTICLE.replace('<meta property="article:published_time" content="2024-05-02T08:00:00+01:00">', "")
     page = page.replace("<h1>", '<p class="date">Published 2 May 2024</p><h1>')
     assert extract_html(page).published_at == "2024-05-02"
+
+
+def test_visible_byline_gives_the_authors_when_the_page_has_no_author_metadata() -> None:
+    page = ARTICLE.replace('<meta name="author" content="By Ann Lee and Bo Chen">', "")
+    page = page.replace(
+        "<h1>", '<div class="article-byline">By Jane Doe and John Roe | Thursday, May 2, 2024</div><h1>'
+    )
+    assert extract_html(page).authors == ["Jane Doe", "John Roe"]
+
+
+def test_standfirst_heading_becomes_the_subtitle() -> None:
+    page = ARTICLE.replace(
+        "<h1>Rivers rise after a week of rain</h1>",
+        "<h1>Rivers rise after a week of rain</h1>"
+        "<h2>Six towns are on flood alert as the valley braces for more rain</h2>",
+    )
+    extraction = extract_html(page)
+    assert extraction.subtitle == "Six towns are on flood alert as the valley braces for more rain"
+    assert extraction.paragraphs[0].text.startswith("The river Example rose")

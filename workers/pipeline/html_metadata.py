@@ -38,6 +38,19 @@ _NOT_A_NAME = re.compile(
     r"january|february|march|april|june|july|august|september|october|november|december)\b",
     re.IGNORECASE,
 )
+_BYLINE_HINT = re.compile(r"(^|[\s_-])(byline|author|authors|writer)([\s_-]|$)", re.IGNORECASE)
+_NOT_BYLINE_HINT = re.compile(r"comment|bio|about|avatar|image|photo|reply|form", re.IGNORECASE)
+_BYLINE_END = re.compile(
+    r"\d|\s[|•·–—-]\s|\b(published|updated|posted|follow|view more|more articles|associated press|staff|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
+    r"august|september|october|november|december)\b",
+    re.IGNORECASE,
+)
+# Two to four capitalised words (initials and name particles allowed): what a person's name looks like.
+_PERSON_NAME = re.compile(
+    r"^(?:[A-ZÀ-Ý]\.\s)?(?:(?:[A-ZÀ-Ý][\w'’.-]*|van|von|de|da|del|der|di|la|le|bin|al)\s){1,2}[A-ZÀ-Ý][\w'’.-]*$"
+)
+MAX_BYLINE_CHARS = 120
 # Post-nominal letters (MS, RDN, PhD) split off a name by its comma.
 _CREDENTIAL = re.compile(r"^[A-Z][A-Za-z]{0,3}\.?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
@@ -230,6 +243,8 @@ def _authors(root: etree._Element, meta: dict[str, str], article: dict[str, Any]
                 break
     if not names:
         names = _byline_names(root)
+    if not names:
+        names = _visible_byline_names(root)
     site_key = (meta.get("og:site_name") or _publisher_name(article) or "").lower()
     # Sites often name themselves as the author; that is not a person's byline.
     return [name for name in _split_names(names) if not site_key or not _same_entity(name.lower(), site_key)]
@@ -257,6 +272,33 @@ def _byline_names(root: etree._Element) -> list[str]:
             if 0 < len(text) <= 80:
                 return [text]
     return []
+
+
+def _visible_byline_names(root: etree._Element) -> list[str]:
+    """Person names in the page's first byline element (class or id "byline"/"author"), when they look like names."""
+    for element in root.iter("div", "span", "p", "a", "address", "h3", "h4", "li", "dd"):
+        hints = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if not _BYLINE_HINT.search(hints) or _NOT_BYLINE_HINT.search(hints):
+            continue
+        text = clean_space(" ".join(text for text in element.itertext() if isinstance(text, str)))
+        if not 0 < len(text) <= MAX_BYLINE_CHARS:
+            continue
+        # Bylines run on into the date, the outlet or a follow button; the names come first.
+        text = _BYLINE_END.split(_BY_PREFIX.sub("", text), maxsplit=1)[0]
+        names = [_drop_shouted_outlet(name) for name in _split_names([text])]
+        names = [name for name in names if _PERSON_NAME.match(name)]
+        if names:
+            return names
+        return []
+    return []
+
+
+def _drop_shouted_outlet(name: str) -> str:
+    """ "Kevin McCoy USA TODAY" -> "Kevin McCoy": capitals after a mixed-case name are the outlet."""
+    words = name.split()
+    while len(words) > 2 and words[-1].isupper() and not all(word.isupper() for word in words):
+        words.pop()
+    return " ".join(words)
 
 
 def _split_names(raw_names: list[str]) -> list[str]:
