@@ -34,6 +34,12 @@ _SOCIAL = re.compile(
     re.IGNORECASE,
 )
 _TAGS = re.compile(r"^\W*(tags|tagged|filed under|topics|categories|category|etiquetas|schlagworte)\b\s*[:|]?", re.I)
+_SUBSCRIPTION_PITCH = re.compile(
+    r"^\W*if you (enjoyed|liked|value|appreciate)d? (this|our|reading)\b|^\W*(support|become a member|"
+    r"subscribe to) (our|us|independent) (journalism|reporting)",
+    re.IGNORECASE,
+)
+_COMMENT_NOTICE = re.compile(r"\bcomments?\b.{0,80}\b(moderat\w*|guidelines|policy|spam|civil)\b", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"^\W*(©|\(c\)|copyright\b|all rights reserved)", re.IGNORECASE)
 _COMMENTS = re.compile(
     r"^\W*(\d+\s+)?(comments?|leave a (comment|reply)|tell us what you think|post a comment|add a comment|"
@@ -65,6 +71,7 @@ _WORD = re.compile(r"\w+")
 # Where the headline, standfirst and byline can still turn up in the extracted text.
 LEADING_BLOCKS = 5
 SUBTITLE_MIN_WORDS = 6
+_QUOTE_MARKS = set("\"'“”‘’«»„")
 
 
 @dataclass
@@ -93,6 +100,7 @@ def sort_blocks(blocks: list[Block], title: str | None, captions: Iterable[str])
     reasons: list[str | None] = [block_reason(block, caption_keys) for block in blocks]
     _drop_leading_title_and_byline(blocks, reasons, title_key)
     _drop_link_runs(blocks, reasons)
+    _drop_keyword_lists_after_tags(blocks, reasons)
     _drop_trailing_tail(blocks, reasons)
     _drop_duplicates(blocks, reasons)
     paragraphs: list[Paragraph] = []
@@ -121,6 +129,10 @@ def block_reason(block: Block, caption_keys: set[str]) -> str | None:
         return "share"
     if short and _NEWSLETTER.search(text):
         return "newsletter"
+    if words <= 60 and _SUBSCRIPTION_PITCH.search(text):
+        return "subscription"
+    if words <= 40 and _COMMENT_NOTICE.search(text):
+        return "comment"
     if short and _SOCIAL.search(text):
         return "social"
     if words <= 60 and _TAGS.match(text) and (block.link_density > 0.3 or words <= 2 or "," in text):
@@ -158,14 +170,18 @@ def _drop_leading_title_and_byline(blocks: list[Block], reasons: list[str | None
             reasons[index] = "byline"
         elif block.kind == "heading" and block.level == 1:
             reasons[index] = "title"
-        elif block.kind == "heading" and words >= SUBTITLE_MIN_WORDS and _body_follows(blocks, reasons, index):
+        elif block.kind == "heading" and words >= SUBTITLE_MIN_WORDS and _is_standfirst(blocks, reasons, index):
             reasons[index] = "subtitle"
         elif words > 20 or block.kind != "heading":
             in_header = False
 
 
-def _body_follows(blocks: list[Block], reasons: list[str | None], index: int) -> bool:
-    """A sentence-long heading before the first paragraph is the standfirst, not a section heading."""
+def _is_standfirst(blocks: list[Block], reasons: list[str | None], index: int) -> bool:
+    """A sentence-long heading right under the headline and before the first paragraph is the standfirst."""
+    if blocks[index].text.lstrip()[:1] in _QUOTE_MARKS:
+        return False  # a pull quote set as a heading
+    if any(reason not in {"title", "byline"} for reason in reasons[:index]):
+        return False
     kept_after = (block for position, block in enumerate(blocks) if position > index and reasons[position] is None)
     following = next(kept_after, None)
     return following is not None and following.kind == "body"
@@ -211,6 +227,18 @@ def _is_link_line(block: Block) -> bool:
 def _is_box_label(block: Block) -> bool:
     """A short heading or a "Read more"-style line that names the box below it."""
     return bool(_RELATED_LEAD.match(block.text)) or (block.kind == "heading" and word_count(block.text) <= 6)
+
+
+def _drop_keyword_lists_after_tags(blocks: list[Block], reasons: list[str | None]) -> None:
+    """A "Tags" label is followed by its comma-separated keywords, which are not prose."""
+    for index in range(1, len(blocks)):
+        if reasons[index] is None and reasons[index - 1] == "tags" and _is_keyword_list(blocks[index].text):
+            reasons[index] = "tags"
+
+
+def _is_keyword_list(text: str) -> bool:
+    items = [item for item in re.split(r"[,;|]", text) if item.strip()]
+    return len(items) >= 3 and word_count(text) <= 5 * len(items) and not text.rstrip().endswith((".", "!", "?"))
 
 
 def _drop_trailing_tail(blocks: list[Block], reasons: list[str | None]) -> None:
