@@ -92,6 +92,7 @@ def run(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"benchmark folder (default {DEFAULT_DATA})")
+    parser.add_argument("--out", type=Path, help="also write our HTML predictions there as <id>.json (articleBody)")
     args = parser.parse_args(argv)
     data: Path = args.data.resolve()
     evaluate = load_evaluate(data)
@@ -105,6 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     results = run({"ours html": ours_html, "trafilatura precision": trafilatura_precision}, pages, urls)
     if texts:
         results |= run({"ours text": ours_text}, texts, urls)
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for key, body in results["ours html"][0].items():
+            record = {"id": key, "articleBody": body}
+            (args.out / f"{key}.json").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     rows: list[tuple[str, dict[str, Any], float]] = []
     for name, (predictions, timings) in results.items():
         summary, _ = evaluate.evaluate(truth, predictions, rounds=0)

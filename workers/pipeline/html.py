@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 
 import lxml.html
@@ -31,6 +32,8 @@ FALLBACK_WORDS = 60
 # Comments and processing instructions go at parse time: trafilatura drops them later together with their tail text.
 _PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
 _CODE_TAGS = {"script", "style", "template"}
+_COUNT_ELEMENTS = etree.XPath("count(//*)")
+_LONG_TEXT_RUNS = etree.XPath(f"//text()[string-length(.) > {MAX_TEXT_RUN_CHARS}]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
@@ -91,26 +94,25 @@ def _parse(page: str) -> etree._Element | None:
 def _bound_tree(root: etree._Element) -> list[str]:
     """Cut the tree down to the caps in place; return a warning for each cut made."""
     warnings: list[str] = []
-    surplus: list[etree._Element] = []
-    long_runs = 0
-    for count, element in enumerate(root.iter()):
-        if count >= MAX_ELEMENTS:
-            surplus.append(element)
-            continue
-        if element.tag in _CODE_TAGS:
-            continue
-        if element.text and len(element.text) > MAX_TEXT_RUN_CHARS:
-            element.text = element.text[:MAX_TEXT_RUN_CHARS]
-            long_runs += 1
-        if element.tail and len(element.tail) > MAX_TEXT_RUN_CHARS:
-            element.tail = element.tail[:MAX_TEXT_RUN_CHARS]
-            long_runs += 1
-    for element in surplus:
-        parent = element.getparent()
-        if parent is not None and parent.getparent() is not None:
-            parent.remove(element)
-    if surplus:
+    # Counting and measuring in XPath keeps the common case (nothing to cut) cheap.
+    if _COUNT_ELEMENTS(root) > MAX_ELEMENTS:
+        surplus = list(itertools.islice(root.iter(), MAX_ELEMENTS, None))
+        for element in surplus:
+            parent = element.getparent()
+            if parent is not None and parent.getparent() is not None:
+                parent.remove(element)
         warnings.append(f"page cut after {MAX_ELEMENTS} elements")
+    long_runs = 0
+    for run in _LONG_TEXT_RUNS(root):
+        # lxml hands back "smart" strings that know which element holds them, as its text or as its tail.
+        owner = run.getparent()
+        if owner is None or (run.is_text and owner.tag in _CODE_TAGS):
+            continue
+        if run.is_text:
+            owner.text = run[:MAX_TEXT_RUN_CHARS]
+        else:
+            owner.tail = run[:MAX_TEXT_RUN_CHARS]
+        long_runs += 1
     if long_runs:
         warnings.append(f"{long_runs} text runs cut to {MAX_TEXT_RUN_CHARS} characters")
     return warnings

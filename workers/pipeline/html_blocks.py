@@ -129,26 +129,29 @@ _SOURCE_BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt",
 
 @dataclass
 class SourceIndex:
-    """The page's paragraph-like elements by their whitespace-collapsed text, with their share of link text."""
+    """The page's paragraph-like elements and its link texts, by whitespace-collapsed text."""
 
-    shares: dict[str, float]
     elements: dict[str, etree._Element]
+    link_texts: set[str]
+
+    def link_share(self, text: str) -> float | None:
+        """Share of link text the page gives this text, or None when the page has no element with exactly it."""
+        element = self.elements.get(text)
+        if element is not None:
+            return link_share(element, text)
+        return 1.0 if text in self.link_texts else None
 
 
 def index_source(root: etree._Element) -> SourceIndex:
     """Index the page's paragraphs so that extractor output can be traced back to the page."""
-    index = SourceIndex({}, {})
+    index = SourceIndex({}, set())
     for element in root.iter(*_SOURCE_BLOCK_TAGS):
         text = clean_space(element.text_content())
-        if not text or text in index.shares:
-            continue
-        index.shares[text] = link_share(element, text)
-        index.elements[text] = element
+        if text:
+            index.elements.setdefault(text, element)
     # Extractors also lift bare links out of menus; their text is all link.
     for link in root.iter("a"):
-        text = clean_space(link.text_content())
-        if text:
-            index.shares.setdefault(text, 1.0)
+        index.link_texts.add(clean_space(link.text_content()))
     return index
 
 
@@ -175,6 +178,6 @@ def _inside_link(element: etree._Element, levels: int = 3) -> bool:
 def apply_link_shares(blocks: list[Block], index: SourceIndex) -> None:
     """Give blocks from an extractor that drops links the link share their text had on the page."""
     for block in blocks:
-        share = index.shares.get(block.text)
+        share = index.link_share(block.text)
         if share is not None:
             block.link_chars = round(share * len(block.text))
