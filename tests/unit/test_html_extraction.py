@@ -11,10 +11,12 @@ import lxml.html
 import pytest
 
 from workers.pipeline import UnparseableDocument, parse
+from workers.pipeline.document import Paragraph
 from workers.pipeline.html import MAX_ELEMENTS, MAX_PAGE_CHARS, extract_html
 from workers.pipeline.html_blocks import Block, apply_link_shares, index_source
 from workers.pipeline.html_filter import sort_blocks
 from workers.pipeline.html_recover import add_split_chunks
+from workers.pipeline.html_removed import LeftOut, with_prose_restored
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "html"
 _WORD = re.compile(r"\w+")
@@ -272,3 +274,22 @@ def test_standfirst_heading_becomes_the_subtitle() -> None:
     extraction = extract_html(page)
     assert extraction.subtitle == "Six towns are on flood alert as the valley braces for more rain"
     assert extraction.paragraphs[0].text.startswith("The river Example rose")
+
+
+def test_left_out_prose_is_put_back_in_place_and_replaces_a_shortened_copy() -> None:
+    full = "The league said on Monday that it will fine the quarterback for his role in the fight. " * 4
+    shortened = full.replace("it will fine the quarterback ", "")
+    missing = "Another long paragraph the extractor dropped, with enough words to count as prose here. " * 4
+    kept = [Paragraph("First paragraph."), Paragraph(shortened.strip()), Paragraph("Last paragraph.")]
+    left_out = LeftOut(
+        prose=[Paragraph(full.strip()), Paragraph(missing.strip())],
+        prose_positions=[20, 25],
+        kept_positions=[10, None, 30],
+    )
+    restored = with_prose_restored(kept, left_out)
+    assert [paragraph.text for paragraph in restored] == [
+        "First paragraph.",
+        full.strip(),
+        missing.strip(),
+        "Last paragraph.",
+    ]

@@ -17,7 +17,7 @@ from workers.pipeline.html_filter import sort_blocks, word_count
 from workers.pipeline.html_media import read_media
 from workers.pipeline.html_metadata import read_metadata
 from workers.pipeline.html_recover import add_split_chunks
-from workers.pipeline.html_removed import left_out_of_container
+from workers.pipeline.html_removed import left_out_of_container, with_prose_restored
 
 # Real articles are well under 1 MB of HTML; past this, parsing time and memory grow with no gain in text.
 MAX_PAGE_CHARS = 2_000_000
@@ -70,9 +70,10 @@ def extract_html(page: str, url: str | None = None) -> Extraction:
         if _words(fallback.paragraphs) > _words(verdict.paragraphs):
             extraction.warnings.append("main extractor found little text; used the fallback extractor")
             verdict = fallback
-    extraction.paragraphs = verdict.paragraphs
     extraction.subtitle = next((item.text for item in verdict.removed if item.reason == "subtitle"), None)
-    removed = verdict.removed + left_out_of_container(verdict.paragraphs, verdict.removed, source, captions)
+    left_out = left_out_of_container(verdict.paragraphs, verdict.removed, source, captions)
+    extraction.paragraphs = with_prose_restored(verdict.paragraphs, left_out)
+    removed = verdict.removed + left_out.removed
     if len(removed) > MAX_REMOVED:
         extraction.warnings.append(f"{len(removed) - MAX_REMOVED} more removed blocks not listed")
     extraction.removed = removed[:MAX_REMOVED]
