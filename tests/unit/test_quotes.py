@@ -161,3 +161,34 @@ def test_rules_work_from_named_spans_alone() -> None:
     assert quotes[0]["speaker"] == "Lee Chang-yong"
     assert quotes[0]["cue"] == "said"
     assert warnings == []
+
+
+def test_a_role_after_the_quote_refers_to_the_person_last_named() -> None:
+    quotes = quotes_of(
+        "Foreign Minister Sergei Lavrov arrived in Ankara on Thursday.",
+        "“We are ready to talk without preconditions,” the Russian foreign minister said.",
+    )
+    assert speaker_of("We are ready", quotes) == "Sergei Lavrov"
+
+
+def test_an_unnamed_speaker_keeps_the_cue_without_guessing() -> None:
+    quotes = quotes_of(
+        "Mayor Anne Hidalgo opened the bridge on Monday.",
+        "“The traffic will be a nightmare for months,” residents said.",
+    )
+    found = [quote for quote in quotes if quote["text"].startswith("The traffic")]
+    assert found[0]["speaker"] is None
+    assert found[0]["cue"] == "said"
+
+
+def test_x_told_reporters() -> None:
+    quotes = quotes_of("“There will be no more delays,” Elon Musk told reporters at the plant.")
+    assert speaker_of("There will be no more delays", quotes) == "Elon Musk"
+
+
+def test_question_quote_with_a_pronoun() -> None:
+    quotes = quotes_of(
+        "Senator Elizabeth Warren questioned the bank's chief executive.",
+        "“Why did nobody stop this?” she asked.",
+    )
+    assert speaker_of("Why did nobody stop this?", quotes) == "Elizabeth Warren"

@@ -164,6 +164,7 @@ class EntityIndex:
         surnames = self._surname_index(people)
         person_words = {m.text for m in self.mentions if m.kind == "person"}
         speaking_words = {m.text for m in self.mentions if m.speaks}
+        self._titled_or_speaking = speaking_words | {m.text for m in self.mentions if m.title_before}
         others: dict[str, Entity] = {}
         for position, mention in enumerate(self.mentions):
             entity = None
@@ -190,8 +191,11 @@ class EntityIndex:
             entity.kinds[mention.kind if entity.kind != "person" else "person"] += 1
             self.entity_of[position] = entity
         self._join_acronyms(others)
+        mentions_of: dict[int, list[Mention]] = {}
+        for position, owner in self.entity_of.items():
+            mentions_of.setdefault(id(owner), []).append(self.mentions[position])
         for entity in others.values():
-            entity.kind = self._kind_of(entity)
+            entity.kind = _kind_of(entity, mentions_of.get(id(entity), []))
         unique_people = list({id(entity): entity for entity in people.values()}.values())
         self.entities = [entity for entity in unique_people + list(others.values()) if entity.forms]
         for entity in self.entities:
@@ -204,12 +208,13 @@ class EntityIndex:
                     entity.extra_aliases.append(surname)
 
     def resolve(self, name: str) -> str | None:
-        """The entity a name (as written, titles stripped) refers to, via its forms or a person's family name."""
+        """The person a name (as written, titles stripped) refers to, via the forms used or the family name."""
         folded = strip_titles(name).casefold()
         for entity in self.entities:
-            if any(form.casefold() == folded for form in entity.forms) or folded in (
-                alias.casefold() for alias in entity.extra_aliases
-            ):
+            if entity.kind != "person":
+                continue
+            names = [*entity.forms, *entity.extra_aliases]
+            if any(known.casefold() == folded for known in names):
                 return entity.name
         return None
 
@@ -217,8 +222,7 @@ class EntityIndex:
         """A lone word tagged as a person that is a known place and is never titled nor speaking (`Kyiv`)."""
         if len(tokens(mention.text)) != 1 or mention.text not in place_names():
             return False
-        same = [m for m in self.mentions if m.text == mention.text]
-        return not any(m.title_before or m.speaks for m in same)
+        return mention.text not in self._titled_or_speaking
 
     def _people(self) -> dict[str, Entity]:
         """Full names (two words or more) tagged as people, keyed by folded name; shorter ones join longer ones."""
@@ -227,18 +231,21 @@ class EntityIndex:
             for mention in self.mentions
             if mention.kind == "person" and len(tokens(strip_titles(mention.text))) >= 2
         )
+        first_seen: dict[str, int] = {}
+        for position, mention in enumerate(self.mentions):
+            first_seen.setdefault(strip_titles(mention.text), position)
         people: dict[str, Entity] = {}
         for name, _ in sorted(full_names.items(), key=lambda item: -len(tokens(item[0]))):
             longer = next((entity for key, entity in people.items() if key.endswith(" " + name.casefold())), None)
-            first = min(i for i, m in enumerate(self.mentions) if strip_titles(m.text) == name)
-            people[name.casefold()] = longer or Entity(name=name, kind="person", first_seen=first)
+            people[name.casefold()] = longer or Entity(name=name, kind="person", first_seen=first_seen[name])
         return people
 
     def _surname_index(self, people: dict[str, Entity]) -> dict[str, Entity]:
         """Family name -> person; when two people share one, the one named more often takes it."""
         counts = Counter(strip_titles(m.text).casefold() for m in self.mentions if m.kind == "person")
         index: dict[str, Entity] = {}
-        for _, entity in sorted(people.items(), key=lambda item: counts[item[0]]):
+        # Ties go to the name introduced first: news names a person in full before using the surname alone.
+        for _, entity in sorted(people.items(), key=lambda item: (counts[item[0]], -item[1].first_seen)):
             surname = family_name(entity.name)
             if surname:
                 index[surname] = entity
@@ -264,17 +271,17 @@ class EntityIndex:
                         self.entity_of[position] = target
                 del others[key]
 
-    def _kind_of(self, entity: Entity) -> str:
-        """Majority of the model's labels, overruled towards `place` by a list of real places or by context."""
-        kind = max(entity.kinds, key=lambda k: (entity.kinds[k], -_KIND_PREFERENCE.index(k)))
-        if kind in ("organisation", "other") and not _looks_like_organisation(entity.name):
-            own = [m for position, m in enumerate(self.mentions) if self.entity_of.get(position) is entity]
-            # A known place name alone is not enough ("Toyota said"): it must also be used like a place.
-            if any(m.place_context for m in own) or (
-                entity.name in place_names() and any(m.after_preposition for m in own)
-            ):
-                return "place"
+
+def _kind_of(entity: Entity, mentions: list[Mention]) -> str:
+    """Majority of the model's labels, overruled towards `place` by a list of real places or by context."""
+    kind = max(entity.kinds, key=lambda k: (entity.kinds[k], -_KIND_PREFERENCE.index(k)))
+    if kind not in ("organisation", "other") or _looks_like_organisation(entity.name):
         return kind
+    # A known place name alone is not enough ("Toyota said"): it must also be used like a place.
+    used_as_place = any(m.place_context for m in mentions) or (
+        entity.name in place_names() and any(m.after_preposition for m in mentions)
+    )
+    return "place" if used_as_place else kind
 
 
 def _looks_like_organisation(name: str) -> bool:

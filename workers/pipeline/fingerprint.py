@@ -39,12 +39,14 @@ def simhash(body: str) -> str:
     """64-bit SimHash over word 3-shingles, as 16 hex digits."""
     words = _WORD.findall(body.casefold())
     shingles = [" ".join(words[i : i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))]
-    weights = [0] * SIMHASH_BITS
-    for shingle in shingles:
-        digest = int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big")
-        for bit in range(SIMHASH_BITS):
-            weights[bit] += 1 if digest >> bit & 1 else -1
-    value = sum(1 << bit for bit in range(SIMHASH_BITS) if weights[bit] > 0)
+    digests = np.frombuffer(
+        b"".join(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest() for shingle in shingles),
+        dtype=">u8",
+    )
+    # Bit b of each digest votes +1 when set and -1 when clear; the SimHash keeps the bits with a positive sum.
+    bits = (digests[:, None] >> np.arange(SIMHASH_BITS, dtype=np.uint64)) & np.uint64(1)
+    positive = 2 * bits.sum(axis=0, dtype=np.int64) > len(shingles)
+    value = sum(1 << bit for bit in range(SIMHASH_BITS) if positive[bit])
     return f"{value:016x}"
 
 

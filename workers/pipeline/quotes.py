@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from workers.pipeline.names import strip_titles, word_set
+from workers.pipeline.names import is_title, strip_titles, word_set
 
 # Openers and the closers that end them. „ (German) may close with “ or ”; « » are guillemets.
 _CLOSERS_FOR_OPENER = {"“": "”", "«": "»", "„": "“”", "‹": "›"}
@@ -270,6 +270,17 @@ def _missed_name(region: str, spans: list[tuple[int, int]]) -> str | None:
     return None if _looks_like_organisation_name(name) else name
 
 
+def _is_role(subject: str) -> bool:
+    """`the minister`, `the Chinese foreign minister`: a determiner, adjectives and a title, no name."""
+    words = subject.strip(" ,").split()
+    return (
+        len(words) >= 2
+        and words[0].casefold() == "the"
+        and is_title(words[-1])
+        and all(is_title(word) or word[:1].isupper() for word in words[1:])
+    )
+
+
 def _looks_like_organisation_name(name: str) -> bool:
     return name.replace(".", "").isupper() or any(word.casefold() in ORGANISATION_WORDS for word in name.split())
 
@@ -286,14 +297,18 @@ class _Attribution:
         self.paragraphs = paragraphs
         self.names = names
         self.resolve_name = resolve_name
-        self.last_person: str | None = None
+        self.recent_people: list[str] = []  # people named outside quotes, most recent last
+        self.pronoun_of: dict[str, str] = {}  # learnt from earlier attributions: "he" or "she"
+        self.titles_of: dict[str, set[str]] = {}  # title words written before the person's name
         self.last_speaker: tuple[int, str] | None = None  # paragraph, name
-        self.position = (0, 0)  # paragraph, offset up to which last_person is up to date
+        self.position = (0, 0)  # paragraph, offset up to which recent_people is up to date
 
     def attribute(self, paragraph: _Paragraph, quote: _Quote) -> None:
         """Set the quote's speaker and cue from the text after it, before it, or the context."""
         self._advance_salience(paragraph.index, quote.open_mark)
-        found = self._after(paragraph, quote) or self._before(paragraph, quote)
+        after = self._after(paragraph, quote)
+        # A cue after the quote without a nameable subject (`“...,” officials said`) is kept as a last resort.
+        found = after if after and after[0] else self._before(paragraph, quote) or after
         if found:
             quote.speaker, quote.cue = found
         elif quote.continues and self.last_speaker:
@@ -309,7 +324,7 @@ class _Attribution:
         if quote.speaker:
             self.last_speaker = (paragraph.index, quote.speaker)
             if quote.cue:
-                self.last_person = quote.speaker
+                self._note_person(quote.speaker)
 
     def _after(self, paragraph: _Paragraph, quote: _Quote) -> tuple[str | None, str] | None:
         """`“...,” X said` or `“...,” said X` right after the closing mark, in the same sentence."""
@@ -325,7 +340,10 @@ class _Attribution:
             cue = verb_first.group(1)
             subject_start = window_start + verb_first.end()
             subject_end = subject_start + len(
-                re.split(r"[,.;:!?]|\b(?:on|in|at|from|during|after|before)\b", text[subject_start:window_end])[0]
+                re.split(
+                    r"[,.;:!?]|\b(?:on|in|at|from|during|after|before|when|who|by|as|while|because|which)\b",
+                    text[subject_start:window_end],
+                )[0]
             )
             speaker = self._speaker_in(paragraph, subject_start, subject_end, last=False)
             return speaker, cue
@@ -336,7 +354,7 @@ class _Attribution:
         if len(subject.split()) > MAX_SUBJECT_WORDS or re.search(r"[;:!?]", subject):
             return None
         speaker = self._speaker_in(paragraph, window_start, window_start + verb.start(), last=True)
-        return (speaker, verb.group(0)) if speaker else None
+        return speaker, verb.group(0)
 
     def _before(self, paragraph: _Paragraph, quote: _Quote) -> tuple[str | None, str] | None:
         """`X said “...”`, `X said: “...”`, `According to X, “...”`: the last speech verb before the mark."""
@@ -373,15 +391,47 @@ class _Attribution:
         if people:
             return (people[-1] if last else people[0]).name
         region = paragraph.text[start:end]
-        if _PRONOUN.search(region) and len(region.split()) <= 3:
-            return self.last_person
+        pronoun = _PRONOUN.search(region)
+        if pronoun and len(region.split()) <= 3:
+            return self._person_for_pronoun(pronoun.group(1).casefold())
         missed = _missed_name(region, [(span.start - start, span.end - start) for span in spans])
         if missed:
-            return self.resolve_name(missed) or missed
-        others = [span for span in spans if span.kind in ("organisation", "other", "place")]
+            return self._resolve_missed(missed)
+        if _is_role(region):  # `the Russian foreign minister`: the last person introduced with that title
+            return self._person_with_title(region.split()[-1])
+        others = [span for span in spans if span.kind in ("organisation", "place")]
         if others:
             return (others[-1] if last else others[0]).name
         return None
+
+    def _note_person(self, name: str) -> None:
+        if name in self.recent_people:
+            self.recent_people.remove(name)
+        self.recent_people.append(name)
+
+    def _person_for_pronoun(self, pronoun: str) -> str | None:
+        """The most recently named person not known to go by the other pronoun (`he` after `she said` for X)."""
+        for name in reversed(self.recent_people):
+            known = self.pronoun_of.get(name)
+            if pronoun == "they" or known in (None, pronoun):
+                if pronoun != "they":
+                    self.pronoun_of[name] = pronoun
+                return name
+        return None
+
+    def _person_with_title(self, role: str) -> str | None:
+        role = role.casefold().rstrip(".,")
+        return next((name for name in reversed(self.recent_people) if role in self.titles_of.get(name, ())), None)
+
+    def _resolve_missed(self, name: str) -> str:
+        """A name the recogniser missed, matched to a known entity by its last words, else its last two words."""
+        words = name.split()
+        for size in range(len(words), 0, -1):
+            resolved = self.resolve_name(" ".join(words[-size:]))
+            if resolved:
+                return resolved
+        # `Browns DL Sheldon Richardson`: leading words of a long run are a team, a unit or a title.
+        return " ".join(words[-2:]) if len(words) > 3 else name
 
     def _person_in(self, paragraph: _Paragraph, start: int, end: int) -> str | None:
         people = [
@@ -399,7 +449,10 @@ class _Attribution:
             for span in self.names.get(index, []):
                 in_quote = any(_inside(span.start, quote) for quote in self.paragraphs[index].quotes)
                 if span.kind == "person" and low <= span.start < high and not in_quote:
-                    self.last_person = span.name
+                    self._note_person(span.name)
+                    before = re.findall(r"[\w.]+", self.paragraphs[index].text[max(0, span.start - 60) : span.start])
+                    titles = {word.casefold().rstrip(".") for word in before[-4:] if is_title(word)}
+                    self.titles_of.setdefault(span.name, set()).update(titles)
         self.position = (paragraph, offset)
 
     def _sentence_start(self, paragraph: _Paragraph, position: int) -> int:
