@@ -192,3 +192,27 @@ def test_question_quote_with_a_pronoun() -> None:
         "“Why did nobody stop this?” she asked.",
     )
     assert speaker_of("Why did nobody stop this?", quotes) == "Elizabeth Warren"
+
+
+def test_a_long_aside_between_name_and_verb() -> None:
+    quotes = quotes_of(
+        "“The building must not become a shrine,” Interior Minister Wolfgang Peschorn, who serves in a "
+        "provisional government until elections are held next year, said on Tuesday."
+    )
+    assert speaker_of("The building must not", quotes) == "Wolfgang Peschorn"
+
+
+def test_a_name_in_the_possessive_is_not_the_speaker() -> None:
+    quotes = quotes_of(
+        "Tim Morrison and Alexander Vindman both testified on Tuesday.",
+        "“If he had concerns, he did not share them with me,” Morrison, Vindman's superior, said.",
+    )
+    assert speaker_of("If he had concerns", quotes) == "Tim Morrison"
+
+
+def test_a_verb_far_before_a_short_quote_does_not_attribute_it() -> None:
+    quotes = quotes_of(
+        "Ambassador Gordon Sondland said the three men, who met repeatedly over the summer in Kyiv and in "
+        "Washington with officials from both countries, formed an “irregular” channel."
+    )
+    assert quotes == []

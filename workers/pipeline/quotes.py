@@ -35,7 +35,7 @@ _SPEECH_VERB = re.compile(rf"\b(?:{_SPEECH_VERBS})\b")
 _VERB_FIRST = re.compile(
     r"^\s*[,—–-]?\s*(said|says|added|adds|asked|asks|wrote|writes|explained|continued|according to)\b"
 )
-_PRONOUN = re.compile(r"\b(he|she|they|He|She|They)\b")
+_PRONOUNS = frozenset({"he", "she", "He", "She"})
 _CAPITALISED_RUN = re.compile(r"((?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*)\s*(?:,[^,]*,\s*)?$")
 _ABBREVIATIONS = word_set(
     "mr mrs ms dr prof sen rep gov gen col lt sgt st jr sr inc corp co ltd no vs etc jan feb mar apr jun jul aug "
@@ -54,6 +54,8 @@ ORGANISATION_WORDS = word_set(
 )
 # A quote with no speech cue and fewer words than this is a scare quote or a term, not reported speech.
 MIN_WORDS_WITHOUT_CUE = 5
+# How many words may sit between a speech verb and the quote it introduces (`X said the plan would “...”`).
+MAX_WORDS_FROM_CUE = 20
 # How many words may sit between a closing mark and its speech verb (`,” U.S. Secretary of State X Y said`).
 MAX_SUBJECT_WORDS = 12
 
@@ -351,8 +353,15 @@ class _Attribution:
         if not verb:
             return None
         subject = window[: verb.start()]
-        if len(subject.split()) > MAX_SUBJECT_WORDS or re.search(r"[;:!?]", subject):
+        if re.search(r"[;:!?]", subject):
             return None
+        if len(subject.split()) > MAX_SUBJECT_WORDS:
+            # `“...,” Interior Minister X, who serves in a provisional government, said`: a name, then an aside.
+            head = re.match(r"[^,]*,", subject)
+            if not head or len(head.group(0).split()) > MAX_SUBJECT_WORDS:
+                return None
+            speaker = self._speaker_in(paragraph, window_start, window_start + head.end(), last=True)
+            return (speaker, verb.group(0)) if speaker else None
         speaker = self._speaker_in(paragraph, window_start, window_start + verb.start(), last=True)
         return speaker, verb.group(0)
 
@@ -367,6 +376,8 @@ class _Attribution:
         if not verbs:
             return None
         verb = verbs[-1]
+        if len(paragraph.text[verb.end() : quote.open_mark].split()) > MAX_WORDS_FROM_CUE:
+            return None  # a verb this far back introduced something else; the quote is a term or scare quote
         if verb.group(0) == "according to":
             subject_end = verb.end() + len(re.split(r"[,.;:]", paragraph.text[verb.end() : quote.open_mark])[0])
             return self._speaker_in(paragraph, verb.end(), subject_end, last=False), verb.group(0)
@@ -387,13 +398,15 @@ class _Attribution:
         """The person named between start and end, else a pronoun's referent, a missed name, an organisation."""
         spans = [span for span in self.names.get(paragraph.index, []) if start <= span.start and span.end <= end]
         spans = [span for span in spans if not any(_inside(span.start, quote) for quote in paragraph.quotes)]
-        people = [span for span in spans if span.kind == "person"]
+        text = paragraph.text
+        # `Morrison, Vindman's superior, said`: a name in the possessive is not the subject.
+        people = [span for span in spans if span.kind == "person" and not text.startswith(("’s", "'s"), span.end)]
         if people:
             return (people[-1] if last else people[0]).name
-        region = paragraph.text[start:end]
-        pronoun = _PRONOUN.search(region)
-        if pronoun and len(region.split()) <= 3:
-            return self._person_for_pronoun(pronoun.group(1).casefold())
+        region = text[start:end]
+        words = region.strip(" ,—–-").split()
+        if 1 <= len(words) <= 2 and words[-1] in _PRONOUNS:  # `he`, `and she`; not `He Jianxiong`
+            return self._person_for_pronoun(words[-1].casefold())
         missed = _missed_name(region, [(span.start - start, span.end - start) for span in spans])
         if missed:
             return self._resolve_missed(missed)
@@ -413,9 +426,8 @@ class _Attribution:
         """The most recently named person not known to go by the other pronoun (`he` after `she said` for X)."""
         for name in reversed(self.recent_people):
             known = self.pronoun_of.get(name)
-            if pronoun == "they" or known in (None, pronoun):
-                if pronoun != "they":
-                    self.pronoun_of[name] = pronoun
+            if known in (None, pronoun):
+                self.pronoun_of[name] = pronoun
                 return name
         return None
 
