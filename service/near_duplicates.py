@@ -37,8 +37,9 @@ def find(session: Session, article: Article, fingerprints: dict[str, Any]) -> Ne
         .limit(MAX_CANDIDATES)
     )
     rows = session.execute(
-        select(Article.id, Article.received_at, Article.result["fingerprints"])
-        .where(Article.id.in_(candidate_ids), Article.status == ArticleStatus.DONE)
+        select(Article.id, Article.received_at, Article.result["fingerprints"]).where(
+            Article.id.in_(candidate_ids), Article.status == ArticleStatus.DONE
+        )
     ).all()
     matches = []
     for candidate_id, received_at, candidate_fingerprints in rows:
