@@ -253,9 +253,13 @@ def integrations_create(integration_type: str, source: str | None, name: str | N
     except ValidationError as error:
         raise click.ClickException(json.dumps(error.messages)) from error
     app = create_app()
-    with app.app_context():
-        integration = integration_service.create_integration(app.extensions["db"].session, DEFAULT_TENANT_ID, data)
-        click.echo(json.dumps(IntegrationWithSecretSchema().dump(integration), indent=2))
+    try:
+        with app.app_context():
+            session = app.extensions["db"].session
+            integration = integration_service.create_integration(session, DEFAULT_TENANT_ID, data)
+            click.echo(json.dumps(IntegrationWithSecretSchema().dump(integration), indent=2))
+    finally:
+        app.extensions["db"].dispose()
 
 
 @integrations.command("list")
@@ -267,9 +271,12 @@ def integrations_list() -> None:
     from service.models import DEFAULT_TENANT_ID
 
     app = create_app()
-    with app.app_context():
-        found = integration_service.list_integrations(app.extensions["db"].session, DEFAULT_TENANT_ID)
-        click.echo(json.dumps(IntegrationSchema(many=True).dump(found), indent=2))
+    try:
+        with app.app_context():
+            found = integration_service.list_integrations(app.extensions["db"].session, DEFAULT_TENANT_ID)
+            click.echo(json.dumps(IntegrationSchema(many=True).dump(found), indent=2))
+    finally:
+        app.extensions["db"].dispose()
 
 
 @main.group()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from service.ingest import submit
 from service.integrations.adapters import Delivery, ghost, standard, websub, wordpress
 from service.integrations.models import Integration, IntegrationType, ReceivedDelivery
-from service.models import utcnow
+from service.models import new_id, utcnow
 from service.subscriptions.signing import generate_secret
 
 ADAPTERS: dict[str, ModuleType] = {
@@ -35,16 +35,17 @@ def new_secret(integration_type: str) -> str:
 
 def create_integration(session: Session, tenant_id: str, data: dict[str, Any]) -> Integration:
     integration_type = data["type"]
+    integration_id = new_id()
     integration = Integration(
+        id=integration_id,
         tenant_id=tenant_id,
         type=integration_type,
         name=data.get("name"),
+        source=data.get("source") or f"{integration_type}-{integration_id[:8]}",
         topic=data.get("topic"),
         secret=new_secret(integration_type),
     )
     session.add(integration)
-    session.flush()  # the id names the default source
-    integration.source = data.get("source") or f"{integration_type}-{integration.id[:8]}"
     session.commit()
     return integration
 
