@@ -37,6 +37,8 @@ DEFAULTS: dict[str, Any] = {
     # Subscriber URLs must resolve to public addresses; these JSON lists let an operator reach others anyway.
     "WEBHOOK_ALLOWED_HOSTS": [],
     "WEBHOOK_ALLOWED_NETWORKS": [],
+    # CA certificates (a PEM file) that subscriber certificates must chain to; empty means the system's.
+    "WEBHOOK_CA_BUNDLE": "",
     # After a secret rotation the old secret keeps signing beside the new one for this long.
     "WEBHOOK_SECRET_OVERLAP_SECONDS": 24 * 3600,
     # A subscription whose deliveries fail without a single success for this long is disabled.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ class Behaviour:
 class Receiver:
     """A threaded http.server answering every POST with the given behaviour."""
 
-    def __init__(self, behaviour: Behaviour) -> None:
+    def __init__(self, behaviour: Behaviour, tls: ssl.SSLContext | None = None) -> None:
         self.behaviour = behaviour
         self.requests: list[ReceivedRequest] = []
         receiver = self
@@ -57,6 +58,9 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.scheme = "https" if tls else "http"
+        if tls:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -64,7 +68,7 @@ class Receiver:
         return int(self.server.server_address[1])
 
     def url(self, path: str = "/hook") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
     def start(self) -> Receiver:
         self.thread.start()
@@ -76,9 +80,11 @@ class Receiver:
 
 
 @contextmanager
-def receiver(status: int = 200, headers: dict[str, str] | None = None, delay: float = 0.0) -> Iterator[Receiver]:
-    """A running receiver for the duration of the block."""
-    running = Receiver(Behaviour(status=status, headers=headers or {}, delay=delay)).start()
+def receiver(
+    status: int = 200, headers: dict[str, str] | None = None, delay: float = 0.0, tls: ssl.SSLContext | None = None
+) -> Iterator[Receiver]:
+    """A running receiver for the duration of the block (HTTPS when given a server TLS context)."""
+    running = Receiver(Behaviour(status=status, headers=headers or {}, delay=delay), tls).start()
     try:
         yield running
     finally:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import current_app
 from flask.views import MethodView
@@ -42,7 +42,7 @@ def policy() -> NetworkPolicy:
     return NetworkPolicy.from_config(current_app.config)
 
 
-def unsafe_url(error: subscriptions.UnsafeUrl) -> None:
+def unsafe_url(error: subscriptions.UnsafeUrl) -> NoReturn:
     abort_problem(422, f"url: {error}", problem_type="validation", errors={"json": {"url": [str(error)]}})
 
 

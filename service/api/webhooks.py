@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 
 from service.errors import abort_problem
 from service.integrations import service as integrations
-from service.integrations.adapters import Delivery, InvalidPayload, websub
+from service.integrations.adapters import InboundDelivery, InvalidPayload, websub
 from service.integrations.models import Integration, IntegrationType
 from service.integrations.schemas import DeliveryReceivedSchema
 from service.integrations.signatures import SignatureInvalid
@@ -36,8 +36,8 @@ def addressed_integration(integration_id: str) -> Integration:
     return integration
 
 
-def read_delivery(integration: Integration) -> Delivery:
-    return Delivery(
+def read_delivery(integration: Integration) -> InboundDelivery:
+    return InboundDelivery(
         body=request.get_data(cache=False),
         headers={name.lower(): value for name, value in request.headers.items()},
         secret=integration.secret,

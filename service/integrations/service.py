@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.ingest import submit
-from service.integrations.adapters import Delivery, ghost, standard, websub, wordpress
+from service.integrations.adapters import InboundDelivery, ghost, standard, websub, wordpress
 from service.integrations.models import Integration, IntegrationType, ReceivedDelivery
 from service.models import new_id, utcnow
 from service.subscriptions.signing import generate_secret
@@ -79,12 +79,12 @@ class Outcome:
     replay: bool
 
 
-def verify(integration: Integration, delivery: Delivery) -> str:
+def verify(integration: Integration, delivery: InboundDelivery) -> str:
     """The delivery id once the signature checks out (SignatureInvalid otherwise)."""
     return str(ADAPTERS[integration.type].verify(delivery))
 
 
-def receive(session: Session, integration: Integration, delivery: Delivery) -> Outcome:
+def receive(session: Session, integration: Integration, delivery: InboundDelivery) -> Outcome:
     """Ingest a delivery whose signature was verified; a delivery id seen before answers as before, creating nothing.
 
     Articles are submitted before the delivery id is recorded: if we fail in between, the sender's retry submits

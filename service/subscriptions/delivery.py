@@ -39,6 +39,8 @@ JITTER = 0.1
 # A Retry-After longer than this is not believed.
 MAX_RETRY_AFTER = timedelta(hours=24)
 USER_AGENT = "article-ingest-webhooks/1"
+# A claim outlives the attempt by more than the task's hard time limit (90 s): only a dead worker's claim expires.
+CLAIM_MARGIN = timedelta(seconds=120)
 
 
 def next_attempt_at(
@@ -78,6 +80,7 @@ class DeliverySettings:
     timeout: float
     policy: network.NetworkPolicy
     disable_after: timedelta
+    ca_bundle: str | None = None
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> DeliverySettings:
@@ -85,6 +88,7 @@ class DeliverySettings:
             timeout=float(config["WEBHOOK_TIMEOUT_SECONDS"]),
             policy=network.NetworkPolicy.from_config(config),
             disable_after=timedelta(seconds=config["WEBHOOK_DISABLE_AFTER_SECONDS"]),
+            ca_bundle=config.get("WEBHOOK_CA_BUNDLE") or None,
         )
 
 
@@ -112,7 +116,7 @@ def claim(session: Session, delivery_id: str, settings: DeliverySettings) -> boo
             # A second early: a countdown message may fire a hair before the time the row says.
             or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now + timedelta(seconds=1)),
         )
-        .values(state=DeliveryState.SENDING, claimed_until=now + timedelta(seconds=settings.timeout + 60))
+        .values(state=DeliveryState.SENDING, claimed_until=now + CLAIM_MARGIN + timedelta(seconds=settings.timeout))
         .execution_options(synchronize_session=False)
     )
     session.commit()
@@ -134,9 +138,10 @@ def attempt_delivery(
     """Make one attempt at a due delivery and record it; safe to call twice (the claim lets one through)."""
     if not claim(session, delivery_id, settings):
         return AttemptResult(Outcome.SKIPPED)
-    delivery = session.get(Delivery, delivery_id)
+    # Reload past the identity map: the claim was a bulk UPDATE, and another worker may have changed either row.
+    delivery = session.get(Delivery, delivery_id, populate_existing=True)
     assert delivery is not None  # just claimed
-    subscription = session.get(Subscription, delivery.subscription_id)
+    subscription = session.get(Subscription, delivery.subscription_id, populate_existing=True)
     if subscription is None or not subscription.enabled:
         reason = subscription.disabled_reason if subscription else "the subscription was deleted"
         return _finish(session, delivery, DeliveryState.FAILED, f"Not sent: the subscription is disabled ({reason}).")
@@ -150,7 +155,7 @@ def attempt_delivery(
     else:
         headers = webhook_headers(active_secrets(subscription, now), delivery.id, int(now.timestamp()), body)
         headers.update({"Content-Type": "application/json", "User-Agent": USER_AGENT})
-        result = network.post_pinned(target, body, headers, settings.timeout)
+        result = network.post_pinned(target, body, headers, settings.timeout, ca_bundle=settings.ca_bundle)
     return _record(session, delivery, subscription, result, now, settings)
 
 

@@ -186,7 +186,9 @@ class HttpResult:
     latency_ms: int
 
 
-def post_pinned(target: Target, body: bytes, headers: dict[str, str], timeout: float) -> HttpResult:
+def post_pinned(
+    target: Target, body: bytes, headers: dict[str, str], timeout: float, ca_bundle: str | None = None
+) -> HttpResult:
     """POST to the vetted address only, never following redirects; any failure is returned, not raised."""
     pool: urllib3.HTTPConnectionPool
     pool_options: dict[str, Any] = {
@@ -202,6 +204,7 @@ def post_pinned(target: Target, body: bytes, headers: dict[str, str], timeout: f
             server_hostname=target.host,
             assert_hostname=target.host,
             cert_reqs="CERT_REQUIRED",
+            ca_certs=ca_bundle,
             **pool_options,
         )
     else:

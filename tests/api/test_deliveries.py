@@ -7,6 +7,8 @@ run it in a real worker.
 from __future__ import annotations
 
 import json
+import ssl
+import subprocess
 from datetime import UTC, datetime, timedelta
 from ipaddress import ip_address, ip_network
 from pathlib import Path
@@ -387,3 +389,55 @@ def test_processing_emits_processed_and_failed_events(
     assert payload["data"]["status"] == "failed" and payload["data"]["error"]["code"] == "unparseable"
     assert len(webhook_messages()) == 2
     assert {item["state"] for item in events.values()} == {DeliveryState.PENDING}
+
+
+@pytest.fixture(scope="module")
+def hooks_example_certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for hooks.example (made with the openssl command line)."""
+    folder = tmp_path_factory.mktemp("tls")
+    certificate, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=hooks.example",
+         "-addext", "subjectAltName=DNS:hooks.example", "-keyout", str(key), "-out", str(certificate)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return certificate, key
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_https_goes_to_the_vetted_address_and_checks_the_certificate_of_the_name(
+    app: Flask, db_session: Any, article: Article, hooks_example_certificate: tuple[Path, Path], trusted: bool
+) -> None:
+    certificate, key = hooks_example_certificate
+    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_tls.load_cert_chain(certificate, key)
+    seen_names: list[str | None] = []
+    server_tls.sni_callback = lambda _socket, name, _context: seen_names.append(name)  # type: ignore[func-returns-value]
+
+    def hooks_example(host: str, port: int) -> list[IPAddress]:
+        return [ip_address("127.0.0.1")]
+
+    allowed = NetworkPolicy(allowed_hosts=frozenset({"hooks.example"}))
+    settings = DeliverySettings(
+        timeout=2.0, policy=allowed, disable_after=timedelta(days=5), ca_bundle=str(certificate) if trusted else None
+    )
+    with receiver(200, tls=server_tls) as target:
+        subscription_service.create_subscription(
+            db_session,
+            article.tenant_id,
+            {"url": f"https://hooks.example:{target.port}/in", "events": [EventType.PROCESSED]},
+            allowed,
+            hooks_example,
+        )
+        delivery_id = pending_delivery(app, db_session, article)
+
+        result = attempt_delivery(db_session, delivery_id, settings, resolver=hooks_example)
+
+    assert seen_names and seen_names[0] == "hooks.example", "SNI names the host, not the address"
+    if trusted:
+        assert result.outcome == Outcome.SUCCEEDED
+        assert target.requests[0].headers["Host"] == f"hooks.example:{target.port}"
+    else:
+        assert result.outcome == Outcome.RETRY and target.requests == []
+        assert "CERTIFICATE_VERIFY_FAILED" in db_session.get(Delivery, delivery_id).last_error

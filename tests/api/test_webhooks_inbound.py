@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from service.integrations.adapters import Delivery, standard
+from service.integrations.adapters import InboundDelivery, standard
 from service.integrations.models import ReceivedDelivery
 from service.integrations.signatures import SignatureInvalid
 from service.models import Article
@@ -80,7 +80,7 @@ def test_integration_validation_and_deletion(client: FlaskClient) -> None:
 
 def test_the_standard_webhooks_test_vector_verifies() -> None:
     # The published vector of the Standard Webhooks reference libraries.
-    delivery = Delivery(
+    delivery = InboundDelivery(
         body=b'{"test": 2432232314}',
         headers={
             "webhook-id": "msg_p5jXN8AQM9LWM0D4loKWxJek",
@@ -97,7 +97,7 @@ def test_the_standard_webhooks_test_vector_verifies() -> None:
 
     assert standard.verify(delivery) == "msg_p5jXN8AQM9LWM0D4loKWxJek"
     with pytest.raises(SignatureInvalid):
-        standard.verify(Delivery(**{**delivery.__dict__, "body": b'{"test": 2432232315}'}))
+        standard.verify(InboundDelivery(**{**delivery.__dict__, "body": b'{"test": 2432232315}'}))
 
 
 def test_standard_delivery_of_one_article_is_submitted_and_queued(

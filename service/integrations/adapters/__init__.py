@@ -19,7 +19,7 @@ class Received:
 
 
 @dataclass(frozen=True)
-class Delivery:
+class InboundDelivery:
     """What the adapter gets: the raw body, the headers (lower-cased names) and the integration's settings."""
 
     body: bytes
@@ -43,6 +43,6 @@ class InvalidPayload(ValueError):
 class Adapter(Protocol):
     """An integration type: check the signature (returning the delivery id), then map the payload."""
 
-    def verify(self, delivery: Delivery) -> str: ...
+    def verify(self, delivery: InboundDelivery) -> str: ...
 
-    def parse(self, delivery: Delivery) -> Received: ...
+    def parse(self, delivery: InboundDelivery) -> Received: ...

@@ -10,7 +10,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from service.integrations.adapters import Delivery, InvalidPayload, Received
+from service.integrations.adapters import InboundDelivery, InvalidPayload, Received
 from service.integrations.documents import Post, iso_utc, submission
 from service.integrations.signatures import (
     SignatureInvalid,
@@ -21,7 +21,7 @@ from service.integrations.signatures import (
 )
 
 
-def verify(delivery: Delivery) -> str:
+def verify(delivery: InboundDelivery) -> str:
     header = require_header(delivery.headers, "X-Ghost-Signature")
     fields = dict(part.strip().partition("=")[::2] for part in header.split(","))
     given_hex, timestamp = fields.get("sha256", ""), fields.get("t", "")
@@ -37,7 +37,7 @@ def verify(delivery: Delivery) -> str:
     return f"ghost:{timestamp}:{given_hex.lower()}"
 
 
-def parse(delivery: Delivery) -> Received:
+def parse(delivery: InboundDelivery) -> Received:
     """The ingest requests a verified delivery maps to."""
     try:
         payload = json.loads(delivery.body)

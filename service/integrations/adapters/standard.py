@@ -11,7 +11,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from service.ingest import submission_from_json
-from service.integrations.adapters import Delivery, InvalidPayload, Received
+from service.integrations.adapters import InboundDelivery, InvalidPayload, Received
 from service.integrations.signatures import (
     SignatureInvalid,
     check_timestamp,
@@ -25,7 +25,7 @@ from service.subscriptions.signing import secret_key
 MAX_ARTICLES = 100
 
 
-def verify(delivery: Delivery) -> str:
+def verify(delivery: InboundDelivery) -> str:
     """Check webhook-signature over `id.timestamp.body`; any one of the space-separated v1 signatures may match."""
     message_id = require_header(delivery.headers, "webhook-id")
     timestamp_text = require_header(delivery.headers, "webhook-timestamp")
@@ -48,7 +48,7 @@ def verify(delivery: Delivery) -> str:
     raise SignatureInvalid("No signature in webhook-signature matches this integration's secret.")
 
 
-def parse(delivery: Delivery) -> Received:
+def parse(delivery: InboundDelivery) -> Received:
     """The ingest requests a verified delivery maps to."""
     items = _json(delivery.body)
     if isinstance(items, dict):

@@ -10,7 +10,7 @@ from typing import Any
 
 import feedparser
 
-from service.integrations.adapters import Delivery, InvalidPayload, Received
+from service.integrations.adapters import InboundDelivery, InvalidPayload, Received
 from service.integrations.documents import Post, iso_utc, submission
 from service.integrations.signatures import SignatureInvalid, hmac_digest, matches, require_header
 
@@ -19,7 +19,7 @@ ALGORITHMS = ("sha1", "sha256", "sha384", "sha512")
 MAX_ENTRIES = 200
 
 
-def verify(delivery: Delivery) -> str:
+def verify(delivery: InboundDelivery) -> str:
     """Check X-Hub-Signature: `method=hex HMAC of the body`; the delivery id is the body's hash (hubs send none)."""
     header = require_header(delivery.headers, "X-Hub-Signature")
     method, _, given_hex = header.partition("=")
@@ -37,7 +37,7 @@ def verify(delivery: Delivery) -> str:
     return "sha256:" + hashlib.sha256(delivery.body).hexdigest()
 
 
-def parse(delivery: Delivery) -> Received:
+def parse(delivery: InboundDelivery) -> Received:
     """The ingest requests a verified delivery maps to."""
     feed = feedparser.parse(delivery.body, sanitize_html=True, resolve_relative_uris=True)
     if not feed.entries:

@@ -13,7 +13,7 @@ import hashlib
 import json
 from typing import Any
 
-from service.integrations.adapters import Delivery, InvalidPayload, Received
+from service.integrations.adapters import InboundDelivery, InvalidPayload, Received
 from service.integrations.documents import Post, iso_utc, submission
 from service.integrations.signatures import SignatureInvalid, hmac_digest, matches
 
@@ -21,7 +21,7 @@ SIGNATURE_HEADERS = ("x-wp-webhook-signature", "x-wc-webhook-signature")
 DELIVERY_ID_HEADERS = ("x-wp-webhook-delivery-id", "x-wc-webhook-delivery-id")
 
 
-def verify(delivery: Delivery) -> str:
+def verify(delivery: InboundDelivery) -> str:
     header = next((delivery.headers[name] for name in SIGNATURE_HEADERS if delivery.headers.get(name)), None)
     if header is None:
         raise SignatureInvalid("The X-WP-Webhook-Signature (or X-WC-Webhook-Signature) header is missing.")
@@ -35,7 +35,7 @@ def verify(delivery: Delivery) -> str:
     return delivery_id or "sha256:" + hashlib.sha256(delivery.body).hexdigest()
 
 
-def parse(delivery: Delivery) -> Received:
+def parse(delivery: InboundDelivery) -> Received:
     """The ingest requests a verified delivery maps to."""
     try:
         post = json.loads(delivery.body)
