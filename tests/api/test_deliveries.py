@@ -138,7 +138,7 @@ def test_a_slow_subscriber_times_out(
     assert result.outcome == Outcome.RETRY
     [attempt] = delivery_log(client, subscription["id"])[0]["attempts"]
     assert attempt["status_code"] is None and "timed out" in attempt["error"]
-    assert 900 <= attempt["latency_ms"] < 2500
+    assert 900 <= attempt["latency_ms"] < 2900, "the attempt gave up before the 3 s answer"
 
 
 def test_retry_after_is_honoured_on_429(
