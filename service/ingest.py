@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.models import DEFAULT_TENANT_ID, Article, ArticleStatus, RawDocument
+from service.subscriptions.events import emit
+from service.subscriptions.models import EventType
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,7 @@ def submit(session: Session, submission: Submission) -> SubmitResult:
     """Store a submission and queue it; an exact duplicate returns the article already stored."""
     input_sha256 = hashlib.sha256(submission.raw).hexdigest()
     if existing := find_duplicate(session, submission, input_sha256):
+        emit(session, existing, EventType.DUPLICATE)
         return SubmitResult(existing, duplicate=True)
     article = Article(
         tenant_id=submission.tenant_id,
@@ -101,6 +104,7 @@ def submit(session: Session, submission: Submission) -> SubmitResult:
         existing = find_duplicate(session, submission, input_sha256)
         if existing is None:
             raise
+        emit(session, existing, EventType.DUPLICATE)
         return SubmitResult(existing, duplicate=True)
     enqueue_processing(article.id, request_id=submission.request_id)
     return SubmitResult(article, duplicate=False)

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from service import near_duplicates
 from service.models import Article, ArticleStatus, utcnow
 from service.schemas.articles import ProcessedArticleSchema
+from service.subscriptions.events import enqueue_deliveries, record_event
+from service.subscriptions.models import EventType
 from workers.pipeline import PARSER_VERSION, UnparseableDocument, parse
 
 log = logging.getLogger(__name__)
@@ -35,7 +37,10 @@ def _fail(session: Session, article: Article, code: str, title: str, detail: str
     article.error = {"code": code, "title": title, "detail": detail, **extra}
     article.processed_at = utcnow()
     article.parser_version = PARSER_VERSION
+    # The event's deliveries commit with the outcome, and are sent only once both are stored.
+    delivery_ids = record_event(session, article, EventType.FAILED)
     session.commit()
+    enqueue_deliveries(delivery_ids)
     log.warning("article %s failed: %s: %s", article.id, code, detail)
     return Outcome.FAILED
 
@@ -143,7 +148,9 @@ def process_article(session: Session, article_id: str, *, max_attempts: int = 2,
     article.error = None
     article.parser_version = PARSER_VERSION
     article.processed_at = utcnow()
+    delivery_ids = record_event(session, article, EventType.PROCESSED)
     session.commit()
+    enqueue_deliveries(delivery_ids)
     return Outcome.DONE
 
 

@@ -6,7 +6,10 @@ from service.extensions import Api
 
 
 def register_blueprints(api: Api) -> None:
-    from service.api import articles, ops
+    from service.api import articles, integrations, ops, subscriptions, webhooks
 
     api.register_blueprint(articles.blp)
+    api.register_blueprint(integrations.blp)
+    api.register_blueprint(webhooks.blp)
+    api.register_blueprint(subscriptions.blp)
     api.register_blueprint(ops.blp)
