@@ -293,3 +293,17 @@ def test_left_out_prose_is_put_back_in_place_and_replaces_a_shortened_copy() -> 
         missing.strip(),
         "Last paragraph.",
     ]
+
+
+def test_caption_boxes_outside_figures_go_to_media() -> None:
+    box = (
+        '<div class="wp-caption aligncenter"><img src="/img/bridge.jpg">'
+        '<p class="wp-caption-text">The old stone bridge after the 2007 floods. <span class="photo-credit">'
+        "Jo Bloggs/Agency</span></p></div>"
+        '<div class="promo-caption"><a href="/other">Another story entirely about something else</a>'
+        '<img src="/img/other.jpg"></div>'
+    )
+    extraction = extract_html(ARTICLE.replace("<h2>Warnings in place</h2>", box + "<h2>Warnings in place</h2>"))
+    assert [(media.caption, media.credit, media.url) for media in extraction.media][1:] == [
+        ("The old stone bridge after the 2007 floods.", "Jo Bloggs/Agency", "/img/bridge.jpg")
+    ]
