@@ -96,7 +96,7 @@ def read_metadata(root: etree._Element, url: str | None) -> PageMetadata:
     """Read metadata from JSON-LD first, then meta tags, then the visible page."""
     meta = _meta_tags(root)
     article = _json_ld_article(root)
-    site_name = meta.get("og:site_name") or _publisher_name(article) or meta.get("application-name")
+    site_name = _first_part(meta.get("og:site_name") or _publisher_name(article) or meta.get("application-name"))
     metadata = PageMetadata(
         site_name=site_name,
         description=meta.get("og:description") or meta.get("description") or meta.get("twitter:description"),
@@ -110,6 +110,11 @@ def read_metadata(root: etree._Element, url: str | None) -> PageMetadata:
     metadata.published_at = metadata.published_at or _time_element_date(root) or _htmldate(root)
     metadata.modified_at = _first_date([_text(article.get("dateModified")), *_meta_values(meta, _MODIFIED_META)])
     return metadata
+
+
+def _first_part(site_name: str | None) -> str | None:
+    """ "Autoracing | F1 | Indy" -> "Autoracing": sites pad their name with sections or a slogan after a bar."""
+    return site_name.split(" | ")[0].strip() or None if site_name else None
 
 
 def _meta_tags(root: etree._Element) -> dict[str, str]:
