@@ -33,7 +33,9 @@ _SOCIAL = re.compile(
     r"^\W*(follow|more)\b.{0,80}\bhttps?://",
     re.IGNORECASE,
 )
-_TAGS = re.compile(r"^\W*(tags|tagged|filed under|topics|categories|category|etiquetas|schlagworte)\b\s*[:|]?", re.I)
+_TAGS = re.compile(
+    r"^\W*(tags|tagged|filed under|topics|categories|category|etiquetas|schlagworte)\b\s*[:|]?", re.IGNORECASE
+)
 _SUBSCRIPTION_PITCH = re.compile(
     r"^\W*if you (enjoyed|liked|value|appreciate)d? (this|our|reading)\b|^\W*(support|become a member|"
     r"subscribe to) (our|us|independent) (journalism|reporting)",
@@ -48,7 +50,7 @@ _COMMENTS = re.compile(
 )
 _BYLINE = re.compile(r"^\W*(by|por|von|par|di|door)\s+[A-ZÀ-Ý]")
 _PUBLISHED = re.compile(r"\b(publicado|published|posted|updated|aktualisiert|publié|pubblicato)\b", re.IGNORECASE)
-# A date written out: 2019-11-18, 18/11/2019, 22 de janeiro de 2018, November 18, 2019, ... with an optional time.
+# A year or a numeric date (2019-11-18, 18/11/2019); with a month name or a numeric date, a short line is a dateline.
 _DATE = re.compile(r"\b(\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|(19|20)\d\d)\b")
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
 _MONTH = re.compile(
@@ -65,6 +67,7 @@ _CREDIT_LINE = re.compile(
     r"\bcontributed (additional )?reporting\b|^\W*[\w.+-]+@[\w-]+\.[\w.]+\W*$",
     re.IGNORECASE,
 )
+# Separator rules ("___") and CMS shortcodes left unrendered ("[button ...]...[/button]").
 _RULE = re.compile(r"^[\W_]+$")
 _SHORTCODE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$")
 _WORD = re.compile(r"\w+")
@@ -143,9 +146,7 @@ def block_reason(block: Block, caption_keys: set[str]) -> str | None:
         return "comment"
     if (words <= 20 and _CONTRIBUTED.search(text)) or (words <= 40 and _CREDIT_LINE.search(text)):
         return "byline"
-    if _RULE.match(text):
-        return "boilerplate"
-    if _SHORTCODE.match(text):
+    if _RULE.match(text) or _SHORTCODE.match(text):
         return "boilerplate"
     if normalise_for_match(text) in caption_keys:
         return "caption"
@@ -237,6 +238,7 @@ def _drop_keyword_lists_after_tags(blocks: list[Block], reasons: list[str | None
 
 
 def _is_keyword_list(text: str) -> bool:
+    """Three or more short comma-separated items and no sentence ending."""
     items = [item for item in re.split(r"[,;|]", text) if item.strip()]
     return len(items) >= 3 and word_count(text) <= 5 * len(items) and not text.rstrip().endswith((".", "!", "?"))
 
