@@ -104,7 +104,7 @@ def test_metadata_of_a_magazine_page() -> None:
     page, truth = _page("686bb170")
     extraction = extract_html(page, url=truth["url"])
     assert extraction.authors == ["Mike Wall"]
-    assert extraction.published_at == "2019-11-18T20:51:19Z"
+    assert extraction.published_at == "2019-11-18T20:51:19+00:00"
     assert extraction.title == "The Weird Plumes of Jupiter's Moon Europa Are Spewing Water Vapor"
 
 

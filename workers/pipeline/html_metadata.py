@@ -46,14 +46,14 @@ _BYLINE_END = re.compile(
     r"august|september|october|november|december)\b",
     re.IGNORECASE,
 )
-# Two to four capitalised words (initials and name particles allowed): what a person's name looks like.
+# Two or three capitalised words, an initial and name particles allowed: what a person's name looks like.
 _PERSON_NAME = re.compile(
     r"^(?:[A-ZÀ-Ý]\.\s)?(?:(?:[A-ZÀ-Ý][\w'’.-]*|van|von|de|da|del|der|di|la|le|bin|al)\s){1,2}[A-ZÀ-Ý][\w'’.-]*$"
 )
 MAX_BYLINE_CHARS = 120
 # Post-nominal letters (MS, RDN, PhD) split off a name by its comma.
 _CREDENTIAL = re.compile(r"^[A-Z][A-Za-z]{0,3}\.?$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PUBLISHED_META = (
     "article:published_time",
     "og:published_time",
@@ -113,7 +113,7 @@ def read_metadata(root: etree._Element, url: str | None) -> PageMetadata:
 
 
 def _first_part(site_name: str | None) -> str | None:
-    """ "Autoracing | F1 | Indy" -> "Autoracing": sites pad their name with sections or a slogan after a bar."""
+    """The site name without the sections or slogan some sites append after a bar ("Autoracing | F1 | Indy")."""
     return site_name.split(" | ")[0].strip() or None if site_name else None
 
 
@@ -256,7 +256,9 @@ def _authors(root: etree._Element, meta: dict[str, str], article: dict[str, Any]
 
 
 def _same_entity(name: str, site: str) -> bool:
-    return name in site or site in name
+    """Whether one name is the other plus words: CNN Business is CNN, Voxana Ray is not Vox."""
+    name_words, site_words = set(name.split()), set(site.split())
+    return name_words <= site_words or site_words <= name_words
 
 
 def _json_ld_names(value: Any) -> list[str]:
@@ -299,7 +301,7 @@ def _visible_byline_names(root: etree._Element) -> list[str]:
 
 
 def _drop_shouted_outlet(name: str) -> str:
-    """ "Kevin McCoy USA TODAY" -> "Kevin McCoy": capitals after a mixed-case name are the outlet."""
+    """The name without a shouted outlet after it ("Kevin McCoy USA TODAY"); all-capital names stay whole."""
     words = name.split()
     while len(words) > 2 and words[-1].isupper() and not all(word.isupper() for word in words):
         words.pop()
@@ -332,9 +334,10 @@ def _iso_date(value: str | None) -> str | None:
     value = value.strip()
     if value[:4].isdigit() and int(value[:4]) < _EARLIEST_YEAR:
         return None
-    if _ISO_DATE.match(value):
-        return value.replace(" ", "T", 1)
+    if _DATE_ONLY.match(value):
+        return value  # a date without a time stays one, not midnight
     try:
+        # Normalises the variants pages use ("+0000", " " for "T", "Z") to one ISO 8601 form.
         return datetime.fromisoformat(value).isoformat()
     except ValueError:
         pass
@@ -353,7 +356,7 @@ def _htmldate(root: etree._Element) -> str | None:
     if not found:
         return None
     # htmldate pads a bare date with midnight; a date alone is the honest answer.
-    return found[:10] if found.endswith("T00:00:00") else found
+    return found[:10] if found.endswith("T00:00:00") else _iso_date(found)
 
 
 def _time_element_date(root: etree._Element) -> str | None:
