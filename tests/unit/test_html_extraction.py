@@ -307,3 +307,17 @@ def test_caption_boxes_outside_figures_go_to_media() -> None:
     assert [(media.caption, media.credit, media.url) for media in extraction.media][1:] == [
         ("The old stone bridge after the 2007 floods.", "Jo Bloggs/Agency", "/img/bridge.jpg")
     ]
+
+
+def test_linked_list_closing_the_article_is_removed_as_related() -> None:
+    body = "The river Example rose by two metres overnight after a week of heavy rain across the valley."
+    blocks = [
+        Block(body, "body"),
+        Block("Engineers are checking the old stone bridge, officials said on Thursday.", "body"),
+        Block("Storm closes the coastal road, again", "list", 20),
+        Block("Council votes to rebuild the bridge", "list", 15),
+        Block("Why the valley floods every decade", "list", 30),
+    ]
+    verdict = sort_blocks(blocks, None, [])
+    assert [paragraph.text for paragraph in verdict.paragraphs] == [blocks[0].text, blocks[1].text]
+    assert {item.reason for item in verdict.removed} == {"related"}

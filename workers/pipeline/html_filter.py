@@ -74,6 +74,9 @@ _WORD = re.compile(r"\w+")
 # Where the headline, standfirst and byline can still turn up in the extracted text.
 LEADING_BLOCKS = 5
 SUBTITLE_MIN_WORDS = 6
+# A list item with this much of its text in links is a pointer to another page.
+LINKED_ITEM_SHARE = 0.25
+MIN_CLOSING_LIST_ITEMS = 3
 _QUOTE_MARKS = set("\"'“”‘’«»„")
 
 
@@ -103,6 +106,7 @@ def sort_blocks(blocks: list[Block], title: str | None, captions: Iterable[str])
     reasons: list[str | None] = [block_reason(block, caption_keys) for block in blocks]
     _drop_leading_title_and_byline(blocks, reasons, title_key)
     _drop_link_runs(blocks, reasons)
+    _drop_linked_lists(blocks, reasons)
     _drop_keyword_lists_after_tags(blocks, reasons)
     _drop_trailing_tail(blocks, reasons)
     _drop_duplicates(blocks, reasons)
@@ -218,6 +222,24 @@ def _drop_link_runs(blocks: list[Block], reasons: list[str | None]) -> None:
             for position in range(index, run):
                 reasons[position] = reasons[position] or "related"
         index = max(run, index + 1)
+
+
+def _drop_linked_lists(blocks: list[Block], reasons: list[str | None]) -> None:
+    """A list whose every item carries a link, under a "More"/"Related" label or closing the article, is teasers."""
+    index = 0
+    while index < len(blocks):
+        run = index
+        while run < len(blocks) and blocks[run].kind == "list" and blocks[run].link_density >= LINKED_ITEM_SHARE:
+            run += 1
+        if run > index:
+            labelled = (
+                index > 0 and reasons[index - 1] == "related" and bool(_RELATED_LEAD.match(blocks[index - 1].text))
+            )
+            closing = run - index >= MIN_CLOSING_LIST_ITEMS and all(reason is not None for reason in reasons[run:])
+            if labelled or closing:
+                for position in range(index, run):
+                    reasons[position] = reasons[position] or "related"
+        index = run + 1
 
 
 def _is_link_line(block: Block) -> bool:
