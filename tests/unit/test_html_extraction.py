@@ -322,3 +322,12 @@ def test_linked_list_closing_the_article_is_removed_as_related() -> None:
     verdict = sort_blocks(blocks, None, [])
     assert [paragraph.text for paragraph in verdict.paragraphs] == [blocks[0].text, blocks[1].text]
     assert {item.reason for item in verdict.removed} == {"related"}
+
+
+def test_title_drops_a_section_prefix_the_headline_does_not_have() -> None:
+    page = ARTICLE.replace(
+        '<meta property="og:site_name" content="The Daily Example">',
+        '<meta property="og:site_name" content="The Daily Example">'
+        '<meta property="og:title" content="Weather | Rivers rise after a week of rain">',
+    )
+    assert extract_html(page).title == "Rivers rise after a week of rain"

@@ -210,7 +210,11 @@ def _title(root: etree._Element, meta: dict[str, str], article: dict[str, Any], 
     page_title = clean_space(_element_text(title_element)) if title_element is not None else None
     for candidate in [*candidates, heading, page_title]:
         if candidate:
-            return _strip_site_suffix(candidate, site_name)
+            title = _strip_site_suffix(candidate, site_name)
+            # og:title often carries a section ("Opinion | ...") the on-page headline does not.
+            if heading and heading != title and heading in title and _TITLE_SEPARATORS.search(title):
+                return heading
+            return title
     return None
 
 
