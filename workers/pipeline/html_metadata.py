@@ -287,7 +287,15 @@ def _byline_names(root: etree._Element) -> list[str]:
 
 def _visible_byline_names(root: etree._Element) -> list[str]:
     """Person names in the page's first byline element (class or id "byline"/"author"), when they look like names."""
-    for element in root.iter("div", "span", "p", "a", "address", "h3", "h4", "li", "dd"):
+    # Inside the headline's <article> first: bylines of other stories sit in the sidebars and teasers around it.
+    headline = next(root.iter("h1"), None)
+    scope = next(headline.iterancestors("article"), root) if headline is not None else root
+    names = _first_byline_names(scope)
+    return names if names or scope is root else _first_byline_names(root)
+
+
+def _first_byline_names(scope: etree._Element) -> list[str]:
+    for element in scope.iter("div", "span", "p", "a", "address", "h3", "h4", "li", "dd"):
         hints = f"{element.get('class') or ''} {element.get('id') or ''}"
         if not _BYLINE_HINT.search(hints) or _NOT_BYLINE_HINT.search(hints):
             continue
