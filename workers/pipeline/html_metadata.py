@@ -277,7 +277,13 @@ def _json_ld_names(value: Any) -> list[str]:
 
 def _byline_names(root: etree._Element) -> list[str]:
     """Names in the first rel=author / itemprop=author element, the story's own byline."""
-    for element in root.iter("a", "span", "div", "p"):
+    scope = _story_scope(root)
+    names = _first_marked_author(scope)
+    return names if names or scope is root else _first_marked_author(root)
+
+
+def _first_marked_author(scope: etree._Element) -> list[str]:
+    for element in scope.iter("a", "span", "div", "p"):
         if element.get("rel") == "author" or element.get("itemprop") == "author":
             text = clean_space(_element_text(element))
             if 0 < len(text) <= 80:
@@ -287,11 +293,15 @@ def _byline_names(root: etree._Element) -> list[str]:
 
 def _visible_byline_names(root: etree._Element) -> list[str]:
     """Person names in the page's first byline element (class or id "byline"/"author"), when they look like names."""
-    # Inside the headline's <article> first: bylines of other stories sit in the sidebars and teasers around it.
-    headline = next(root.iter("h1"), None)
-    scope = next(headline.iterancestors("article"), root) if headline is not None else root
+    scope = _story_scope(root)
     names = _first_byline_names(scope)
     return names if names or scope is root else _first_byline_names(root)
+
+
+def _story_scope(root: etree._Element) -> etree._Element:
+    """The headline's <article>, where the story's own byline is; bylines of other stories sit around it."""
+    headline = next(root.iter("h1"), None)
+    return next(headline.iterancestors("article"), root) if headline is not None else root
 
 
 def _first_byline_names(scope: etree._Element) -> list[str]:
