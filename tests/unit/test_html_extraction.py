@@ -331,3 +331,15 @@ def test_title_drops_a_section_prefix_the_headline_does_not_have() -> None:
         '<meta property="og:title" content="Weather | Rivers rise after a week of rain">',
     )
     assert extract_html(page).title == "Rivers rise after a week of rain"
+
+
+def test_bylines_of_other_stories_are_not_the_authors() -> None:
+    page = ARTICLE.replace('<meta name="author" content="By Ann Lee and Bo Chen">', "")
+    page = page.replace(
+        "<nav>", '<aside><article><h3>Another story</h3><span class="byline">By Max Other</span></article></aside><nav>'
+    )
+    page = page.replace(
+        "<h1>Rivers rise after a week of rain</h1>",
+        '<h1>Rivers rise after a week of rain</h1><p class="byline">By Jane Doe</p>',
+    )
+    assert extract_html(page).authors == ["Jane Doe"]
