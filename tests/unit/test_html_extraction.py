@@ -343,3 +343,15 @@ def test_bylines_of_other_stories_are_not_the_authors() -> None:
         '<h1>Rivers rise after a week of rain</h1><p class="byline">By Jane Doe</p>',
     )
     assert extract_html(page).authors == ["Jane Doe"]
+
+
+def test_cjk_paragraphs_count_as_text_and_labels_above_the_text_go() -> None:
+    blocks = [
+        Block("Text size", "body"),
+        Block("The river Example rose by two metres overnight after a week of heavy rain across the valley.", "body"),
+        Block("先日、不正に改造したスマートフォンを販売したとして男性が逮捕されました。", "body"),
+        Block("再起動して完了", "body"),
+    ]
+    verdict = sort_blocks(blocks, None, [])
+    assert [paragraph.text for paragraph in verdict.paragraphs] == [block.text for block in blocks[1:]]
+    assert [(item.text, item.reason) for item in verdict.removed] == [("Text size", "boilerplate")]

@@ -71,9 +71,12 @@ _CREDIT_LINE = re.compile(
 _RULE = re.compile(r"^[\W_]+$")
 _SHORTCODE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$")
 _WORD = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_SENTENCE_END = (".", "!", "?", "…", "。", "！", "？")
 # Where the headline, standfirst and byline can still turn up in the extracted text.
 LEADING_BLOCKS = 5
 SUBTITLE_MIN_WORDS = 6
+LABEL_MAX_WORDS = 3
 # A list item with this much of its text in links is a pointer to another page.
 LINKED_ITEM_SHARE = 0.25
 MIN_CLOSING_LIST_ITEMS = 3
@@ -89,8 +92,13 @@ class Verdict:
 
 
 def word_count(text: str) -> int:
-    """Number of word tokens, the same tokens the benchmark shingles."""
-    return len(_WORD.findall(text))
+    """Number of words; Chinese, Japanese and Korean, written without spaces, count two characters a word."""
+    return len(_WORD.findall(text)) + len(_CJK.findall(text)) // 2
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether the text ends like a sentence (Latin or full-width punctuation, closing quotes allowed)."""
+    return text.rstrip().rstrip("\"'”’»)").endswith(_SENTENCE_END)
 
 
 def normalise_for_match(text: str) -> str:
@@ -177,6 +185,8 @@ def _drop_leading_title_and_byline(blocks: list[Block], reasons: list[str | None
             reasons[index] = "title"
         elif block.kind == "heading" and words >= SUBTITLE_MIN_WORDS and _is_standfirst(blocks, reasons, index):
             reasons[index] = "subtitle"
+        elif block.kind == "body" and words <= LABEL_MAX_WORDS and not ends_sentence(block.text):
+            reasons[index] = "boilerplate"  # a label above the text: "Text size", "Review", a place name
         elif words > 20 or block.kind != "heading":
             in_header = False
 
@@ -205,7 +215,7 @@ def _is_dateline(text: str, words: int) -> bool:
     if _PUBLISHED.search(text):
         return True
     written_out = bool(_NUMERIC_DATE.search(text) or _MONTH.search(text))
-    return written_out and words <= 10 and not text.rstrip().endswith((".", "!", "?"))
+    return written_out and words <= 10 and not ends_sentence(text)
 
 
 def _drop_link_runs(blocks: list[Block], reasons: list[str | None]) -> None:
@@ -262,7 +272,7 @@ def _drop_keyword_lists_after_tags(blocks: list[Block], reasons: list[str | None
 def _is_keyword_list(text: str) -> bool:
     """Three or more short comma-separated items and no sentence ending."""
     items = [item for item in re.split(r"[,;|]", text) if item.strip()]
-    return len(items) >= 3 and word_count(text) <= 5 * len(items) and not text.rstrip().endswith((".", "!", "?"))
+    return len(items) >= 3 and word_count(text) <= 5 * len(items) and not ends_sentence(text)
 
 
 def _drop_trailing_tail(blocks: list[Block], reasons: list[str | None]) -> None:
@@ -272,9 +282,7 @@ def _drop_trailing_tail(blocks: list[Block], reasons: list[str | None]) -> None:
         last -= 1
     while last >= 0:
         block = blocks[last]
-        tail_label = block.kind == "heading" or (
-            word_count(block.text) <= 3 and not block.text.endswith((".", "!", "?"))
-        )
+        tail_label = block.kind == "heading" or (word_count(block.text) <= 3 and not ends_sentence(block.text))
         if reasons[last] is None and tail_label and last > 0:
             reasons[last] = "boilerplate"
         elif reasons[last] is None:
