@@ -8,6 +8,7 @@ from lxml import etree
 
 from workers.pipeline.document import Media
 from workers.pipeline.html_blocks import clean_space, link_share
+from workers.pipeline.html_filter import word_count
 
 _CREDIT_HINT = re.compile(r"credit|copyright|byline|source|photographer|attribution|courtesy|author", re.IGNORECASE)
 _IMAGE_SOURCES = ("src", "data-src", "data-lazy-src", "data-original", "data-url")
@@ -53,7 +54,7 @@ def read_media(root: etree._Element) -> list[Media]:
 
 def _reads_as_caption(element: etree._Element, caption: str) -> bool:
     """A caption box holds a sentence or two about a picture, not a label or a teaser link to another story."""
-    return len(caption.split()) >= MIN_BOX_CAPTION_WORDS and (not caption or link_share(element, caption) < 0.5)
+    return word_count(caption) >= MIN_BOX_CAPTION_WORDS and (not caption or link_share(element, caption) < 0.5)
 
 
 def _caption_in_box(box: etree._Element) -> tuple[etree._Element | None, etree._Element | None]:

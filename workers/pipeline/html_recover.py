@@ -7,6 +7,7 @@ from collections import Counter
 from lxml import etree
 
 from workers.pipeline.html_blocks import Block, SourceIndex, clean_space, link_share
+from workers.pipeline.html_filter import word_count
 
 # How far above the paragraphs' parent to look for sibling chunks of the same kind.
 MAX_LEVELS_UP = 3
@@ -75,7 +76,7 @@ def _chunk(container: etree._Element) -> list[Block]:
         blocks.append(
             Block(text, _kind(element.tag), round(link_share(element, text) * len(text)), _level(element.tag))
         )
-    words = sum(len(block.text.split()) for block in blocks if block.link_density < 0.5)
+    words = sum(word_count(block.text) for block in blocks if block.link_density < 0.5)
     return blocks if words >= MIN_CHUNK_WORDS else []
 
 
