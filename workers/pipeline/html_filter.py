@@ -11,10 +11,14 @@ from workers.pipeline.html_blocks import Block
 
 # Lines that announce links to other stories; they open the block, in the languages the pipeline meets most.
 _RELATED_LEAD = re.compile(
-    r"^\W*(related( stories| articles| content| coverage| posts)?|read more|see more|more|read also|also read|"
-    r"also on [\w.]+|also see|see also|recommended|don'?t miss|most (read|popular)|trending|up next|watch next|"
-    r"more from [\w .]+|you (may|might) (also )?like|leggi anche|lee también|lesen sie auch|voir aussi|"
-    r"à lire aussi|lire aussi|leia também|veja também|zie ook|czytaj też|läs också)\b\W*",
+    r"^\W*((related|more|trending|recommended|popular)\s*(?=[:|>»]|$)|"
+    r"related (stories|articles?|content|coverage|posts?|news|reading|links?)|related\b[\w ]{0,25}:|"
+    r"read more|see more|read also|also read|"
+    r"also on [\w.]+|also see|see also|don'?t miss|most (read|popular)|up next|watch next|"
+    r"more [\w' ]{0,30}(stories|news|articles|videos)(?=\W*$|\s+(from|on|in)\b)|more from [\w .]+:|"
+    r"you (may|might) (also )?like|"
+    r"leggi anche|lee también|lesen sie auch|voir aussi|à lire aussi|lire aussi|leia também|veja também|"
+    r"zie ook|czytaj też|läs också)(?!\w)\W*",
     re.IGNORECASE,
 )
 _SHARE = re.compile(
