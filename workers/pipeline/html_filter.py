@@ -27,8 +27,9 @@ _SHARE = re.compile(
     re.IGNORECASE,
 )
 _NEWSLETTER = re.compile(
-    r"(newsletter|sign up (for|to) (our|the)\b|subscribe (to our|now|today)|delivered (to|through) your "
-    r"(inbox|letterbox)|get our (daily|weekly)|inscreva-se|iscriviti)",
+    r"(\b(sign up|subscribe|get|receive|join)\b.{0,60}\bnewsletters?\b|\bnewsletters?\b.{0,60}\b(sign up|subscribe|"
+    r"inbox)\b|^\W*(\w+\s+){0,3}newsletters?\W*$|sign up (for|to) (our|the)\b|subscribe (to our|now|today)|"
+    r"delivered (to|through) your (inbox|letterbox)|get our (daily|weekly)|inscreva-se|iscriviti)",
     re.IGNORECASE,
 )
 _SOCIAL = re.compile(
