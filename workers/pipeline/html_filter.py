@@ -35,7 +35,7 @@ _NEWSLETTER = re.compile(
 _SOCIAL = re.compile(
     r"^\W*(follow|like|join) (us|him|her|them|[\w@.' ]{1,40}) on (twitter|facebook|instagram|youtube|linkedin|"
     r"tiktok|telegram)|^\W*(listen|download|itunes|spotify|apple podcasts|stitcher)\s*:\s*https?://|"
-    r"^\W*(follow|more)\b.{0,80}\bhttps?://",
+    r"^\W*follow\b.{0,80}\bhttps?://|^\W*more [\w' ]{1,30}:\s*https?://",
     re.IGNORECASE,
 )
 _TAGS = re.compile(
