@@ -39,14 +39,19 @@ _SOCIAL = re.compile(
     re.IGNORECASE,
 )
 _TAGS = re.compile(
-    r"^\W*(tags|tagged|filed under|topics|categories|category|etiquetas|schlagworte)\b\s*[:|]?", re.IGNORECASE
+    r"^\W*((tags|topics|categories|category|keywords|etiquetas|schlagworte)\s*([:|]|$)|(tagged|filed under)\b)",
+    re.IGNORECASE,
 )
 _SUBSCRIPTION_PITCH = re.compile(
     r"^\W*if you (enjoyed|liked|value|appreciate)d? (this|our|reading)\b|^\W*(support|become a member|"
     r"subscribe to) (our|us|independent) (journalism|reporting)",
     re.IGNORECASE,
 )
-_COMMENT_NOTICE = re.compile(r"\bcomments?\b.{0,80}\b(moderat\w*|guidelines|policy|spam|civil)\b", re.IGNORECASE)
+_COMMENT_NOTICE = re.compile(
+    r"\bcomments? (are|is|will be) (moderated|closed|reviewed)\b|"
+    r"\b(we|our|please)\b.{0,60}\bcomments?\b.{0,60}\b(moderat\w*|guidelines|policy|spam|civil)\b",
+    re.IGNORECASE,
+)
 _COPYRIGHT = re.compile(r"^\W*(©|\(c\)|copyright\b|all rights reserved)", re.IGNORECASE)
 _COMMENTS = re.compile(
     r"^\W*(\d+\s+)?(comments?|leave a (comment|reply)|tell us what you think|post a comment|add a comment|"
