@@ -22,7 +22,8 @@ _RELATED_LEAD = re.compile(
     re.IGNORECASE,
 )
 _SHARE = re.compile(
-    r"(^\W*share (this|on|via)\b|\bshare it with\b|^\W*(tweet|email|print|whatsapp|facebook|twitter|linkedin|"
+    r"(^\W*share (this|on|via)\b|\bshare (it|this) with (a friend|friends|your friends)\b|"
+    r"^\W*(tweet|email|print|whatsapp|facebook|twitter|linkedin|"
     r"pinterest|reddit)( this)?\W*$|\bclick to share\b|^\W*share\W*$)",
     re.IGNORECASE,
 )
@@ -87,6 +88,8 @@ _SENTENCE_END = (".", "!", "?", "…", "。", "！", "？")
 LEADING_BLOCKS = 5
 SUBTITLE_MIN_WORDS = 6
 LABEL_MAX_WORDS = 3
+# Where reporting credits and contributor notes can turn up at the end of the extracted text.
+CLOSING_BLOCKS = 4
 # A list item with this much of its text in links is a pointer to another page.
 LINKED_ITEM_SHARE = 0.25
 MIN_CLOSING_LIST_ITEMS = 3
@@ -126,6 +129,7 @@ def sort_blocks(blocks: list[Block], title: str | None, captions: Iterable[str])
     _drop_link_runs(blocks, reasons)
     _drop_linked_lists(blocks, reasons)
     _drop_keyword_lists_after_tags(blocks, reasons)
+    _drop_closing_credits(blocks, reasons)
     _drop_trailing_tail(blocks, reasons)
     _drop_duplicates(blocks, reasons)
     paragraphs: list[Paragraph] = []
@@ -166,8 +170,6 @@ def block_reason(block: Block, caption_keys: set[str]) -> str | None:
         return "copyright"
     if words <= 8 and _COMMENTS.match(text):
         return "comment"
-    if (words <= 20 and _CONTRIBUTED.search(text)) or (words <= 40 and _CREDIT_LINE.search(text)):
-        return "byline"
     if _RULE.match(text) or _SHORTCODE.match(text):
         return "boilerplate"
     if normalise_for_match(text) in caption_keys:
@@ -283,6 +285,16 @@ def _is_keyword_list(text: str) -> bool:
     """Three or more short comma-separated items and no sentence ending."""
     items = [item for item in re.split(r"[,;|]", text) if item.strip()]
     return len(items) >= 3 and word_count(text) <= 5 * len(items) and not ends_sentence(text)
+
+
+def _drop_closing_credits(blocks: list[Block], reasons: list[str | None]) -> None:
+    """Reporting/editing credits and contributor notes close a story; in its last lines they are not prose."""
+    kept = [index for index, reason in enumerate(reasons) if reason is None][-CLOSING_BLOCKS:]
+    for index in kept:
+        text = blocks[index].text
+        words = word_count(text)
+        if (words <= 20 and _CONTRIBUTED.search(text)) or (words <= 40 and _CREDIT_LINE.search(text)):
+            reasons[index] = "byline"
 
 
 def _drop_trailing_tail(blocks: list[Block], reasons: list[str | None]) -> None:
