@@ -355,3 +355,22 @@ def test_cjk_paragraphs_count_as_text_and_labels_above_the_text_go() -> None:
     verdict = sort_blocks(blocks, None, [])
     assert [paragraph.text for paragraph in verdict.paragraphs] == [block.text for block in blocks[1:]]
     assert [(item.text, item.reason) for item in verdict.removed] == [("Text size", "boilerplate")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The newsletter reported that the company lost money in the third quarter of the year.",
+        "The comments violated the company policy, a spokesman for the regulator said on Monday.",
+        "Topics of the summit included trade, climate, and security in the region.",
+        "More than 4,000 people are expected to receive notice in the coming weeks.",
+        "Reporting by the Times found that the agency had ignored three earlier warnings.",
+        "He said he would share it with investors before the end of the month.",
+        "Related to this, the court also ruled on the question of damages.",
+    ],
+)
+def test_article_sentences_that_mention_boilerplate_words_are_kept(sentence: str) -> None:
+    filler = "The river Example rose by two metres overnight after a week of heavy rain across the valley."
+    blocks = [Block(filler, "body"), Block(sentence, "body"), Block(filler.replace("river", "lake"), "body")]
+    verdict = sort_blocks(blocks, None, [])
+    assert sentence in [paragraph.text for paragraph in verdict.paragraphs]

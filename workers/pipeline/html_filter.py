@@ -73,8 +73,10 @@ _MONTH = re.compile(
     re.IGNORECASE,
 )
 _CONTRIBUTED = re.compile(r"\bcontributed to (this|the) (report|story|article)\W*$", re.IGNORECASE)
+# Credits read "(Reporting by A; Editing by B)", "Additional reporting by C", "Write to D at d@example.com".
 _CREDIT_LINE = re.compile(
-    r"^\W*((additional )?reporting by|(editing|edited|compiled|writing) by|write to .{2,60} at \S+@\S+)|"
+    r"^\W*(\((additional )?reporting by|additional reporting by|(additional )?reporting by [^.;]{0,120};|"
+    r"(editing|edited|compiled|writing) by [^.;]{0,60}(;|\W*$)|write to .{2,60} at \S+@\S+)|"
     r"\bcontributed (additional )?reporting\b|^\W*[\w.+-]+@[\w-]+\.[\w.]+\W*$",
     re.IGNORECASE,
 )
