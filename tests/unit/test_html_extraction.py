@@ -367,10 +367,11 @@ def test_cjk_paragraphs_count_as_text_and_labels_above_the_text_go() -> None:
         "Reporting by the Times found that the agency had ignored three earlier warnings.",
         "He said he would share it with investors before the end of the month.",
         "Related to this, the court also ruled on the question of damages.",
+        "Updated figures from 2019 show the river rose by two metres.",
     ],
 )
 def test_article_sentences_that_mention_boilerplate_words_are_kept(sentence: str) -> None:
     filler = "The river Example rose by two metres overnight after a week of heavy rain across the valley."
-    blocks = [Block(filler, "body"), Block(sentence, "body"), Block(filler.replace("river", "lake"), "body")]
+    blocks = [Block(sentence, "body"), Block(filler, "body"), Block(filler.replace("river", "lake"), "body")]
     verdict = sort_blocks(blocks, None, [])
     assert sentence in [paragraph.text for paragraph in verdict.paragraphs]

@@ -226,10 +226,9 @@ def _is_dateline(text: str, words: int) -> bool:
     """A publication-date line: a date plus a "published" label, or a date that is most of a short line."""
     if not _DATE.search(text):
         return False
-    if _PUBLISHED.search(text):
-        return True
-    written_out = bool(_NUMERIC_DATE.search(text) or _MONTH.search(text))
-    return written_out and words <= 10 and not ends_sentence(text)
+    if ends_sentence(text):
+        return False  # datelines are labels; a sentence that mentions a date is text
+    return bool(_PUBLISHED.search(text)) or (words <= 10 and bool(_NUMERIC_DATE.search(text) or _MONTH.search(text)))
 
 
 def _drop_link_runs(blocks: list[Block], reasons: list[str | None]) -> None:
