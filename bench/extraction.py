@@ -1,10 +1,11 @@
 """Score our HTML and plain-text extraction against trafilatura on the article-extraction benchmark.
 
-Usage: python bench/extraction.py [--data DIR]
+Usage: python bench/extraction.py [--data DIR] [--out PRED_DIR]
 
 DIR holds pages/<id>.html, text/<id>.txt, truth/<id>.json and the benchmark's own evaluate.py, which does the
-scoring here, so the figures are comparable with the published anchors. Each document is timed alone
-(perf_counter around the call, input in memory, one untimed warm-up call first), as run_anchor.py does.
+scoring here, so the figures are comparable with the published anchors. Each call is timed alone (perf_counter
+around it, input in memory, one untimed warm-up call first), as run_anchor.py does; our HTML extraction and
+trafilatura take turns on each document so that load from other processes falls on both alike.
 """
 
 from __future__ import annotations

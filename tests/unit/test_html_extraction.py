@@ -60,6 +60,7 @@ def _body(prefix: str) -> tuple[str, str]:
         ("30b771a4", 0.97),  # trafilatura 0.912: shortcode, offer and comment prompt after the body
         ("624fcd90", 0.945),  # trafilatura 0.935: teaser blocks inside the body
         ("686bb170", 0.96),  # trafilatura 0.943: "Related:" line and link list
+        ("2f42ef1d", 0.95),  # trafilatura 0.619: the article is split over sibling chunks
     ],
 )
 def test_benchmark_page_scores_above_trafilatura(prefix: str, floor: float) -> None:
@@ -104,7 +105,7 @@ def test_metadata_of_a_magazine_page() -> None:
     page, truth = _page("686bb170")
     extraction = extract_html(page, url=truth["url"])
     assert extraction.authors == ["Mike Wall"]
-    assert extraction.published_at == "2019-11-18T20:51:19Z"
+    assert extraction.published_at == "2019-11-18T20:51:19+00:00"
     assert extraction.title == "The Weird Plumes of Jupiter's Moon Europa Are Spewing Water Vapor"
 
 
@@ -293,3 +294,84 @@ def test_left_out_prose_is_put_back_in_place_and_replaces_a_shortened_copy() -> 
         missing.strip(),
         "Last paragraph.",
     ]
+
+
+def test_caption_boxes_outside_figures_go_to_media() -> None:
+    box = (
+        '<div class="wp-caption aligncenter"><img src="/img/bridge.jpg">'
+        '<p class="wp-caption-text">The old stone bridge after the 2007 floods. <span class="photo-credit">'
+        "Jo Bloggs/Agency</span></p></div>"
+        '<div class="promo-caption"><a href="/other">Another story entirely about something else</a>'
+        '<img src="/img/other.jpg"></div>'
+    )
+    extraction = extract_html(ARTICLE.replace("<h2>Warnings in place</h2>", box + "<h2>Warnings in place</h2>"))
+    assert [(media.caption, media.credit, media.url) for media in extraction.media][1:] == [
+        ("The old stone bridge after the 2007 floods.", "Jo Bloggs/Agency", "/img/bridge.jpg")
+    ]
+
+
+def test_linked_list_closing_the_article_is_removed_as_related() -> None:
+    body = "The river Example rose by two metres overnight after a week of heavy rain across the valley."
+    blocks = [
+        Block(body, "body"),
+        Block("Engineers are checking the old stone bridge, officials said on Thursday.", "body"),
+        Block("Storm closes the coastal road, again", "list", 20),
+        Block("Council votes to rebuild the bridge", "list", 15),
+        Block("Why the valley floods every decade", "list", 30),
+    ]
+    verdict = sort_blocks(blocks, None, [])
+    assert [paragraph.text for paragraph in verdict.paragraphs] == [blocks[0].text, blocks[1].text]
+    assert {item.reason for item in verdict.removed} == {"related"}
+
+
+def test_title_drops_a_section_prefix_the_headline_does_not_have() -> None:
+    page = ARTICLE.replace(
+        '<meta property="og:site_name" content="The Daily Example">',
+        '<meta property="og:site_name" content="The Daily Example">'
+        '<meta property="og:title" content="Weather | Rivers rise after a week of rain">',
+    )
+    assert extract_html(page).title == "Rivers rise after a week of rain"
+
+
+def test_bylines_of_other_stories_are_not_the_authors() -> None:
+    page = ARTICLE.replace('<meta name="author" content="By Ann Lee and Bo Chen">', "")
+    page = page.replace(
+        "<nav>", '<aside><article><h3>Another story</h3><span class="byline">By Max Other</span></article></aside><nav>'
+    )
+    page = page.replace(
+        "<h1>Rivers rise after a week of rain</h1>",
+        '<h1>Rivers rise after a week of rain</h1><p class="byline">By Jane Doe</p>',
+    )
+    assert extract_html(page).authors == ["Jane Doe"]
+
+
+def test_cjk_paragraphs_count_as_text_and_labels_above_the_text_go() -> None:
+    blocks = [
+        Block("Text size", "body"),
+        Block("The river Example rose by two metres overnight after a week of heavy rain across the valley.", "body"),
+        Block("先日、不正に改造したスマートフォンを販売したとして男性が逮捕されました。", "body"),
+        Block("再起動して完了", "body"),
+    ]
+    verdict = sort_blocks(blocks, None, [])
+    assert [paragraph.text for paragraph in verdict.paragraphs] == [block.text for block in blocks[1:]]
+    assert [(item.text, item.reason) for item in verdict.removed] == [("Text size", "boilerplate")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The newsletter reported that the company lost money in the third quarter of the year.",
+        "The comments violated the company policy, a spokesman for the regulator said on Monday.",
+        "Topics of the summit included trade, climate, and security in the region.",
+        "More than 4,000 people are expected to receive notice in the coming weeks.",
+        "Reporting by the Times found that the agency had ignored three earlier warnings.",
+        "He said he would share it with investors before the end of the month.",
+        "Related to this, the court also ruled on the question of damages.",
+        "Updated figures from 2019 show the river rose by two metres.",
+    ],
+)
+def test_article_sentences_that_mention_boilerplate_words_are_kept(sentence: str) -> None:
+    filler = "The river Example rose by two metres overnight after a week of heavy rain across the valley."
+    blocks = [Block(sentence, "body"), Block(filler, "body"), Block(filler.replace("river", "lake"), "body")]
+    verdict = sort_blocks(blocks, None, [])
+    assert sentence in [paragraph.text for paragraph in verdict.paragraphs]

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 _SPACES = re.compile(r"\s+")
+# Zero-width spaces and byte-order marks are layout debris; joiners (emoji, Persian) carry meaning and stay.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
 
 # Tags of trafilatura's XML body and of plain HTML, mapped to our paragraph kinds.
 _HEADINGS = {"head", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -39,8 +41,8 @@ class Block:
 
 
 def clean_space(text: str) -> str:
-    """Collapse runs of whitespace (including non-breaking spaces) into single spaces."""
-    return _SPACES.sub(" ", text.replace("\xa0", " ")).strip()
+    """Collapse runs of whitespace (including non-breaking spaces) into single spaces, dropping zero-width ones."""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text).replace("\xa0", " ")).strip()
 
 
 def blocks_from_tree(root: etree._Element) -> list[Block]:
@@ -52,7 +54,7 @@ def blocks_from_tree(root: etree._Element) -> list[Block]:
 
 
 class _BlockCollector:
-    """Walks a tree once, cutting text at block boundaries and line breaks."""
+    """Walks a tree once, cutting text at block boundaries and counting the characters inside links."""
 
     def __init__(self) -> None:
         self.blocks: list[Block] = []

@@ -11,35 +11,48 @@ from workers.pipeline.html_blocks import Block
 
 # Lines that announce links to other stories; they open the block, in the languages the pipeline meets most.
 _RELATED_LEAD = re.compile(
-    r"^\W*(related( stories| articles| content| coverage| posts)?|read more|see more|more|read also|also read|"
-    r"also on [\w.]+|also see|see also|recommended|don'?t miss|most (read|popular)|trending|up next|watch next|"
-    r"more from [\w .]+|you (may|might) (also )?like|leggi anche|lee también|lesen sie auch|voir aussi|"
-    r"à lire aussi|lire aussi|leia também|veja também|zie ook|czytaj też|läs också)\b\W*",
+    r"^\W*((related|more|trending|recommended|popular)\s*(?=[:|>»]|$)|"
+    r"related (stories|articles?|content|coverage|posts?|news|reading|links?)|related\b[\w ]{0,25}:|"
+    r"read more|see more|read also|also read|"
+    r"also on [\w.]+|also see|see also|don'?t miss|most (read|popular)|up next|watch next|"
+    r"more [\w' ]{0,30}(stories|news|articles|videos)(?=\W*$|\s+(from|on|in)\b)|more from [\w .]+:|"
+    r"you (may|might) (also )?like|"
+    r"leggi anche|lee también|lesen sie auch|voir aussi|à lire aussi|lire aussi|leia também|veja também|"
+    r"zie ook|czytaj też|läs också)(?!\w)\W*",
     re.IGNORECASE,
 )
 _SHARE = re.compile(
-    r"(^\W*share (this|on|via)\b|\bshare it with\b|^\W*(tweet|email|print|whatsapp|facebook|twitter|linkedin|"
+    r"(^\W*share (this|on|via)\b|\bshare (it|this) with (a friend|friends|your friends)\b|"
+    r"^\W*(tweet|email|print|whatsapp|facebook|twitter|linkedin|"
     r"pinterest|reddit)( this)?\W*$|\bclick to share\b|^\W*share\W*$)",
     re.IGNORECASE,
 )
 _NEWSLETTER = re.compile(
-    r"(newsletter|sign up (for|to) (our|the)\b|subscribe (to our|now|today)|delivered (to|through) your "
-    r"(inbox|letterbox)|get our (daily|weekly)|inscreva-se|iscriviti)",
+    r"(\b(sign up|subscribe|get|receive|join)\b.{0,60}\bnewsletters?\b|\bnewsletters?\b.{0,60}\b(sign up|subscribe|"
+    r"inbox)\b|^\W*(\w+\s+){0,3}newsletters?\W*$|sign up (for|to) (our|the)\b|subscribe (to our|now|today)|"
+    r"delivered (to|through) your (inbox|letterbox)|get our (daily|weekly)|inscreva-se|iscriviti)",
     re.IGNORECASE,
 )
 _SOCIAL = re.compile(
     r"^\W*(follow|like|join) (us|him|her|them|[\w@.' ]{1,40}) on (twitter|facebook|instagram|youtube|linkedin|"
     r"tiktok|telegram)|^\W*(listen|download|itunes|spotify|apple podcasts|stitcher)\s*:\s*https?://|"
-    r"^\W*(follow|more)\b.{0,80}\bhttps?://",
+    r"^\W*follow\b.{0,80}\bhttps?://|^\W*more [\w' ]{1,30}:\s*https?://",
     re.IGNORECASE,
 )
-_TAGS = re.compile(r"^\W*(tags|tagged|filed under|topics|categories|category|etiquetas|schlagworte)\b\s*[:|]?", re.I)
+_TAGS = re.compile(
+    r"^\W*((tags|topics|categories|category|keywords|etiquetas|schlagworte)\s*([:|]|$)|(tagged|filed under)\b)",
+    re.IGNORECASE,
+)
 _SUBSCRIPTION_PITCH = re.compile(
     r"^\W*if you (enjoyed|liked|value|appreciate)d? (this|our|reading)\b|^\W*(support|become a member|"
     r"subscribe to) (our|us|independent) (journalism|reporting)",
     re.IGNORECASE,
 )
-_COMMENT_NOTICE = re.compile(r"\bcomments?\b.{0,80}\b(moderat\w*|guidelines|policy|spam|civil)\b", re.IGNORECASE)
+_COMMENT_NOTICE = re.compile(
+    r"\bcomments? (are|is|will be) (moderated|closed|reviewed)\b|"
+    r"\b(we|our|please)\b.{0,60}\bcomments?\b.{0,60}\b(moderat\w*|guidelines|policy|spam|civil)\b",
+    re.IGNORECASE,
+)
 _COPYRIGHT = re.compile(r"^\W*(©|\(c\)|copyright\b|all rights reserved)", re.IGNORECASE)
 _COMMENTS = re.compile(
     r"^\W*(\d+\s+)?(comments?|leave a (comment|reply)|tell us what you think|post a comment|add a comment|"
@@ -48,7 +61,7 @@ _COMMENTS = re.compile(
 )
 _BYLINE = re.compile(r"^\W*(by|por|von|par|di|door)\s+[A-ZÀ-Ý]")
 _PUBLISHED = re.compile(r"\b(publicado|published|posted|updated|aktualisiert|publié|pubblicato)\b", re.IGNORECASE)
-# A date written out: 2019-11-18, 18/11/2019, 22 de janeiro de 2018, November 18, 2019, ... with an optional time.
+# A year or a numeric date (2019-11-18, 18/11/2019); with a month name or a numeric date, a short line is a dateline.
 _DATE = re.compile(r"\b(\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|(19|20)\d\d)\b")
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
 _MONTH = re.compile(
@@ -60,17 +73,28 @@ _MONTH = re.compile(
     re.IGNORECASE,
 )
 _CONTRIBUTED = re.compile(r"\bcontributed to (this|the) (report|story|article)\W*$", re.IGNORECASE)
+# Credits read "(Reporting by A; Editing by B)", "Additional reporting by C", "Write to D at d@example.com".
 _CREDIT_LINE = re.compile(
-    r"^\W*((additional )?reporting by|(editing|edited|compiled|writing) by|write to .{2,60} at \S+@\S+)|"
+    r"^\W*(\((additional )?reporting by|additional reporting by|(additional )?reporting by [^.;]{0,120};|"
+    r"(editing|edited|compiled|writing) by [^.;]{0,60}(;|\W*$)|write to .{2,60} at \S+@\S+)|"
     r"\bcontributed (additional )?reporting\b|^\W*[\w.+-]+@[\w-]+\.[\w.]+\W*$",
     re.IGNORECASE,
 )
+# Separator rules ("___") and CMS shortcodes left unrendered ("[button ...]...[/button]").
 _RULE = re.compile(r"^[\W_]+$")
 _SHORTCODE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$")
 _WORD = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_SENTENCE_END = (".", "!", "?", "…", "。", "！", "？")
 # Where the headline, standfirst and byline can still turn up in the extracted text.
 LEADING_BLOCKS = 5
 SUBTITLE_MIN_WORDS = 6
+LABEL_MAX_WORDS = 3
+# Where reporting credits and contributor notes can turn up at the end of the extracted text.
+CLOSING_BLOCKS = 4
+# A list item with this much of its text in links is a pointer to another page.
+LINKED_ITEM_SHARE = 0.25
+MIN_CLOSING_LIST_ITEMS = 3
 _QUOTE_MARKS = set("\"'“”‘’«»„")
 
 
@@ -83,8 +107,13 @@ class Verdict:
 
 
 def word_count(text: str) -> int:
-    """Number of word tokens, the same tokens the benchmark shingles."""
-    return len(_WORD.findall(text))
+    """Number of words; Chinese, Japanese and Korean, written without spaces, count two characters a word."""
+    return len(_WORD.findall(text)) + len(_CJK.findall(text)) // 2
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether the text ends like a sentence (Latin or full-width punctuation, closing quotes allowed)."""
+    return text.rstrip().rstrip("\"'”’»)").endswith(_SENTENCE_END)
 
 
 def normalise_for_match(text: str) -> str:
@@ -100,7 +129,9 @@ def sort_blocks(blocks: list[Block], title: str | None, captions: Iterable[str])
     reasons: list[str | None] = [block_reason(block, caption_keys) for block in blocks]
     _drop_leading_title_and_byline(blocks, reasons, title_key)
     _drop_link_runs(blocks, reasons)
+    _drop_linked_lists(blocks, reasons)
     _drop_keyword_lists_after_tags(blocks, reasons)
+    _drop_closing_credits(blocks, reasons)
     _drop_trailing_tail(blocks, reasons)
     _drop_duplicates(blocks, reasons)
     paragraphs: list[Paragraph] = []
@@ -141,11 +172,7 @@ def block_reason(block: Block, caption_keys: set[str]) -> str | None:
         return "copyright"
     if words <= 8 and _COMMENTS.match(text):
         return "comment"
-    if (words <= 20 and _CONTRIBUTED.search(text)) or (words <= 40 and _CREDIT_LINE.search(text)):
-        return "byline"
-    if _RULE.match(text):
-        return "boilerplate"
-    if _SHORTCODE.match(text):
+    if _RULE.match(text) or _SHORTCODE.match(text):
         return "boilerplate"
     if normalise_for_match(text) in caption_keys:
         return "caption"
@@ -172,6 +199,8 @@ def _drop_leading_title_and_byline(blocks: list[Block], reasons: list[str | None
             reasons[index] = "title"
         elif block.kind == "heading" and words >= SUBTITLE_MIN_WORDS and _is_standfirst(blocks, reasons, index):
             reasons[index] = "subtitle"
+        elif block.kind == "body" and words <= LABEL_MAX_WORDS and not ends_sentence(block.text):
+            reasons[index] = "boilerplate"  # a label above the text: "Text size", "Review", a place name
         elif words > 20 or block.kind != "heading":
             in_header = False
 
@@ -197,10 +226,9 @@ def _is_dateline(text: str, words: int) -> bool:
     """A publication-date line: a date plus a "published" label, or a date that is most of a short line."""
     if not _DATE.search(text):
         return False
-    if _PUBLISHED.search(text):
-        return True
-    written_out = bool(_NUMERIC_DATE.search(text) or _MONTH.search(text))
-    return written_out and words <= 10 and not text.rstrip().endswith((".", "!", "?"))
+    if ends_sentence(text):
+        return False  # datelines are labels; a sentence that mentions a date is text
+    return bool(_PUBLISHED.search(text)) or (words <= 10 and bool(_NUMERIC_DATE.search(text) or _MONTH.search(text)))
 
 
 def _drop_link_runs(blocks: list[Block], reasons: list[str | None]) -> None:
@@ -217,6 +245,24 @@ def _drop_link_runs(blocks: list[Block], reasons: list[str | None]) -> None:
             for position in range(index, run):
                 reasons[position] = reasons[position] or "related"
         index = max(run, index + 1)
+
+
+def _drop_linked_lists(blocks: list[Block], reasons: list[str | None]) -> None:
+    """A list whose every item carries a link, under a "More"/"Related" label or closing the article, is teasers."""
+    index = 0
+    while index < len(blocks):
+        run = index
+        while run < len(blocks) and blocks[run].kind == "list" and blocks[run].link_density >= LINKED_ITEM_SHARE:
+            run += 1
+        if run > index:
+            labelled = (
+                index > 0 and reasons[index - 1] == "related" and bool(_RELATED_LEAD.match(blocks[index - 1].text))
+            )
+            closing = run - index >= MIN_CLOSING_LIST_ITEMS and all(reason is not None for reason in reasons[run:])
+            if labelled or closing:
+                for position in range(index, run):
+                    reasons[position] = reasons[position] or "related"
+        index = run + 1
 
 
 def _is_link_line(block: Block) -> bool:
@@ -237,8 +283,19 @@ def _drop_keyword_lists_after_tags(blocks: list[Block], reasons: list[str | None
 
 
 def _is_keyword_list(text: str) -> bool:
+    """Three or more short comma-separated items and no sentence ending."""
     items = [item for item in re.split(r"[,;|]", text) if item.strip()]
-    return len(items) >= 3 and word_count(text) <= 5 * len(items) and not text.rstrip().endswith((".", "!", "?"))
+    return len(items) >= 3 and word_count(text) <= 5 * len(items) and not ends_sentence(text)
+
+
+def _drop_closing_credits(blocks: list[Block], reasons: list[str | None]) -> None:
+    """Reporting/editing credits and contributor notes close a story; in its last lines they are not prose."""
+    kept = [index for index, reason in enumerate(reasons) if reason is None][-CLOSING_BLOCKS:]
+    for index in kept:
+        text = blocks[index].text
+        words = word_count(text)
+        if (words <= 20 and _CONTRIBUTED.search(text)) or (words <= 40 and _CREDIT_LINE.search(text)):
+            reasons[index] = "byline"
 
 
 def _drop_trailing_tail(blocks: list[Block], reasons: list[str | None]) -> None:
@@ -248,9 +305,7 @@ def _drop_trailing_tail(blocks: list[Block], reasons: list[str | None]) -> None:
         last -= 1
     while last >= 0:
         block = blocks[last]
-        tail_label = block.kind == "heading" or (
-            word_count(block.text) <= 3 and not block.text.endswith((".", "!", "?"))
-        )
+        tail_label = block.kind == "heading" or (word_count(block.text) <= 3 and not ends_sentence(block.text))
         if reasons[last] is None and tail_label and last > 0:
             reasons[last] = "boilerplate"
         elif reasons[last] is None:

@@ -46,14 +46,14 @@ _BYLINE_END = re.compile(
     r"august|september|october|november|december)\b",
     re.IGNORECASE,
 )
-# Two to four capitalised words (initials and name particles allowed): what a person's name looks like.
+# Two or three capitalised words, an initial and name particles allowed: what a person's name looks like.
 _PERSON_NAME = re.compile(
     r"^(?:[A-ZÀ-Ý]\.\s)?(?:(?:[A-ZÀ-Ý][\w'’.-]*|van|von|de|da|del|der|di|la|le|bin|al)\s){1,2}[A-ZÀ-Ý][\w'’.-]*$"
 )
 MAX_BYLINE_CHARS = 120
 # Post-nominal letters (MS, RDN, PhD) split off a name by its comma.
 _CREDENTIAL = re.compile(r"^[A-Z][A-Za-z]{0,3}\.?$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PUBLISHED_META = (
     "article:published_time",
     "og:published_time",
@@ -96,7 +96,7 @@ def read_metadata(root: etree._Element, url: str | None) -> PageMetadata:
     """Read metadata from JSON-LD first, then meta tags, then the visible page."""
     meta = _meta_tags(root)
     article = _json_ld_article(root)
-    site_name = meta.get("og:site_name") or _publisher_name(article) or meta.get("application-name")
+    site_name = _first_part(meta.get("og:site_name") or _publisher_name(article) or meta.get("application-name"))
     metadata = PageMetadata(
         site_name=site_name,
         description=meta.get("og:description") or meta.get("description") or meta.get("twitter:description"),
@@ -110,6 +110,11 @@ def read_metadata(root: etree._Element, url: str | None) -> PageMetadata:
     metadata.published_at = metadata.published_at or _time_element_date(root) or _htmldate(root)
     metadata.modified_at = _first_date([_text(article.get("dateModified")), *_meta_values(meta, _MODIFIED_META)])
     return metadata
+
+
+def _first_part(site_name: str | None) -> str | None:
+    """The site name without the sections or slogan some sites append after a bar ("Autoracing | F1 | Indy")."""
+    return site_name.split(" | ")[0].strip() or None if site_name else None
 
 
 def _meta_tags(root: etree._Element) -> dict[str, str]:
@@ -205,7 +210,11 @@ def _title(root: etree._Element, meta: dict[str, str], article: dict[str, Any], 
     page_title = clean_space(_element_text(title_element)) if title_element is not None else None
     for candidate in [*candidates, heading, page_title]:
         if candidate:
-            return _strip_site_suffix(candidate, site_name)
+            title = _strip_site_suffix(candidate, site_name)
+            # og:title often carries a section ("Opinion | ...") the on-page headline does not.
+            if heading and heading != title and heading in title and _TITLE_SEPARATORS.search(title):
+                return heading
+            return title
     return None
 
 
@@ -251,7 +260,9 @@ def _authors(root: etree._Element, meta: dict[str, str], article: dict[str, Any]
 
 
 def _same_entity(name: str, site: str) -> bool:
-    return name in site or site in name
+    """Whether one name is the other plus words: CNN Business is CNN, Voxana Ray is not Vox."""
+    name_words, site_words = set(name.split()), set(site.split())
+    return name_words <= site_words or site_words <= name_words
 
 
 def _json_ld_names(value: Any) -> list[str]:
@@ -266,7 +277,13 @@ def _json_ld_names(value: Any) -> list[str]:
 
 def _byline_names(root: etree._Element) -> list[str]:
     """Names in the first rel=author / itemprop=author element, the story's own byline."""
-    for element in root.iter("a", "span", "div", "p"):
+    scope = _story_scope(root)
+    names = _first_marked_author(scope)
+    return names if names or scope is root else _first_marked_author(root)
+
+
+def _first_marked_author(scope: etree._Element) -> list[str]:
+    for element in scope.iter("a", "span", "div", "p"):
         if element.get("rel") == "author" or element.get("itemprop") == "author":
             text = clean_space(_element_text(element))
             if 0 < len(text) <= 80:
@@ -276,7 +293,19 @@ def _byline_names(root: etree._Element) -> list[str]:
 
 def _visible_byline_names(root: etree._Element) -> list[str]:
     """Person names in the page's first byline element (class or id "byline"/"author"), when they look like names."""
-    for element in root.iter("div", "span", "p", "a", "address", "h3", "h4", "li", "dd"):
+    scope = _story_scope(root)
+    names = _first_byline_names(scope)
+    return names if names or scope is root else _first_byline_names(root)
+
+
+def _story_scope(root: etree._Element) -> etree._Element:
+    """The headline's <article>, where the story's own byline is; bylines of other stories sit around it."""
+    headline = next(root.iter("h1"), None)
+    return next(headline.iterancestors("article"), root) if headline is not None else root
+
+
+def _first_byline_names(scope: etree._Element) -> list[str]:
+    for element in scope.iter("div", "span", "p", "a", "address", "h3", "h4", "li", "dd"):
         hints = f"{element.get('class') or ''} {element.get('id') or ''}"
         if not _BYLINE_HINT.search(hints) or _NOT_BYLINE_HINT.search(hints):
             continue
@@ -294,7 +323,7 @@ def _visible_byline_names(root: etree._Element) -> list[str]:
 
 
 def _drop_shouted_outlet(name: str) -> str:
-    """ "Kevin McCoy USA TODAY" -> "Kevin McCoy": capitals after a mixed-case name are the outlet."""
+    """The name without a shouted outlet after it ("Kevin McCoy USA TODAY"); all-capital names stay whole."""
     words = name.split()
     while len(words) > 2 and words[-1].isupper() and not all(word.isupper() for word in words):
         words.pop()
@@ -327,9 +356,10 @@ def _iso_date(value: str | None) -> str | None:
     value = value.strip()
     if value[:4].isdigit() and int(value[:4]) < _EARLIEST_YEAR:
         return None
-    if _ISO_DATE.match(value):
-        return value.replace(" ", "T", 1)
+    if _DATE_ONLY.match(value):
+        return value  # a date without a time stays one, not midnight
     try:
+        # Normalises the variants pages use ("+0000", " " for "T", "Z") to one ISO 8601 form.
         return datetime.fromisoformat(value).isoformat()
     except ValueError:
         pass
@@ -348,7 +378,7 @@ def _htmldate(root: etree._Element) -> str | None:
     if not found:
         return None
     # htmldate pads a bare date with midnight; a date alone is the honest answer.
-    return found[:10] if found.endswith("T00:00:00") else found
+    return found[:10] if found.endswith("T00:00:00") else _iso_date(found)
 
 
 def _time_element_date(root: etree._Element) -> str | None:

@@ -7,11 +7,13 @@ from collections import Counter
 from lxml import etree
 
 from workers.pipeline.html_blocks import Block, SourceIndex, clean_space, link_share
+from workers.pipeline.html_filter import word_count
 
 # How far above the paragraphs' parent to look for sibling chunks of the same kind.
 MAX_LEVELS_UP = 3
 # A recovered chunk must carry at least this much text, so a teaser card of the same class does not qualify.
 MIN_CHUNK_WORDS = 40
+MIN_PARAGRAPH_WORDS = 20
 _OUTSIDE_TEXT = {"aside", "figure", "figcaption", "nav", "footer", "form", "header", "script", "style", "noscript"}
 _TEXT_TAGS = ("p", "h2", "h3", "h4", "blockquote", "li")
 
@@ -75,8 +77,10 @@ def _chunk(container: etree._Element) -> list[Block]:
         blocks.append(
             Block(text, _kind(element.tag), round(link_share(element, text) * len(text)), _level(element.tag))
         )
-    words = sum(len(block.text.split()) for block in blocks if block.link_density < 0.5)
-    return blocks if words >= MIN_CHUNK_WORDS else []
+    prose = [block for block in blocks if block.kind == "body" and block.link_density < 0.5]
+    # Article text comes as paragraphs of sentences; link lists and card grids of the same shape do not.
+    reads_as_article = any(word_count(block.text) >= MIN_PARAGRAPH_WORDS for block in prose)
+    return blocks if reads_as_article and sum(word_count(block.text) for block in prose) >= MIN_CHUNK_WORDS else []
 
 
 def _inside_taken_or_outside_text(
