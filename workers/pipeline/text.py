@@ -8,7 +8,7 @@ prose blocks, so menus, teasers and footers far from it drop out even when no ph
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 from workers.pipeline import boilerplate, captions
@@ -19,6 +19,8 @@ from workers.pipeline.normalise import clean_line
 PROSE_WORDS = 20
 # A caption is a sentence or two, never a long paragraph.
 CAPTION_MAX_WORDS = 90
+# A credit line standing alone is short.
+CREDIT_LINE_MAX_WORDS = 12
 # A caption whose credit sits in its own block below is short.
 CAPTION_WITH_CREDIT_BELOW_MAX_WORDS = 40
 # A block no article region may span.
@@ -27,6 +29,10 @@ SEPARATOR_SCORE = -1000.0
 TEASER_SUMMARY_WORDS = 10
 # Share of a block's 4-word shingles found in other blocks that makes it a repeat of them.
 REPEAT_COVERAGE = 0.7
+# Where bylines, dates and a standfirst are looked for when no headline was found, and how far below the text a
+# "First published ..." line may sit.
+HEADER_BLOCKS = 10
+FOOTER_DATE_BLOCKS = 3
 # Headline search: how many candidate blocks above the first paragraph, and what each step away costs.
 TITLE_SEARCH_BLOCKS = 12
 TITLE_DISTANCE_COST = 0.15
@@ -48,6 +54,11 @@ _SENTENCE_END = re.compile(r"[.!?…。！？][”\"’')\]]*$")
 # A word of five letters or more, or closing punctuation, running straight into a capitalised word. Shorter
 # fragments are names and brands: McDonald, iPhone, HomeKit.
 _GLUED_JUNCTION = re.compile(r"(?:(?<![\w'’])[A-Za-z]{0,30}[a-z]{5}|(?<=\S)[?!’'”\"])(?=[A-Z][a-z])")
+_CREDIT_WORD = re.compile(r"\b(?:photo|photograph|picture|image|credit)s?\b", re.IGNORECASE)
+_CAPTION_LABEL = re.compile(r"^(?:image|media|video|photo|picture) caption\s*:?\s*(\S.*)$", re.IGNORECASE)
+_CREDIT_LABEL = re.compile(
+    r"^(?:image|photo|picture|video|media) (?:copyright|source|credit)\s*:?\s*(\S.*)$", re.IGNORECASE
+)
 _TERMINAL_PUNCTUATION = re.compile(r"[.!?…。！？:;,][”\"’')\]]*$")
 
 
@@ -61,7 +72,6 @@ class _Block:
     media_index: int | None = None
     score: float = 0.0
     kind: str = "body"
-    extra_lines: list[str] = field(default_factory=list)
 
 
 def extract_text(text: str) -> Extraction:
@@ -70,35 +80,20 @@ def extract_text(text: str) -> Extraction:
     extraction = Extraction()
     if not blocks:
         return extraction
-    for block in blocks:
-        block.reason = boilerplate.classify_line(block.text)
-    extraction.media = _collect_captions(blocks)
-    _mark_repeats(blocks)
-    for block in blocks:
-        if block.reason is None and block.media_index is None and _is_glued_teaser(block.text):
-            block.reason = "related"
-    for block in blocks:
-        if block.media_index is not None:
-            block.reason = None
-        block.score = _prose_score(block)
+    media = _classify(blocks)
     start, end = _article_region(blocks)
     title_index = _title_index(blocks, start, end)
     if title_index is not None:
         extraction.title = blocks[title_index].text
-    if title_index is not None and title_index >= start:
-        start = title_index + 1
-    for block in blocks[start : end + 1]:
-        if block.reason is None and block.media_index is None:
-            if _is_label(block) and not _is_heading(blocks, block, end):
-                block.reason = "navigation"
-            elif _is_label(block):
-                block.kind = "heading"
+        start = max(start, title_index + 1)
+    _label_short_lines(blocks, start, end)
     extraction.paragraphs = [
         Paragraph(block.text, block.kind)
         for block in blocks[start : end + 1]
         if block.reason is None and block.media_index is None
     ]
-    extraction.authors = _authors(blocks, title_index, start, end)
+    header = blocks[title_index + 1 if title_index is not None else max(0, start - HEADER_BLOCKS) : start]
+    _read_header(extraction, header, blocks[end + 1 : end + 1 + FOOTER_DATE_BLOCKS])
     # Captions far from the article belong to teasers for other stories.
     first_media_block = title_index if title_index is not None else start
     kept_media = sorted(
@@ -109,8 +104,50 @@ def extract_text(text: str) -> Extraction:
         }
     )
     extraction.removed = _removed(blocks, start, end, title_index, set(kept_media))
-    extraction.media = [captions.complete_media(extraction.media[index]) for index in kept_media]
+    extraction.media = [captions.complete_media(media[index]) for index in kept_media]
     return extraction
+
+
+def _classify(blocks: list[_Block]) -> list[Media]:
+    """Give every block its furniture reason or caption, then its prose score; return the media items found."""
+    for block in blocks:
+        block.reason = boilerplate.classify_line(block.text)
+    media = _collect_captions(blocks)
+    _mark_repeats(blocks)
+    for block in blocks:
+        if block.media_index is not None:
+            block.reason = None
+        elif block.reason is None and _is_glued_teaser(block.text):
+            block.reason = "related"
+        elif block.reason is None and block.words <= CREDIT_LINE_MAX_WORDS and _is_credit_line(block.text):
+            block.reason = "credit"
+        block.score = _prose_score(block)
+    return media
+
+
+def _label_short_lines(blocks: list[_Block], start: int, end: int) -> None:
+    """Inside the article, a short line is a subheading when prose follows it, else navigation."""
+    for block in blocks[start : end + 1]:
+        if block.reason is None and block.media_index is None and _is_label(block):
+            if _is_heading(blocks, block, end):
+                block.kind = "heading"
+            else:
+                block.reason = "navigation"
+
+
+def _read_header(extraction: Extraction, header: list[_Block], after_article: list[_Block]) -> None:
+    """Authors, dates and the standfirst from the blocks between the headline and the text (dates also below)."""
+    for block in header:
+        if block.reason == "byline" and not extraction.authors:
+            extraction.authors = boilerplate.authors_in_byline(block.text)
+        elif block.reason is None and block.media_index is None and block.words >= 8 and not extraction.subtitle:
+            extraction.subtitle = block.text
+            block.reason = "subtitle"
+    for block in [*header, *after_article]:
+        if block.reason in ("dateline", "byline"):
+            published, modified = boilerplate.dates_in_dateline(block.text)
+            extraction.published_at = extraction.published_at or published
+            extraction.modified_at = extraction.modified_at or modified
 
 
 def _split_blocks(text: str) -> list[_Block]:
@@ -140,6 +177,16 @@ def _collect_captions(blocks: list[_Block]) -> list[Media]:
             cores[block.index] = captions.split_credit(block.text)
     for block in blocks:
         if block.index not in cores or block.media_index is not None:
+            continue
+        labelled = _CAPTION_LABEL.match(block.text)
+        if labelled:
+            # "Image copyright Getty Images" above "Image caption ...": the label says it all.
+            above = blocks[block.index - 1] if block.index else None
+            credit_above = _CREDIT_LABEL.match(above.text) if above and above.media_index is None else None
+            block.media_index = len(media)
+            if above is not None and credit_above:
+                above.media_index = len(media)
+            media.append(Media(caption=labelled.group(1), credit=credit_above.group(1) if credit_above else None))
             continue
         core, credit = cores[block.index]
         twin = _twin_of(blocks, block, cores)
@@ -215,6 +262,11 @@ def _mark_repeats(blocks: list[_Block]) -> None:
         shorter = sum(1 for shingle in shingles if any(blocks[other].words < block.words for other in owners[shingle]))
         if shorter >= REPEAT_COVERAGE * len(shingles):
             block.reason = "duplicate"
+
+
+def _is_credit_line(text: str) -> bool:
+    """A photo credit standing alone ("Photo by Jane Doe/Getty Images"), left over from an image without caption."""
+    return captions.looks_like_credit(text) and bool(captions.agencies_in(text) or _CREDIT_WORD.search(text))
 
 
 def _is_glued_teaser(text: str) -> bool:
@@ -373,17 +425,9 @@ def _headline_likeness(block: _Block) -> float:
         score += 0.5
     capitalised = sum(1 for word in words if word[:1].isupper())
     score += 0.5 * capitalised / len(words)
+    if len(words) <= 3 and capitalised == len(words):
+        score -= 0.8  # reads as a person's name: an author line, not a headline
     return score
-
-
-def _authors(blocks: list[_Block], title_index: int | None, start: int, end: int) -> list[str]:
-    first = title_index if title_index is not None else max(0, start - 10)
-    for block in blocks[first : end + 1]:
-        if block.reason == "byline":
-            authors = boilerplate.authors_in_byline(block.text)
-            if authors:
-                return authors
-    return []
 
 
 def _removed(
