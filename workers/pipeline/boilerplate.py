@@ -127,7 +127,8 @@ _RELATED_HEADER = _whole_line(
     r"up next|next up|watch next|around the web|from the web",
     r"promoted(?: stories| content)?|sponsored(?: stories| content| links)?|partner content|paid content",
     r"(?:next|previous) (?:article|post|story)",
-    r"tags?|topics?|filed under|categories",
+    r"tags?|topics?|categories",
+    r"filed (?:under|to|in)\b.*",
 )
 _RELATED_LEAD = re.compile(
     r"^(?:read (?:more|also|next)|related|see also|also (?:read|see)|more|watch|listen|recommended|click here"
@@ -190,7 +191,7 @@ _DATELINE_WORDS = frozenset(
 )
 _ROLE = (
     r"(?i:(?:staff |senior |chief |contributing |special )?(?:writer|contributor|reporter|editor|correspondent"
-    r"|columnist|journalist|producer|author)s?|editorial staff|staff)"
+    r"|columnist|journalist|producer|author)s?|editorial staff|staff|wire services?|wire reports?|news services?)"
 )
 _NAME = r"(?:[A-ZÀ-Ý][\w'’.-]+\s*){1,4}"
 # What follows the names in "Jane Doe, AP Sports Writer" or "Bruce Lee Senior Contributor".

@@ -77,6 +77,9 @@ _NAME_WORD = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]*|[a-z]{1,3}|[A-Z]\.)$")
 # Longer than the longest credit any trailing pattern accepts.
 CREDIT_SEARCH_WINDOW = 200
 _CREDIT_SEPARATOR = re.compile(r"\s*/\s*|\s+via\s+|\s+for\s+|\s*,\s*|\s*;\s*|\s*\|\s*|\s+-\s+|\s+and\s+")
+# An agency name not followed by a possessive ("NASA's Goddard Space Flight Center" is one organisation).
+_AGENCY_BEFORE_NAME = re.compile(_AGENCY_PATTERN.pattern + r"(?!['’]s\b)")
+_CREDIT_JOINERS = frozenset({"via", "for", "and", "by", "of"})
 _NAME_CONNECTORS = frozenset({"of", "the", "de", "da", "del", "di", "van", "von", "der", "la", "le", "du", "&", "and"})
 _TRAILING_GROUP = re.compile(r"\s*[(\[]([^()\[\]]{2,160})[)\]]\s*$")
 _TRAILING_LABELLED = re.compile(
@@ -108,13 +111,22 @@ def looks_like_credit(text: str) -> bool:
         return False
     if _CREDIT_LEAD.match(text) and len(words) >= 2:
         return True
-    parts = [part for part in _CREDIT_SEPARATOR.split(text) if part.strip(" .")]
+    # An agency name separates like a slash: "Tom Davies Associated Press" is "Tom Davies / Associated Press".
+    spaced = _AGENCY_BEFORE_NAME.sub(lambda match: f" / {match.group(1)} / ", text)
+    parts = [
+        part
+        for part in _CREDIT_SEPARATOR.split(spaced)
+        if re.search(r"\w", part) and part.strip(" .").casefold() not in _CREDIT_JOINERS
+    ]
     if _AGENCY_PATTERN.search(text) or (len(parts) > 1 and "/" in text):
         # Every piece must be an agency, a name or an organisation: "NAME/AGENCY", "AGENCY via AGENCY", ...
         pieces = [part.strip(" .") for part in parts]
         if not any(canonical_agency(piece) or _is_name(piece) for piece in pieces):
             return False
-        return all(canonical_agency(piece) or _is_proper_noun_phrase(piece) for piece in pieces)
+        return all(
+            canonical_agency(piece) or _is_proper_noun_phrase(piece) or all(map(_NOT_A_NAME.match, piece.split()))
+            for piece in pieces
+        )
     return bool(_CREDIT_KEYWORDS.search(text)) and len(words) <= 8 and _mostly_capitalised(words)
 
 

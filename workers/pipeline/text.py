@@ -37,6 +37,7 @@ FOOTER_DATE_BLOCKS = 3
 TITLE_SEARCH_BLOCKS = 12
 TITLE_DISTANCE_COST = 0.15
 TITLE_REPEATED_BONUS = 0.3
+CAPTION_AS_TITLE_COST = 1.0
 # How far (in blocks) a twin caption may sit from its sibling.
 TWIN_DISTANCE = 2
 # Furniture that closes an article (comments, related stories, footer) weighs more than a stray label.
@@ -72,6 +73,8 @@ class _Block:
     media_index: int | None = None
     score: float = 0.0
     kind: str = "body"
+    # An unpunctuated line taken for a caption because a credit follows it: a headline above a photo looks the same.
+    may_be_headline: bool = False
 
 
 def extract_text(text: str) -> Extraction:
@@ -86,6 +89,7 @@ def extract_text(text: str) -> Extraction:
     if title_index is not None:
         extraction.title = blocks[title_index].text
         start = max(start, title_index + 1)
+        _release_caption(blocks, blocks[title_index])
     _label_short_lines(blocks, start, end)
     extraction.paragraphs = [
         Paragraph(block.text, block.kind)
@@ -112,6 +116,11 @@ def _classify(blocks: list[_Block]) -> list[Media]:
     """Give every block its furniture reason or caption, then its prose score; return the media items found."""
     for block in blocks:
         block.reason = boilerplate.classify_line(block.text)
+        if block.reason is None and len(block.lines) > 1:
+            # Labels on separate lines of one block ("X", "Share via") are furniture when each one is.
+            line_reasons = [boilerplate.classify_line(line) for line in block.lines]
+            if all(line_reasons):
+                block.reason = line_reasons[0] if len(set(line_reasons)) == 1 else "boilerplate"
     media = _collect_captions(blocks)
     _mark_repeats(blocks)
     for block in blocks:
@@ -123,6 +132,16 @@ def _classify(blocks: list[_Block]) -> list[Media]:
             block.reason = "credit"
         block.score = _prose_score(block)
     return media
+
+
+def _release_caption(blocks: list[_Block], headline: _Block) -> None:
+    """A headline taken for a caption gives its media item up; the credit under it stays a credit."""
+    if headline.media_index is None:
+        return
+    for block in blocks:
+        if block.media_index == headline.media_index and block is not headline:
+            block.media_index, block.reason = None, "credit"
+    headline.media_index = None
 
 
 def _label_short_lines(blocks: list[_Block], start: int, end: int) -> None:
@@ -194,6 +213,7 @@ def _collect_captions(blocks: list[_Block]) -> list[Media]:
             credit_below = _bare_credit_after(blocks, block)
             if credit_below is not None and block.words <= CAPTION_WITH_CREDIT_BELOW_MAX_WORDS:
                 block.media_index = credit_below.media_index = len(media)
+                block.may_be_headline = True
                 media.append(Media(caption=block.text, credit=credit_below.text))
             continue
         if twin is None:
@@ -214,14 +234,14 @@ def _collect_captions(blocks: list[_Block]) -> list[Media]:
 
 
 def _bare_credit_after(blocks: list[_Block], block: _Block) -> _Block | None:
-    """The next block when it is nothing but a photo credit naming an agency or a photographer."""
+    """The next block when it is nothing but a photo credit naming an agency or saying "Photo"."""
     if block.index + 1 >= len(blocks) or block.reason is not None:
         return None
     following = blocks[block.index + 1]
-    if following.media_index is not None or not captions.looks_like_credit(following.text):
+    if following.media_index is not None or following.reason not in (None, "credit"):
         return None
     # An agency name alone under a paragraph is the story's source, not a photo credit.
-    if captions.canonical_agency(following.text) or not (captions.agencies_in(following.text) or "/" in following.text):
+    if captions.canonical_agency(following.text) or not _is_credit_line(following.text):
         return None
     return following
 
@@ -398,10 +418,10 @@ def _title_index(blocks: list[_Block], start: int, end: int) -> int | None:
     steps = 0
     for index in range(first_paragraph - 1, max(-1, first_paragraph - 1 - TITLE_SEARCH_BLOCKS), -1):
         block = blocks[index]
-        if block.reason is not None or block.media_index is not None:
+        if block.reason is not None or (block.media_index is not None and not block.may_be_headline):
             continue  # bylines, dates, captions and share bars sit between a headline and its text
         steps += 1
-        headline = _headline_likeness(block)
+        headline = _headline_likeness(block) - (CAPTION_AS_TITLE_COST if block.may_be_headline else 0.0)
         if headline <= 0:
             continue
         repeated = texts.count(texts[index]) > 1
@@ -420,9 +440,12 @@ def _headline_likeness(block: _Block) -> float:
         return 0.0
     if not text[:1].isupper() and text[:1] not in "“\"'‘" and not _CJK.match(text):
         return 0.0
+    # Headlines run 5 to 14 words; a longer unpunctuated line is more often the standfirst under one.
     score = 1.0
-    if 5 <= len(words) <= 16:
+    if 5 <= len(words) <= 14:
         score += 0.5
+    elif len(words) <= 18:
+        score += 0.2
     capitalised = sum(1 for word in words if word[:1].isupper())
     score += 0.5 * capitalised / len(words)
     if len(words) <= 3 and capitalised == len(words):
