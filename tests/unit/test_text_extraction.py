@@ -158,7 +158,12 @@ def test_twin_captions_are_one_media_item() -> None:
 
 def test_caption_with_its_credit_on_the_next_line() -> None:
     extraction = extract_text(
-        dump("Council expands bus network", "The mayor at the town hall", "Al Goldis, Associated Press", *PROSE)
+        dump(
+            "Council expands bus network to northern suburbs",
+            "The mayor at the town hall",
+            "Al Goldis, Associated Press",
+            *PROSE,
+        )
     )
     assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
     assert [(m.caption, m.credit, m.photographer, m.agencies) for m in extraction.media] == [

@@ -71,6 +71,7 @@ _WIDGET_PHRASE = _anywhere(
     r"\bexternal links?\b",
     r"\bsharing options\b",
     r"^follow (?:the )?topics\b",
+    r"^welcome to\b",
     r"^(?:close|open|hide|show|toggle) (?:the )?(?:share|sharing|menu|panel|navigation|search|comments)\b",
     r"^(?:get|copy) (?:the |a |this )?(?:short )?(?:url|link)\b",
     r"\b(?:playback|video|audio) (?:is )?(?:unsupported|not supported|unavailable)\b",

@@ -37,7 +37,7 @@ FOOTER_DATE_BLOCKS = 3
 TITLE_SEARCH_BLOCKS = 12
 TITLE_DISTANCE_COST = 0.15
 TITLE_REPEATED_BONUS = 0.3
-CAPTION_AS_TITLE_COST = 1.0
+CAPTION_AS_TITLE_COST = 0.5
 # How far (in blocks) a twin caption may sit from its sibling.
 TWIN_DISTANCE = 2
 # Furniture that closes an article (comments, related stories, footer) weighs more than a stray label.
