@@ -140,16 +140,16 @@ _RELATED_LEAD = re.compile(
 _NEWSLETTER = _anywhere(
     r"\bnewsletters?\b",
     r"\b(?:news|breaking news|daily|email) ?(?:e-?mails?|alerts?)\b",
-    r"\bsign(?:ing)? up\b",
-    r"\bsubscribe\b",
-    r"\bsubscription\b",
-    r"\bsubscriber\b",
-    r"\binbox\b",
+    r"\bsign(?:ing)? up (?:for|to) (?:our|the|free|a free)\b",
+    r"\bsubscribe (?:to|for) (?:our|the)\b",
+    r"\bin your inbox\b",
     r"\benter your e-?mail\b",
     r"\byour e-?mail address\b",
     r"\bopt[- ]in\b",
     r"\bunsubscribe\b",
 )
+# Words that mark a newsletter box in a short line, but also turn up in reporting.
+_NEWSLETTER_WORD = _anywhere(r"\bsign(?:ing)? up\b", r"\bsubscri(?:be|ption|ber)s?\b", r"\binbox\b")
 _COOKIE = _anywhere(
     r"\bcookies?\b.*\b(?:use|accept|consent|policy|settings|preferences|browsing|experience)\b",
     r"\b(?:accept|consent|manage)\b.*\bcookies?\b",
@@ -166,19 +166,18 @@ _IMAGE_CREDIT = _whole_line(
 )
 _FOOTER = _anywhere(
     r"\bterms (?:of|and|&) (?:use|service|conditions)\b",
-    r"\bcontact us\b",
-    r"\babout us\b",
-    r"\bsite ?map\b",
-    r"\bprivacy\b",
+    r"\bprivacy (?:policy|notice|statement|settings)\b",
     r"\bpowered by\b",
     r"\bmay not be (?:published|reproduced|redistributed)\b",
     r"\bwithout (?:the )?(?:prior )?(?:written )?permission\b",
-    r"\baccessibility\b",
     r"\bad ?choices\b",
-    r"\bcareers\b",
     r"\badvertise with us\b",
     r"\bwork with us\b",
     r"\bback to top\b",
+)
+# Footer link labels that are also ordinary words in a story ("privacy", "careers").
+_FOOTER_WORD = _anywhere(
+    r"\bcontact(?: us)?\b", r"\babout us\b", r"\bsite ?map\b", r"\bprivacy\b", r"\baccessibility\b", r"\bcareers\b"
 )
 _BYLINE_LEAD = re.compile(r"^(?:by|par|von|por|di|door|av)\s+(.+)$", re.IGNORECASE)
 # Where a date starts after the names of a byline: a weekday, a month name followed by a day, "on", or a digit.
@@ -296,9 +295,13 @@ def classify_line(text: str) -> str | None:
         return "related"
     if words <= 60 and _COOKIE.search(line):
         return "cookie"
-    if words <= 40 and _NEWSLETTER.search(line):
+    if (words <= 40 and _NEWSLETTER.search(line)) or (
+        short and _NEWSLETTER_WORD.search(line) and not _is_sentence(line)
+    ):
         return "newsletter"
     if (words <= 30 and _FOOTER.search(line)) or (words <= 80 and _COPYRIGHT.search(line)):
+        return "footer"
+    if short and _FOOTER_WORD.search(line) and not _is_sentence(line):
         return "footer"
     if words <= 40 and _DATELINE.match(line):
         return "dateline"
@@ -325,6 +328,11 @@ def _only_labels_besides_date(line: str) -> bool:
         return False
     labels = [word for word in words if word[:1].isupper() or word.casefold() in _DATELINE_WORDS]
     return len(labels) >= len(words) - 1
+
+
+def _is_sentence(line: str) -> bool:
+    """Ends like a sentence and runs several lowercase words: reporting, not a label."""
+    return bool(re.search(r"[.!?…][”\"’')]*$", line)) and len(re.findall(r"\b[a-z]{2,}\b", line)) >= 5
 
 
 def ends_article(text: str) -> bool:
