@@ -316,6 +316,16 @@ def test_header_gives_authors_dates_and_standfirst() -> None:
     assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
 
 
+def test_page_without_prose_keeps_what_is_not_furniture() -> None:
+    extraction = extract_text(dump("Home", "Scores", "Palm Bay 70, Rockledge 44", "Heritage 53, Titusville 9"))
+    assert [paragraph.text for paragraph in extraction.paragraphs] == [
+        "Scores",
+        "Palm Bay 70, Rockledge 44",
+        "Heritage 53, Titusville 9",
+    ]
+    assert extraction.warnings == ["no article prose found: kept every block not recognised as page furniture"]
+
+
 def test_empty_and_furniture_only_dumps() -> None:
     assert extract_text("").paragraphs == []
     assert extract_text("\n\n \n").paragraphs == []

@@ -85,12 +85,16 @@ def extract_text(text: str) -> Extraction:
         return extraction
     media = _classify(blocks)
     start, end = _article_region(blocks)
+    without_prose = all(block.score <= 0 for block in blocks[start : end + 1])
+    if without_prose:
+        extraction.warnings.append("no article prose found: kept every block not recognised as page furniture")
     title_index = _title_index(blocks, start, end)
     if title_index is not None:
         extraction.title = blocks[title_index].text
         start = max(start, title_index + 1)
         _release_caption(blocks, blocks[title_index])
-    _label_short_lines(blocks, start, end)
+    if not without_prose:
+        _label_short_lines(blocks, start, end)
     extraction.paragraphs = [
         Paragraph(block.text, block.kind)
         for block in blocks[start : end + 1]
@@ -379,6 +383,9 @@ def _article_region(blocks: list[_Block]) -> tuple[int, int]:
         total += block.score * escalation
         if total > best_total:
             best_total, best_start, best_end = total, start, block.index
+    if best_total <= 0:
+        # No prose anywhere (a results table, a list page): the article is every block nothing recognised.
+        return 0, len(candidates) - 1
     while best_start < best_end and blocks[best_start].score <= 0:
         best_start += 1
     return best_start, best_end
