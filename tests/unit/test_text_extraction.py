@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from collections import Counter
 from pathlib import Path
 
@@ -314,6 +315,17 @@ def test_header_gives_authors_dates_and_standfirst() -> None:
         "2019-11-20T09:00:00-05:00",
     )
     assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
+
+
+def test_pasted_text_with_single_newlines_between_paragraphs() -> None:
+    extraction = extract_text("Council expands bus network to northern suburbs\n" + "\n".join(PROSE) + "\n")
+    assert extraction.title == "Council expands bus network to northern suburbs"
+    assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
+
+
+def test_hard_wrapped_paragraphs_are_joined() -> None:
+    wrapped = "\n\n".join(textwrap.fill(paragraph, 60) for paragraph in PROSE)
+    assert body_of("Council expands bus network to northern suburbs\n\n" + wrapped) == PROSE
 
 
 def test_page_without_prose_keeps_what_is_not_furniture() -> None:

@@ -17,6 +17,8 @@ from workers.pipeline.normalise import clean_line
 
 # Blocks with this many words or more that read as sentences are article prose on their own.
 PROSE_WORDS = 20
+# A document with at most this many blank-line separated blocks is pasted text: its lines may be paragraphs.
+PASTED_TEXT_MAX_BLOCKS = 3
 # A caption is a sentence or two, never a long paragraph.
 CAPTION_MAX_WORDS = 90
 # A credit line standing alone is short.
@@ -174,15 +176,34 @@ def _read_header(extraction: Extraction, header: list[_Block], after_article: li
 
 
 def _split_blocks(text: str) -> list[_Block]:
+    """Blank-line separated blocks; in pasted text, a block whose lines are whole paragraphs gives one per line."""
     blocks: list[_Block] = []
-    for raw_block in re.split(r"\n[^\S\n]*\n", text):
+    raw_blocks = re.split(r"\n[^\S\n]*\n", text)
+    # Text pasted with single newlines between paragraphs has (almost) no blank lines at all.
+    pasted = len(raw_blocks) <= PASTED_TEXT_MAX_BLOCKS
+    for raw_block in raw_blocks:
         lines = [clean_line(line) for line in raw_block.splitlines()]
         lines = [line for line in lines if line]
         if not lines:
             continue
-        joined = " ".join(lines)
-        blocks.append(_Block(index=len(blocks), lines=lines, text=joined, words=_word_count(joined)))
+        for group in _paragraph_lines(lines) if pasted else [lines]:
+            joined = " ".join(group)
+            blocks.append(_Block(index=len(blocks), lines=group, text=joined, words=_word_count(joined)))
     return blocks
+
+
+def _paragraph_lines(lines: list[str]) -> list[list[str]]:
+    """Lines of one block as separate paragraphs when they are (text pasted with single newlines), else one group.
+
+    Hard-wrapped text breaks lines mid-sentence, so most of its lines do not end a sentence: those stay joined.
+    """
+    if len(lines) < 2:
+        return [lines]
+    long_lines = [line for line in lines if _word_count(line) >= PROSE_WORDS / 2]
+    sentence_ends = [line for line in lines if _SENTENCE_END.search(line)]
+    if len(long_lines) >= 2 and len(sentence_ends) >= len(lines) / 2:
+        return [[line] for line in lines]
+    return [lines]
 
 
 def _word_count(text: str) -> int:
