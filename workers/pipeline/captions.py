@@ -60,7 +60,7 @@ _AGENCY_PATTERN = re.compile(
 # Words that introduce or decorate a credit and are never part of a name.
 _CREDIT_LEAD = re.compile(
     r"^\s*(?:(?:photo|photograph|picture|image|video|illustration|graphic)s?\s*(?:credit\s*)?(?:should read|by|:|-|–)"
-    r"|credits?\s*(?:should read|:|-|–)|courtesy(?:\s+of)?|source\s*:|file\s*:|©|\(c\)|copyright)\s*",
+    r"|credits?\s*(?:should read|:|-|–|\.\.\.|…)|courtesy(?:\s+of)?|source\s*:|file\s*:|©|\(c\)|copyright)\s*",
     re.IGNORECASE,
 )
 _CREDIT_KEYWORDS = re.compile(
@@ -83,8 +83,9 @@ _CREDIT_JOINERS = frozenset({"via", "for", "and", "by", "of"})
 _NAME_CONNECTORS = frozenset({"of", "the", "de", "da", "del", "di", "van", "von", "der", "la", "le", "du", "&", "and"})
 _TRAILING_GROUP = re.compile(r"\s*[(\[]([^()\[\]]{2,160})[)\]]\s*$")
 _TRAILING_LABELLED = re.compile(
-    r"(?:(?<=[.!?”\"’)])\s+|\s*[|–—]\s*|^)"
-    r"((?:(?:photo|photograph|picture|image)s?\s*(?:credit)?\s*(?:by|:)|credits?\s*:|courtesy(?: of)?|©)[^|]{2,120})$",
+    r"(?:(?<=[.!?”\"’)])\s*|\s*[|–—]\s*|^)"
+    r"((?:(?:photo|photograph|picture|image)s?\s*(?:credit)?\s*(?:by|:)|credits?\s*(?::|\.\.\.|…)|courtesy(?: of)?|©)"
+    r"[^|]{2,120})$",
     re.IGNORECASE,
 )
 # A credit glued to the caption's last sentence ("Austria.Leonhard Foeger / Reuters") is common in scraped text.
