@@ -144,6 +144,14 @@ def test_identical_repeated_paragraphs_are_kept() -> None:
     assert body_of(dump("Council expands bus network", *blocks)) == blocks
 
 
+def test_author_biography_after_the_article_is_not_body() -> None:
+    bio = (
+        "Jane Doe has covered city hall for the City Times since 2015 and previously reported on transport and "
+        "housing for several regional newspapers across the north of the country."
+    )
+    assert body_of(dump("Council expands bus network", *PROSE, "About Jane Doe", bio)) == PROSE
+
+
 def test_twin_captions_are_one_media_item() -> None:
     long = "The mayor speaks at the council meeting in the town hall on Tuesday, Nov. 19, 2019. The vote was close."
     short = "The mayor speaks at the council meeting in the town hall on Tuesday, Nov. 19, 2019. (Jane Doe/AP)"

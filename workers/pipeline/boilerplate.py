@@ -104,6 +104,11 @@ _COMMENT_THREAD = _whole_line(
     r"newest|oldest|sort by.{0,20}",
     r"comments?(?: \(\d+\))?|discussion|conversation",
 )
+# The header of an author's or a company's short biography, which closes an article or a press release.
+_BIO_HEADER = re.compile(
+    r"^(?i:about (?:the )?(?:authors?|writers?|reporters?|contributors?)|about|sobre|über|à propos de|a proposito di)"
+    r"(?: (?:[A-ZÀ-Ý][\w'’.&-]*|de|da|van|von))*:?$"
+)
 # The header of a comment section: after it, nothing is article text.
 _COMMENT_SECTION_START = _whole_line(
     r"\[?\s*\d+\s+(?:responses?|replies|thoughts|comments?)\b.{0,100}",
@@ -339,6 +344,8 @@ def ends_article(text: str) -> bool:
     """True for a comment-section header or a copyright notice: after it, nothing is article text."""
     line = text.strip()
     if _COMMENT_SECTION_START.match(line):
+        return True
+    if len(line.split()) <= 6 and _BIO_HEADER.match(line) and line[:1].isupper():
         return True
     # A site's notice has a year or "all rights reserved"; "© Jane Doe" or "Image copyright AP" is a photo credit.
     return len(line.split()) <= 80 and bool(_SITE_COPYRIGHT.search(line)) and not _IMAGE_CREDIT.match(line)
