@@ -409,7 +409,20 @@ def _article_region(blocks: list[_Block]) -> tuple[int, int]:
         return 0, len(candidates) - 1
     while best_start < best_end and blocks[best_start].score <= 0:
         best_start += 1
+    # A last short sentence ("That's correct," he said.) adds nothing to the score but belongs to the text.
+    while best_end + 1 < len(candidates) and _is_short_sentence(blocks[best_end + 1]):
+        best_end += 1
     return best_start, best_end
+
+
+def _is_short_sentence(block: _Block) -> bool:
+    return (
+        block.reason is None
+        and block.media_index is None
+        and 3 <= block.words < PROSE_WORDS
+        and bool(_SENTENCE_END.search(block.text))
+        and not _headline_cased(block.text)
+    )
 
 
 def _article_end_marker(blocks: list[_Block]) -> int:
