@@ -216,6 +216,9 @@ def test_prose_with_parentheses_is_not_a_caption() -> None:
         "expected to face a closer vote).",
         "The company (NASDAQ: ACME) said profits rose (by about 4 percent) in the third quarter of the year.",
         "Officials from the United States (and Canada) met in Ottawa to discuss the border (again) this week.",
+        "Oil prices fell on Tuesday as traders weighed signs of weaker demand in Asia against supply cuts agreed by "
+        "producers last month, and analysts said the market was likely to stay volatile until the end of the year. "
+        "(Reuters)",
         *PROSE,
     ]
     extraction = extract_text(dump("Senate passes the bill", *paragraphs))

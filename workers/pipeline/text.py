@@ -23,6 +23,8 @@ PASTED_TEXT_MAX_BLOCKS = 3
 CAPTION_MAX_WORDS = 90
 # A credit line standing alone is short.
 CREDIT_LINE_MAX_WORDS = 12
+# Above this length, a block ending in a bare agency name is a paragraph citing its source, not a caption.
+SOURCE_TAGGED_PARAGRAPH_WORDS = 40
 # A caption whose credit sits in its own block below is short.
 CAPTION_WITH_CREDIT_BELOW_MAX_WORDS = 40
 # A block no article region may span.
@@ -244,6 +246,8 @@ def _collect_captions(blocks: list[_Block]) -> list[Media]:
         if twin is None:
             if not core or _WORD.search(core) is None or len(core.split()) < 3:
                 continue  # a bare credit line, handled as furniture
+            if credit and captions.canonical_agency(credit) and len(core.split()) > SOURCE_TAGGED_PARAGRAPH_WORDS:
+                continue  # a paragraph that names its wire source, "... on Tuesday. (Reuters)"
             block.media_index = len(media)
             media.append(Media(caption=core, credit=credit))
             continue
