@@ -24,7 +24,7 @@ CAPTION_MAX_WORDS = 90
 # A credit line standing alone is short.
 CREDIT_LINE_MAX_WORDS = 12
 # Above this length, a block ending in a bare agency name is a paragraph citing its source, not a caption.
-SOURCE_TAGGED_PARAGRAPH_WORDS = 40
+SOURCE_TAGGED_PARAGRAPH_WORDS = 30
 # A caption whose credit sits in its own block below is short.
 CAPTION_WITH_CREDIT_BELOW_MAX_WORDS = 40
 # A block no article region may span.
