@@ -300,16 +300,17 @@ def _mark_repeats(blocks: list[_Block]) -> None:
     shingles_of = {
         block.index: _shingles(block.text) for block in blocks if block.reason is None and block.media_index is None
     }
-    owners: dict[tuple[str, ...], list[int]] = {}
+    # Per shingle, the length of the shortest block holding it: a longer block holding it repeats that one.
+    shortest_holder: dict[tuple[str, ...], int] = {}
     for index, shingles in shingles_of.items():
         for shingle in shingles:
-            owners.setdefault(shingle, []).append(index)
+            shortest_holder[shingle] = min(shortest_holder.get(shingle, blocks[index].words), blocks[index].words)
     for index, shingles in shingles_of.items():
         block = blocks[index]
         if block.words < PROSE_WORDS:
             continue
-        shorter = sum(1 for shingle in shingles if any(blocks[other].words < block.words for other in owners[shingle]))
-        if shorter >= REPEAT_COVERAGE * len(shingles):
+        repeated = sum(1 for shingle in shingles if shortest_holder[shingle] < block.words)
+        if repeated >= REPEAT_COVERAGE * len(shingles):
             block.reason = "duplicate"
 
 
