@@ -152,6 +152,14 @@ def test_author_biography_after_the_article_is_not_body() -> None:
     assert body_of(dump("Council expands bus network", *PROSE, "About Jane Doe", bio)) == PROSE
 
 
+def test_long_teaser_link_inside_the_article_does_not_cut_it() -> None:
+    teaser = (
+        "Also on example.com Bus fares rise again across the region as operators blame fuel costs and staff shortages"
+    )
+    blocks = ["Council expands bus network", PROSE[0], teaser, *PROSE[1:]]
+    assert body_of(dump(*blocks)) == PROSE
+
+
 def test_twin_captions_are_one_media_item() -> None:
     long = "The mayor speaks at the council meeting in the town hall on Tuesday, Nov. 19, 2019. The vote was close."
     short = "The mayor speaks at the council meeting in the town hall on Tuesday, Nov. 19, 2019. (Jane Doe/AP)"
@@ -259,6 +267,11 @@ def test_prose_with_parentheses_is_not_a_caption() -> None:
         ("Privacy, like sustainability, is not a bolt-on thing, Cook said.", None),
         ("The company continued to sign up additional subscribers on Tuesday, Mayer said.", None),
         ("Privacy Policy", "footer"),
+        ("More Great WIRED Stories", "related"),
+        ("Also on example.com Bus fares rise again across the region", "related"),
+        ("Subscribe to City Times and stay informed about your city.", "newsletter"),
+        ("Like this story? Share it with a friend!", "boilerplate"),
+        ("Also on Monday, the council voted.", None),
         ("— Jane Doe (@janedoe) November 1, 2019", None),
         ("If x > 5 then the result is large and positive", None),
         (PROSE[0], None),

@@ -72,6 +72,8 @@ _WIDGET_PHRASE = _anywhere(
     r"\bsharing options\b",
     r"^follow (?:the )?topics\b",
     r"^welcome to\b",
+    r"\bshare (?:it|this (?:story|article|post|page)) with\b",
+    r"\blike this (?:story|article|post)\b",
     r"^(?:close|open|hide|show|toggle) (?:the )?(?:share|sharing|menu|panel|navigation|search|comments)\b",
     r"^(?:get|copy) (?:the |a |this )?(?:short )?(?:url|link)\b",
     r"\b(?:playback|video|audio) (?:is )?(?:unsupported|not supported|unavailable)\b",
@@ -124,6 +126,8 @@ _RELATED_HEADER = _whole_line(
     r"related:?.*",
     r"read more|read next|read also|also read|see also|keep reading|continue reading|further reading",
     r"more (?:from|on|in|about|stories|news|articles|videos|like this|to read|top stories)\b.*",
+    r"(?:more|top|latest|related|recommended|popular|trending|other) (?:\S+ ){0,3}"
+    r"(?:stories|news|articles|videos|reads)",
     r"recommended(?: for you| stories| articles| reading)?",
     r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)",
     r"most (?:popular|read|viewed|shared|emailed|commented)(?: \w+)?",
@@ -142,11 +146,14 @@ _RELATED_LEAD = re.compile(
     r"\s*(?::|>|»|→|-|–)\s*\S",
     re.IGNORECASE,
 )
+# "Also on example.com <teaser headline>"
+_ALSO_ON_SITE = re.compile(r"^also on [\w.-]+\.[a-z]{2,}\b", re.IGNORECASE)
 _NEWSLETTER = _anywhere(
     r"\bnewsletters?\b",
     r"\b(?:news|breaking news|daily|email) ?(?:e-?mails?|alerts?)\b",
     r"\bsign(?:ing)? up (?:for|to) (?:our|the|free|a free)\b",
     r"\bsubscribe (?:to|for) (?:our|the)\b",
+    r"^(?:subscribe|sign up|register)\b.{0,120}$",
     r"\bin your inbox\b",
     r"\benter your e-?mail\b",
     r"\byour e-?mail address\b",
@@ -296,7 +303,7 @@ def classify_line(text: str) -> str | None:
         return "navigation"
     if short and _RELATED_HEADER.match(line):
         return "related"
-    if words <= 30 and _RELATED_LEAD.match(line):
+    if words <= 30 and (_RELATED_LEAD.match(line) or _ALSO_ON_SITE.match(line)):
         return "related"
     if words <= 60 and _COOKIE.search(line):
         return "cookie"

@@ -46,6 +46,8 @@ CAPTION_AS_TITLE_COST = 0.5
 TWIN_DISTANCE = 2
 # Furniture that closes an article (comments, related stories, footer) weighs more than a stray label.
 BARRIER_WEIGHTS = {"comment": 4.0, "related": 6.0, "footer": 4.0, "newsletter": 4.0}
+# Furniture costs per word up to this many words.
+FURNITURE_MAX_WORDS = 6
 # Each further label in a run costs this much more than the one before (a menu is a long run of labels).
 LABEL_RUN_ESCALATION = 0.5
 # Prose (in words) that must come before a comment header or copyright notice for it to close the article.
@@ -366,8 +368,10 @@ def _prose_score(block: _Block) -> float:
     if block.reason == "dateline":
         return SEPARATOR_SCORE  # an article states its date once, above or below the text: dates inside mean a list
     if block.reason is not None:
-        weight = BARRIER_WEIGHTS.get(block.reason, 1.0)
-        return -max(3.0, block.words * 1.0) * weight
+        # Section headers ("Related stories", "Comments") close an article; a long inline teaser only interrupts it.
+        weight = BARRIER_WEIGHTS.get(block.reason, 1.0) if block.words <= FURNITURE_MAX_WORDS else 1.0
+        # A long teaser link costs no more than a header: what matters is that the text is interrupted.
+        return -min(max(3.0, block.words), FURNITURE_MAX_WORDS) * weight
     words = block.words
     ends_sentence = bool(_SENTENCE_END.search(block.text))
     ratio = _stopword_ratio(block.text)
