@@ -7,7 +7,6 @@ and says why it is not article text, or None. Phrases are regex fragments, match
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 
 def _whole_line(*phrases: str) -> re.Pattern[str]:
@@ -378,15 +377,6 @@ def authors_in_byline(text: str) -> list[str]:
         if 2 <= len(parts) <= 4 and all(part[:1].isupper() for part in parts):
             authors.append(name)
     return authors
-
-
-def looks_like_menu(lines: Iterable[str]) -> bool:
-    """True for a run of short title-case labels (a menu, a breadcrumb, a tag list)."""
-    labels = [line.strip() for line in lines if line.strip()]
-    if len(labels) < 3:
-        return False
-    short = [label for label in labels if len(label.split()) <= 4 and not label.endswith((".", "!", "?"))]
-    return len(short) >= 0.8 * len(labels)
 
 
 def dates_in_dateline(text: str) -> tuple[str | None, str | None]:
