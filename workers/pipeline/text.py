@@ -266,11 +266,14 @@ def _collect_captions(blocks: list[_Block]) -> list[Media]:
 
 def _bare_credit_after(blocks: list[_Block], block: _Block) -> _Block | None:
     """The next block when it is nothing but a photo credit naming an agency or saying "Photo"."""
-    if block.index + 1 >= len(blocks) or block.reason is not None:
+    # A parenthesised note ("(Reporting by ...; Editing by ...)") is the story's end, not a caption.
+    if block.index + 1 >= len(blocks) or block.reason is not None or block.text.startswith("("):
         return None
     following = blocks[block.index + 1]
     if following.media_index is not None or following.reason not in (None, "credit"):
         return None
+    if _CREDIT_LABEL.match(following.text):
+        return None  # "Image copyright ..." belongs to the "Image caption ..." below it
     # An agency name alone under a paragraph is the story's source, not a photo credit.
     if captions.canonical_agency(following.text) or not _is_credit_line(following.text):
         return None
