@@ -347,6 +347,15 @@ def test_pasted_text_with_single_newlines_between_paragraphs() -> None:
     assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
 
 
+def test_page_dump_with_single_newlines_between_blocks() -> None:
+    text = "\n".join(
+        [*MENU, "Council expands bus network to northern suburbs", *PROSE, "Related Articles", "Bus fares rise"]
+    )
+    extraction = extract_text(text)
+    assert extraction.title == "Council expands bus network to northern suburbs"
+    assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
+
+
 def test_hard_wrapped_paragraphs_are_joined() -> None:
     wrapped = "\n\n".join(textwrap.fill(paragraph, 60) for paragraph in PROSE)
     assert body_of("Council expands bus network to northern suburbs\n\n" + wrapped) == PROSE

@@ -19,6 +19,8 @@ from workers.pipeline.normalise import clean_line
 PROSE_WORDS = 20
 # A document with at most this many blank-line separated blocks is pasted text: its lines may be paragraphs.
 PASTED_TEXT_MAX_BLOCKS = 3
+# Hard-wrapped text is cut at a fixed width no wider than this (e-mail and terminal conventions are 72 to 80).
+HARD_WRAP_MAX_WIDTH = 100
 # A caption is a sentence or two, never a long paragraph.
 CAPTION_MAX_WORDS = 90
 # A credit line standing alone is short.
@@ -197,17 +199,21 @@ def _split_blocks(text: str) -> list[_Block]:
 
 
 def _paragraph_lines(lines: list[str]) -> list[list[str]]:
-    """Lines of one block as separate paragraphs when they are (text pasted with single newlines), else one group.
-
-    Hard-wrapped text breaks lines mid-sentence, so most of its lines do not end a sentence: those stay joined.
-    """
-    if len(lines) < 2:
+    """Lines of one block as separate paragraphs (text pasted with single newlines), unless the text is hard-wrapped."""
+    if len(lines) < 2 or _is_hard_wrapped(lines):
         return [lines]
-    long_lines = [line for line in lines if _word_count(line) >= PROSE_WORDS / 2]
-    sentence_ends = [line for line in lines if _SENTENCE_END.search(line)]
-    if len(long_lines) >= 2 and len(sentence_ends) >= len(lines) / 2:
-        return [[line] for line in lines]
-    return [lines]
+    return [[line] for line in lines]
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """Lines cut at a fixed width: long, of similar length, and mostly ending mid-sentence."""
+    body = lines[:-1]  # the last line of a wrapped paragraph is short
+    widest = max(len(line) for line in body)
+    if widest > HARD_WRAP_MAX_WIDTH:
+        return False
+    near_width = [line for line in body if len(line) >= 0.6 * widest]
+    mid_sentence = [line for line in body if not _SENTENCE_END.search(line)]
+    return len(near_width) >= 0.7 * len(body) and len(mid_sentence) >= 0.6 * len(body)
 
 
 def _word_count(text: str) -> int:
