@@ -158,6 +158,17 @@ def test_complete_media_reads_an_ellipsis_credit_label() -> None:
     )
 
 
+def test_complete_media_drops_the_given_credit_repeated_in_the_caption() -> None:
+    media = complete_media(Media(caption="Fans cheer in Kyiv. (Jane Doe/AP)", credit="Photo: Jane Doe/AP"))
+    assert (media.caption, media.credit, media.photographer) == (
+        "Fans cheer in Kyiv.",
+        "Photo: Jane Doe/AP",
+        "Jane Doe",
+    )
+    other = complete_media(Media(caption="Fans cheer in Kyiv. (Jane Doe/AP)", credit="John Roe/Reuters"))
+    assert other.caption == "Fans cheer in Kyiv. (Jane Doe/AP)"
+
+
 def test_complete_media_keeps_what_is_known() -> None:
     media = complete_media(Media(caption="A.", credit="Jane Doe/Reuters", photographer="J. Doe", agencies=["X"]))
     assert (media.photographer, media.agencies) == ("J. Doe", ["X"])

@@ -176,6 +176,11 @@ def complete_media(media: Media) -> Media:
     caption, credit = media.caption, media.credit
     if not credit:
         caption, credit = split_credit(caption)
+    else:
+        # A caption that repeats the given credit at its end ("... (Jane Doe/AP)" with credit "Jane Doe/AP").
+        core, repeated = split_credit(caption)
+        if repeated and (_words(repeated) <= _words(credit) or _words(credit) <= _words(repeated)):
+            caption = core
     if not credit:
         return replace(media, caption=caption)
     return replace(
@@ -201,6 +206,10 @@ def are_twin_captions(first: str, second: str) -> bool:
         common_prefix += 1
     shared = len(set(short) & set(long)) / len(set(short))
     return common_prefix >= 5 and shared >= 0.7
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
 
 
 def _comparable(text: str) -> list[str]:
