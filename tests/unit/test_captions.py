@@ -105,6 +105,7 @@ def test_lowercase_pa_or_ap_in_words_is_no_agency() -> None:
     ("text", "is_credit"),
     [
         ("Al Goldis, Associated Press", True),
+        ("Tom Davies Associated Press", True),
         ("NASA's Goddard Space Flight Center/David Ladd", True),
         ("Getty Images for Tribeca Festival", True),
         ("NASA Just Confirmed There Are Water Plumes Above The Surface of Jupiter's Moon Europa", False),
@@ -145,6 +146,27 @@ def test_complete_media_splits_credit_from_caption() -> None:
 def test_complete_media_reads_a_given_credit_and_keeps_the_caption() -> None:
     media = complete_media(Media(caption="A man walks (left).", credit="Photo: Jane Doe/Reuters"))
     assert (media.caption, media.photographer, media.agencies) == ("A man walks (left).", "Jane Doe", ["Reuters"])
+
+
+def test_complete_media_reads_an_ellipsis_credit_label() -> None:
+    media = complete_media(Media(caption="Trump at the club last week.Credit...Anna Moneymaker/The New York Times"))
+    assert (media.caption, media.credit, media.photographer, media.agencies) == (
+        "Trump at the club last week.",
+        "Credit...Anna Moneymaker/The New York Times",
+        "Anna Moneymaker",
+        [],
+    )
+
+
+def test_complete_media_drops_the_given_credit_repeated_in_the_caption() -> None:
+    media = complete_media(Media(caption="Fans cheer in Kyiv. (Jane Doe/AP)", credit="Photo: Jane Doe/AP"))
+    assert (media.caption, media.credit, media.photographer) == (
+        "Fans cheer in Kyiv.",
+        "Photo: Jane Doe/AP",
+        "Jane Doe",
+    )
+    other = complete_media(Media(caption="Fans cheer in Kyiv. (Jane Doe/AP)", credit="John Roe/Reuters"))
+    assert other.caption == "Fans cheer in Kyiv. (Jane Doe/AP)"
 
 
 def test_complete_media_keeps_what_is_known() -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from workers.pipeline import parse
-from workers.pipeline.boilerplate import authors_in_byline, classify_line
+from workers.pipeline.boilerplate import authors_in_byline, classify_line, dates_in_dateline
 from workers.pipeline.text import extract_text
 
 PAGE_DUMPS = Path(__file__).resolve().parents[1] / "fixtures" / "text"
@@ -143,6 +144,22 @@ def test_identical_repeated_paragraphs_are_kept() -> None:
     assert body_of(dump("Council expands bus network", *blocks)) == blocks
 
 
+def test_author_biography_after_the_article_is_not_body() -> None:
+    bio = (
+        "Jane Doe has covered city hall for the City Times since 2015 and previously reported on transport and "
+        "housing for several regional newspapers across the north of the country."
+    )
+    assert body_of(dump("Council expands bus network", *PROSE, "About Jane Doe", bio)) == PROSE
+
+
+def test_long_teaser_link_inside_the_article_does_not_cut_it() -> None:
+    teaser = (
+        "Also on example.com Bus fares rise again across the region as operators blame fuel costs and staff shortages"
+    )
+    blocks = ["Council expands bus network", PROSE[0], teaser, *PROSE[1:]]
+    assert body_of(dump(*blocks)) == PROSE
+
+
 def test_twin_captions_are_one_media_item() -> None:
     long = "The mayor speaks at the council meeting in the town hall on Tuesday, Nov. 19, 2019. The vote was close."
     short = "The mayor speaks at the council meeting in the town hall on Tuesday, Nov. 19, 2019. (Jane Doe/AP)"
@@ -158,12 +175,41 @@ def test_twin_captions_are_one_media_item() -> None:
 
 def test_caption_with_its_credit_on_the_next_line() -> None:
     extraction = extract_text(
-        dump("Council expands bus network", "The mayor at the town hall", "Al Goldis, Associated Press", *PROSE)
+        dump(
+            "Council expands bus network to northern suburbs",
+            "The mayor at the town hall",
+            "Al Goldis, Associated Press",
+            *PROSE,
+        )
     )
     assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
     assert [(m.caption, m.credit, m.photographer, m.agencies) for m in extraction.media] == [
         ("The mayor at the town hall", "Al Goldis, Associated Press", "Al Goldis", ["AP"])
     ]
+
+
+def test_labelled_captions_take_the_credit_above_them() -> None:
+    blocks = [
+        "Council expands bus network",
+        PROSE[0],
+        "Image copyright Getty Images",
+        "Image caption The mayor at the town hall",
+        PROSE[1],
+        "Media captionWhat the new routes look like",
+        *PROSE[2:],
+    ]
+    extraction = extract_text(dump(*blocks))
+    assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
+    assert [(m.caption, m.credit, m.agencies) for m in extraction.media] == [
+        ("The mayor at the town hall", "Getty Images", ["Getty Images"]),
+        ("What the new routes look like", None, []),
+    ]
+
+
+def test_standalone_credit_line_is_not_a_headline() -> None:
+    extraction = extract_text(dump("Council expands bus network", "Photo by Kirk Irwin/Getty Images", *PROSE))
+    assert extraction.title == "Council expands bus network"
+    assert ("Photo by Kirk Irwin/Getty Images", "credit") in [(item.text, item.reason) for item in extraction.removed]
 
 
 def test_source_line_under_the_last_paragraph_is_no_photo_credit() -> None:
@@ -178,6 +224,9 @@ def test_prose_with_parentheses_is_not_a_caption() -> None:
         "expected to face a closer vote).",
         "The company (NASDAQ: ACME) said profits rose (by about 4 percent) in the third quarter of the year.",
         "Officials from the United States (and Canada) met in Ottawa to discuss the border (again) this week.",
+        "Oil prices fell on Tuesday as traders weighed signs of weaker demand in Asia against supply cuts agreed by "
+        "producers last month, and analysts said the market was likely to stay volatile until the end of the year. "
+        "(Reuters)",
         *PROSE,
     ]
     extraction = extract_text(dump("Senate passes the bill", *paragraphs))
@@ -208,6 +257,23 @@ def test_prose_with_parentheses_is_not_a_caption() -> None:
         ("Published 11:11 PM EST Nov 19, 2019", "dateline"),
         ("Nov 18, 2019 at 9:24 pm ET • 2 min read", "dateline"),
         ("By Troy L. Smith, Cleveland.com", "byline"),
+        ("Chris Davies - Nov 19, 2019, 10:31 pm CST", "dateline"),
+        ("Greg Beacham, AP Sports Writer", "byline"),
+        ("Home » News » World", "navigation"),
+        ("Image copyright Getty Images", "credit"),
+        ("Media playback is unsupported on your device", "boilerplate"),
+        ("Follow Jane Doe on Twitter", "share"),
+        ("The meeting is on November 20, 2019.", None),
+        ("Privacy, like sustainability, is not a bolt-on thing, Cook said.", None),
+        ("The company continued to sign up additional subscribers on Tuesday, Mayer said.", None),
+        ("Privacy Policy", "footer"),
+        ("More Great WIRED Stories", "related"),
+        ("Also on example.com Bus fares rise again across the region", "related"),
+        ("Subscribe to City Times and stay informed about your city.", "newsletter"),
+        ("Like this story? Share it with a friend!", "boilerplate"),
+        ("Also on Monday, the council voted.", None),
+        ("— Jane Doe (@janedoe) November 1, 2019", None),
+        ("If x > 5 then the result is large and positive", None),
         (PROSE[0], None),
         ("What happens next", None),
         ("The share price fell after the company said it would cut its dividend.", None),
@@ -217,13 +283,92 @@ def test_classify_line(line: str, reason: str | None) -> None:
     assert classify_line(line) == reason
 
 
-def test_authors_in_byline() -> None:
-    assert authors_in_byline("By Jane Doe, John Smith and Ann Lee | City Times") == [
-        "Jane Doe",
-        "John Smith",
-        "Ann Lee",
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("By Jane Doe, John Smith and Ann Lee | City Times", ["Jane Doe", "John Smith", "Ann Lee"]),
+        (
+            "By Mike Wuerthele and Malcolm Owen Monday, November 18, 2019, 04:05 pm PT",
+            ["Mike Wuerthele", "Malcolm Owen"],
+        ),
+        ("Greg Beacham, AP Sports Writer", ["Greg Beacham"]),
+        ("Bruce Y. Lee Senior Contributor", ["Bruce Y. Lee"]),
+        ("By Sean Martin Sean Martin", ["Sean Martin"]),
+        ("by Chaim Gartenberg@cgartenberg", ["Chaim Gartenberg"]),
+        ("The council voted", []),
+    ],
+)
+def test_authors_in_byline(line: str, authors: list[str]) -> None:
+    assert authors_in_byline(line) == authors
+
+
+@pytest.mark.parametrize(
+    ("line", "dates"),
+    [
+        ("Published 11:11 PM EST Nov 19, 2019", ("2019-11-19T23:11:00-05:00", None)),
+        (
+            "PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05, Tue, Nov 19, 2019",
+            ("2019-11-19T10:48:00", "2019-11-19T11:05:00"),
+        ),
+        ("Nov. 20, 2019Updated: Nov. 20, 2019 1:35 a.m.", ("2019-11-20", "2019-11-20T01:35:00")),
+        ("2019-11-19T08:57:40+01:00", ("2019-11-19T08:57:40+01:00", None)),
+        ("18 NOV 2019", ("2019-11-18", None)),
+        ("Last updated 10 June 2020", (None, "2020-06-10")),
+        ("1 hour ago", (None, None)),
+    ],
+)
+def test_dates_in_dateline(line: str, dates: tuple[str | None, str | None]) -> None:
+    assert dates_in_dateline(line) == dates
+
+
+def test_header_gives_authors_dates_and_standfirst() -> None:
+    text = dump(
+        *MENU,
+        "Council expands bus network to northern suburbs",
+        "Residents will get new routes from the spring, the council decided after two years of debate",
+        "By Jane Doe",
+        "Published 11:11 PM EST Nov 19, 2019 | Updated 9:00 AM EST Nov 20, 2019",
+        *PROSE,
+    )
+    extraction = extract_text(text)
+    assert extraction.title == "Council expands bus network to northern suburbs"
+    assert extraction.subtitle is not None and extraction.subtitle.startswith("Residents will get new routes")
+    assert extraction.authors == ["Jane Doe"]
+    assert (extraction.published_at, extraction.modified_at) == (
+        "2019-11-19T23:11:00-05:00",
+        "2019-11-20T09:00:00-05:00",
+    )
+    assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
+
+
+def test_pasted_text_with_single_newlines_between_paragraphs() -> None:
+    extraction = extract_text("Council expands bus network to northern suburbs\n" + "\n".join(PROSE) + "\n")
+    assert extraction.title == "Council expands bus network to northern suburbs"
+    assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
+
+
+def test_page_dump_with_single_newlines_between_blocks() -> None:
+    text = "\n".join(
+        [*MENU, "Council expands bus network to northern suburbs", *PROSE, "Related Articles", "Bus fares rise"]
+    )
+    extraction = extract_text(text)
+    assert extraction.title == "Council expands bus network to northern suburbs"
+    assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
+
+
+def test_hard_wrapped_paragraphs_are_joined() -> None:
+    wrapped = "\n\n".join(textwrap.fill(paragraph, 60) for paragraph in PROSE)
+    assert body_of("Council expands bus network to northern suburbs\n\n" + wrapped) == PROSE
+
+
+def test_page_without_prose_keeps_what_is_not_furniture() -> None:
+    extraction = extract_text(dump("Home", "Scores", "Palm Bay 70, Rockledge 44", "Heritage 53, Titusville 9"))
+    assert [paragraph.text for paragraph in extraction.paragraphs] == [
+        "Scores",
+        "Palm Bay 70, Rockledge 44",
+        "Heritage 53, Titusville 9",
     ]
-    assert authors_in_byline("The council voted") == []
+    assert extraction.warnings == ["no article prose found: kept every block not recognised as page furniture"]
 
 
 def test_empty_and_furniture_only_dumps() -> None:

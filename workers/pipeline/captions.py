@@ -60,7 +60,7 @@ _AGENCY_PATTERN = re.compile(
 # Words that introduce or decorate a credit and are never part of a name.
 _CREDIT_LEAD = re.compile(
     r"^\s*(?:(?:photo|photograph|picture|image|video|illustration|graphic)s?\s*(?:credit\s*)?(?:should read|by|:|-|–)"
-    r"|credits?\s*(?:should read|:|-|–)|courtesy(?:\s+of)?|source\s*:|file\s*:|©|\(c\)|copyright)\s*",
+    r"|credits?\s*(?:should read|:|-|–|\.\.\.|…)|courtesy(?:\s+of)?|source\s*:|file\s*:|©|\(c\)|copyright)\s*",
     re.IGNORECASE,
 )
 _CREDIT_KEYWORDS = re.compile(
@@ -77,11 +77,15 @@ _NAME_WORD = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]*|[a-z]{1,3}|[A-Z]\.)$")
 # Longer than the longest credit any trailing pattern accepts.
 CREDIT_SEARCH_WINDOW = 200
 _CREDIT_SEPARATOR = re.compile(r"\s*/\s*|\s+via\s+|\s+for\s+|\s*,\s*|\s*;\s*|\s*\|\s*|\s+-\s+|\s+and\s+")
+# An agency name not followed by a possessive ("NASA's Goddard Space Flight Center" is one organisation).
+_AGENCY_BEFORE_NAME = re.compile(_AGENCY_PATTERN.pattern + r"(?!['’]s\b)")
+_CREDIT_JOINERS = frozenset({"via", "for", "and", "by", "of"})
 _NAME_CONNECTORS = frozenset({"of", "the", "de", "da", "del", "di", "van", "von", "der", "la", "le", "du", "&", "and"})
 _TRAILING_GROUP = re.compile(r"\s*[(\[]([^()\[\]]{2,160})[)\]]\s*$")
 _TRAILING_LABELLED = re.compile(
-    r"(?:(?<=[.!?”\"’)])\s+|\s*[|–—]\s*|^)"
-    r"((?:(?:photo|photograph|picture|image)s?\s*(?:credit)?\s*(?:by|:)|credits?\s*:|courtesy(?: of)?|©)[^|]{2,120})$",
+    r"(?:(?<=[.!?”\"’)])\s*|\s*[|–—]\s*|^)"
+    r"((?:(?:photo|photograph|picture|image)s?\s*(?:credit)?\s*(?:by|:)|credits?\s*(?::|\.\.\.|…)|courtesy(?: of)?|©)"
+    r"[^|]{2,120})$",
     re.IGNORECASE,
 )
 # A credit glued to the caption's last sentence ("Austria.Leonhard Foeger / Reuters") is common in scraped text.
@@ -108,13 +112,22 @@ def looks_like_credit(text: str) -> bool:
         return False
     if _CREDIT_LEAD.match(text) and len(words) >= 2:
         return True
-    parts = [part for part in _CREDIT_SEPARATOR.split(text) if part.strip(" .")]
+    # An agency name separates like a slash: "Tom Davies Associated Press" is "Tom Davies / Associated Press".
+    spaced = _AGENCY_BEFORE_NAME.sub(lambda match: f" / {match.group(1)} / ", text)
+    parts = [
+        part
+        for part in _CREDIT_SEPARATOR.split(spaced)
+        if re.search(r"\w", part) and part.strip(" .").casefold() not in _CREDIT_JOINERS
+    ]
     if _AGENCY_PATTERN.search(text) or (len(parts) > 1 and "/" in text):
         # Every piece must be an agency, a name or an organisation: "NAME/AGENCY", "AGENCY via AGENCY", ...
         pieces = [part.strip(" .") for part in parts]
         if not any(canonical_agency(piece) or _is_name(piece) for piece in pieces):
             return False
-        return all(canonical_agency(piece) or _is_proper_noun_phrase(piece) for piece in pieces)
+        return all(
+            canonical_agency(piece) or _is_proper_noun_phrase(piece) or all(map(_NOT_A_NAME.match, piece.split()))
+            for piece in pieces
+        )
     return bool(_CREDIT_KEYWORDS.search(text)) and len(words) <= 8 and _mostly_capitalised(words)
 
 
@@ -163,6 +176,11 @@ def complete_media(media: Media) -> Media:
     caption, credit = media.caption, media.credit
     if not credit:
         caption, credit = split_credit(caption)
+    else:
+        # A caption that repeats the given credit at its end ("... (Jane Doe/AP)" with credit "Jane Doe/AP").
+        core, repeated = split_credit(caption)
+        if repeated and (_words(repeated) <= _words(credit) or _words(credit) <= _words(repeated)):
+            caption = core
     if not credit:
         return replace(media, caption=caption)
     return replace(
@@ -188,6 +206,10 @@ def are_twin_captions(first: str, second: str) -> bool:
         common_prefix += 1
     shared = len(set(short) & set(long)) / len(set(short))
     return common_prefix >= 5 and shared >= 0.7
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
 
 
 def _comparable(text: str) -> list[str]:

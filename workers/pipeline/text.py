@@ -8,7 +8,7 @@ prose blocks, so menus, teasers and footers far from it drop out even when no ph
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 from workers.pipeline import boilerplate, captions
@@ -17,8 +17,16 @@ from workers.pipeline.normalise import clean_line
 
 # Blocks with this many words or more that read as sentences are article prose on their own.
 PROSE_WORDS = 20
+# A document with at most this many blank-line separated blocks is pasted text: its lines may be paragraphs.
+PASTED_TEXT_MAX_BLOCKS = 3
+# Hard-wrapped text is cut at a fixed width no wider than this (e-mail and terminal conventions are 72 to 80).
+HARD_WRAP_MAX_WIDTH = 100
 # A caption is a sentence or two, never a long paragraph.
 CAPTION_MAX_WORDS = 90
+# A credit line standing alone is short.
+CREDIT_LINE_MAX_WORDS = 12
+# Above this length, a block ending in a bare agency name is a paragraph citing its source, not a caption.
+SOURCE_TAGGED_PARAGRAPH_WORDS = 30
 # A caption whose credit sits in its own block below is short.
 CAPTION_WITH_CREDIT_BELOW_MAX_WORDS = 40
 # A block no article region may span.
@@ -27,14 +35,21 @@ SEPARATOR_SCORE = -1000.0
 TEASER_SUMMARY_WORDS = 10
 # Share of a block's 4-word shingles found in other blocks that makes it a repeat of them.
 REPEAT_COVERAGE = 0.7
+# Where bylines, dates and a standfirst are looked for when no headline was found, and how far below the text a
+# "First published ..." line may sit.
+HEADER_BLOCKS = 10
+FOOTER_DATE_BLOCKS = 3
 # Headline search: how many candidate blocks above the first paragraph, and what each step away costs.
 TITLE_SEARCH_BLOCKS = 12
 TITLE_DISTANCE_COST = 0.15
 TITLE_REPEATED_BONUS = 0.3
+CAPTION_AS_TITLE_COST = 0.5
 # How far (in blocks) a twin caption may sit from its sibling.
 TWIN_DISTANCE = 2
 # Furniture that closes an article (comments, related stories, footer) weighs more than a stray label.
 BARRIER_WEIGHTS = {"comment": 4.0, "related": 6.0, "footer": 4.0, "newsletter": 4.0}
+# Furniture costs per word up to this many words.
+FURNITURE_MAX_WORDS = 6
 # Each further label in a run costs this much more than the one before (a menu is a long run of labels).
 LABEL_RUN_ESCALATION = 0.5
 # Prose (in words) that must come before a comment header or copyright notice for it to close the article.
@@ -48,6 +63,11 @@ _SENTENCE_END = re.compile(r"[.!?…。！？][”\"’')\]]*$")
 # A word of five letters or more, or closing punctuation, running straight into a capitalised word. Shorter
 # fragments are names and brands: McDonald, iPhone, HomeKit.
 _GLUED_JUNCTION = re.compile(r"(?:(?<![\w'’])[A-Za-z]{0,30}[a-z]{5}|(?<=\S)[?!’'”\"])(?=[A-Z][a-z])")
+_CREDIT_WORD = re.compile(r"\b(?:photo|photograph|picture|image|credit)s?\b", re.IGNORECASE)
+_CAPTION_LABEL = re.compile(r"^(?:image|media|video|photo|picture) caption\s*:?\s*(\S.*)$", re.IGNORECASE)
+_CREDIT_LABEL = re.compile(
+    r"^(?:image|photo|picture|video|media) (?:copyright|source|credit)\s*:?\s*(\S.*)$", re.IGNORECASE
+)
 _TERMINAL_PUNCTUATION = re.compile(r"[.!?…。！？:;,][”\"’')\]]*$")
 
 
@@ -61,7 +81,8 @@ class _Block:
     media_index: int | None = None
     score: float = 0.0
     kind: str = "body"
-    extra_lines: list[str] = field(default_factory=list)
+    # An unpunctuated line taken for a caption because a credit follows it: a headline above a photo looks the same.
+    may_be_headline: bool = False
 
 
 def extract_text(text: str) -> Extraction:
@@ -70,35 +91,25 @@ def extract_text(text: str) -> Extraction:
     extraction = Extraction()
     if not blocks:
         return extraction
-    for block in blocks:
-        block.reason = boilerplate.classify_line(block.text)
-    extraction.media = _collect_captions(blocks)
-    _mark_repeats(blocks)
-    for block in blocks:
-        if block.reason is None and block.media_index is None and _is_glued_teaser(block.text):
-            block.reason = "related"
-    for block in blocks:
-        if block.media_index is not None:
-            block.reason = None
-        block.score = _prose_score(block)
+    media = _classify(blocks)
     start, end = _article_region(blocks)
+    without_prose = all(block.score <= 0 for block in blocks[start : end + 1])
+    if without_prose:
+        extraction.warnings.append("no article prose found: kept every block not recognised as page furniture")
     title_index = _title_index(blocks, start, end)
     if title_index is not None:
         extraction.title = blocks[title_index].text
-    if title_index is not None and title_index >= start:
-        start = title_index + 1
-    for block in blocks[start : end + 1]:
-        if block.reason is None and block.media_index is None:
-            if _is_label(block) and not _is_heading(blocks, block, end):
-                block.reason = "navigation"
-            elif _is_label(block):
-                block.kind = "heading"
+        start = max(start, title_index + 1)
+        _release_caption(blocks, blocks[title_index])
+    if not without_prose:
+        _label_short_lines(blocks, start, end)
     extraction.paragraphs = [
         Paragraph(block.text, block.kind)
         for block in blocks[start : end + 1]
         if block.reason is None and block.media_index is None
     ]
-    extraction.authors = _authors(blocks, title_index, start, end)
+    header = blocks[title_index + 1 if title_index is not None else max(0, start - HEADER_BLOCKS) : start]
+    _read_header(extraction, header, blocks[end + 1 : end + 1 + FOOTER_DATE_BLOCKS])
     # Captions far from the article belong to teasers for other stories.
     first_media_block = title_index if title_index is not None else start
     kept_media = sorted(
@@ -109,20 +120,100 @@ def extract_text(text: str) -> Extraction:
         }
     )
     extraction.removed = _removed(blocks, start, end, title_index, set(kept_media))
-    extraction.media = [captions.complete_media(extraction.media[index]) for index in kept_media]
+    extraction.media = [captions.complete_media(media[index]) for index in kept_media]
     return extraction
 
 
+def _classify(blocks: list[_Block]) -> list[Media]:
+    """Give every block its furniture reason or caption, then its prose score; return the media items found."""
+    for block in blocks:
+        block.reason = boilerplate.classify_line(block.text)
+        if block.reason is None and len(block.lines) > 1:
+            # Labels on separate lines of one block ("X", "Share via") are furniture when each one is.
+            line_reasons = [boilerplate.classify_line(line) for line in block.lines]
+            if all(line_reasons):
+                block.reason = line_reasons[0] if len(set(line_reasons)) == 1 else "boilerplate"
+    media = _collect_captions(blocks)
+    _mark_repeats(blocks)
+    for block in blocks:
+        if block.media_index is not None:
+            block.reason = None
+        elif block.reason is None and _is_glued_teaser(block.text):
+            block.reason = "related"
+        elif block.reason is None and block.words <= CREDIT_LINE_MAX_WORDS and _is_credit_line(block.text):
+            block.reason = "credit"
+        block.score = _prose_score(block)
+    return media
+
+
+def _release_caption(blocks: list[_Block], headline: _Block) -> None:
+    """A headline taken for a caption gives its media item up; the credit under it stays a credit."""
+    if headline.media_index is None:
+        return
+    for block in blocks:
+        if block.media_index == headline.media_index and block is not headline:
+            block.media_index, block.reason = None, "credit"
+    headline.media_index = None
+
+
+def _label_short_lines(blocks: list[_Block], start: int, end: int) -> None:
+    """Inside the article, a short line is a subheading when prose follows it, else navigation."""
+    for block in blocks[start : end + 1]:
+        if block.reason is None and block.media_index is None and _is_label(block):
+            if _is_heading(blocks, block, end):
+                block.kind = "heading"
+            else:
+                block.reason = "navigation"
+
+
+def _read_header(extraction: Extraction, header: list[_Block], after_article: list[_Block]) -> None:
+    """Authors, dates and the standfirst from the blocks between the headline and the text (dates also below)."""
+    for block in header:
+        if block.reason == "byline" and not extraction.authors:
+            extraction.authors = boilerplate.authors_in_byline(block.text)
+        elif block.reason is None and block.media_index is None and block.words >= 8 and not extraction.subtitle:
+            extraction.subtitle = block.text
+            block.reason = "subtitle"
+    for block in [*header, *after_article]:
+        if block.reason in ("dateline", "byline"):
+            published, modified = boilerplate.dates_in_dateline(block.text)
+            extraction.published_at = extraction.published_at or published
+            extraction.modified_at = extraction.modified_at or modified
+
+
 def _split_blocks(text: str) -> list[_Block]:
+    """Blank-line separated blocks; in pasted text, a block whose lines are whole paragraphs gives one per line."""
     blocks: list[_Block] = []
-    for raw_block in re.split(r"\n[^\S\n]*\n", text):
+    raw_blocks = re.split(r"\n[^\S\n]*\n", text)
+    # Text pasted with single newlines between paragraphs has (almost) no blank lines at all.
+    pasted = len(raw_blocks) <= PASTED_TEXT_MAX_BLOCKS
+    for raw_block in raw_blocks:
         lines = [clean_line(line) for line in raw_block.splitlines()]
         lines = [line for line in lines if line]
         if not lines:
             continue
-        joined = " ".join(lines)
-        blocks.append(_Block(index=len(blocks), lines=lines, text=joined, words=_word_count(joined)))
+        for group in _paragraph_lines(lines) if pasted else [lines]:
+            joined = " ".join(group)
+            blocks.append(_Block(index=len(blocks), lines=group, text=joined, words=_word_count(joined)))
     return blocks
+
+
+def _paragraph_lines(lines: list[str]) -> list[list[str]]:
+    """Lines of one block as separate paragraphs (text pasted with single newlines), unless the text is hard-wrapped."""
+    if len(lines) < 2 or _is_hard_wrapped(lines):
+        return [lines]
+    return [[line] for line in lines]
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """Lines cut at a fixed width: long, of similar length, and mostly ending mid-sentence."""
+    body = lines[:-1]  # the last line of a wrapped paragraph is short
+    widest = max(len(line) for line in body)
+    if widest > HARD_WRAP_MAX_WIDTH:
+        return False
+    near_width = [line for line in body if len(line) >= 0.6 * widest]
+    mid_sentence = [line for line in body if not _SENTENCE_END.search(line)]
+    return len(near_width) >= 0.7 * len(body) and len(mid_sentence) >= 0.6 * len(body)
 
 
 def _word_count(text: str) -> int:
@@ -141,17 +232,30 @@ def _collect_captions(blocks: list[_Block]) -> list[Media]:
     for block in blocks:
         if block.index not in cores or block.media_index is not None:
             continue
+        labelled = _CAPTION_LABEL.match(block.text)
+        if labelled:
+            # "Image copyright Getty Images" above "Image caption ...": the label says it all.
+            above = blocks[block.index - 1] if block.index else None
+            credit_above = _CREDIT_LABEL.match(above.text) if above and above.media_index is None else None
+            block.media_index = len(media)
+            if above is not None and credit_above:
+                above.media_index = len(media)
+            media.append(Media(caption=labelled.group(1), credit=credit_above.group(1) if credit_above else None))
+            continue
         core, credit = cores[block.index]
         twin = _twin_of(blocks, block, cores)
         if twin is None and credit is None:
             credit_below = _bare_credit_after(blocks, block)
             if credit_below is not None and block.words <= CAPTION_WITH_CREDIT_BELOW_MAX_WORDS:
                 block.media_index = credit_below.media_index = len(media)
+                block.may_be_headline = True
                 media.append(Media(caption=block.text, credit=credit_below.text))
             continue
         if twin is None:
             if not core or _WORD.search(core) is None or len(core.split()) < 3:
                 continue  # a bare credit line, handled as furniture
+            if credit and captions.canonical_agency(credit) and len(core.split()) > SOURCE_TAGGED_PARAGRAPH_WORDS:
+                continue  # a paragraph that names its wire source, "... on Tuesday. (Reuters)"
             block.media_index = len(media)
             media.append(Media(caption=core, credit=credit))
             continue
@@ -167,14 +271,17 @@ def _collect_captions(blocks: list[_Block]) -> list[Media]:
 
 
 def _bare_credit_after(blocks: list[_Block], block: _Block) -> _Block | None:
-    """The next block when it is nothing but a photo credit naming an agency or a photographer."""
-    if block.index + 1 >= len(blocks) or block.reason is not None:
+    """The next block when it is nothing but a photo credit naming an agency or saying "Photo"."""
+    # A parenthesised note ("(Reporting by ...; Editing by ...)") is the story's end, not a caption.
+    if block.index + 1 >= len(blocks) or block.reason is not None or block.text.startswith("("):
         return None
     following = blocks[block.index + 1]
-    if following.media_index is not None or not captions.looks_like_credit(following.text):
+    if following.media_index is not None or following.reason not in (None, "credit"):
         return None
+    if _CREDIT_LABEL.match(following.text):
+        return None  # "Image copyright ..." belongs to the "Image caption ..." below it
     # An agency name alone under a paragraph is the story's source, not a photo credit.
-    if captions.canonical_agency(following.text) or not (captions.agencies_in(following.text) or "/" in following.text):
+    if captions.canonical_agency(following.text) or not _is_credit_line(following.text):
         return None
     return following
 
@@ -204,17 +311,23 @@ def _mark_repeats(blocks: list[_Block]) -> None:
     shingles_of = {
         block.index: _shingles(block.text) for block in blocks if block.reason is None and block.media_index is None
     }
-    owners: dict[tuple[str, ...], list[int]] = {}
+    # Per shingle, the length of the shortest block holding it: a longer block holding it repeats that one.
+    shortest_holder: dict[tuple[str, ...], int] = {}
     for index, shingles in shingles_of.items():
         for shingle in shingles:
-            owners.setdefault(shingle, []).append(index)
+            shortest_holder[shingle] = min(shortest_holder.get(shingle, blocks[index].words), blocks[index].words)
     for index, shingles in shingles_of.items():
         block = blocks[index]
         if block.words < PROSE_WORDS:
             continue
-        shorter = sum(1 for shingle in shingles if any(blocks[other].words < block.words for other in owners[shingle]))
-        if shorter >= REPEAT_COVERAGE * len(shingles):
+        repeated = sum(1 for shingle in shingles if shortest_holder[shingle] < block.words)
+        if repeated >= REPEAT_COVERAGE * len(shingles):
             block.reason = "duplicate"
+
+
+def _is_credit_line(text: str) -> bool:
+    """A photo credit standing alone ("Photo by Jane Doe/Getty Images"), left over from an image without caption."""
+    return captions.looks_like_credit(text) and bool(captions.agencies_in(text) or _CREDIT_WORD.search(text))
 
 
 def _is_glued_teaser(text: str) -> bool:
@@ -264,8 +377,10 @@ def _prose_score(block: _Block) -> float:
     if block.reason == "dateline":
         return SEPARATOR_SCORE  # an article states its date once, above or below the text: dates inside mean a list
     if block.reason is not None:
-        weight = BARRIER_WEIGHTS.get(block.reason, 1.0)
-        return -max(3.0, block.words * 1.0) * weight
+        # Section headers ("Related stories", "Comments") close an article; a long inline teaser only interrupts it.
+        weight = BARRIER_WEIGHTS.get(block.reason, 1.0) if block.words <= FURNITURE_MAX_WORDS else 1.0
+        # A long teaser link costs no more than a header: what matters is that the text is interrupted.
+        return -min(max(3.0, block.words), FURNITURE_MAX_WORDS) * weight
     words = block.words
     ends_sentence = bool(_SENTENCE_END.search(block.text))
     ratio = _stopword_ratio(block.text)
@@ -307,9 +422,25 @@ def _article_region(blocks: list[_Block]) -> tuple[int, int]:
         total += block.score * escalation
         if total > best_total:
             best_total, best_start, best_end = total, start, block.index
+    if best_total <= 0:
+        # No prose anywhere (a results table, a list page): the article is every block nothing recognised.
+        return 0, len(candidates) - 1
     while best_start < best_end and blocks[best_start].score <= 0:
         best_start += 1
+    # A last short sentence ("That's correct," he said.) adds nothing to the score but belongs to the text.
+    while best_end + 1 < len(candidates) and _is_short_sentence(blocks[best_end + 1]):
+        best_end += 1
     return best_start, best_end
+
+
+def _is_short_sentence(block: _Block) -> bool:
+    return (
+        block.reason is None
+        and block.media_index is None
+        and 3 <= block.words < PROSE_WORDS
+        and bool(_SENTENCE_END.search(block.text))
+        and not _headline_cased(block.text)
+    )
 
 
 def _article_end_marker(blocks: list[_Block]) -> int:
@@ -346,10 +477,10 @@ def _title_index(blocks: list[_Block], start: int, end: int) -> int | None:
     steps = 0
     for index in range(first_paragraph - 1, max(-1, first_paragraph - 1 - TITLE_SEARCH_BLOCKS), -1):
         block = blocks[index]
-        if block.reason is not None or block.media_index is not None:
+        if block.reason is not None or (block.media_index is not None and not block.may_be_headline):
             continue  # bylines, dates, captions and share bars sit between a headline and its text
         steps += 1
-        headline = _headline_likeness(block)
+        headline = _headline_likeness(block) - (CAPTION_AS_TITLE_COST if block.may_be_headline else 0.0)
         if headline <= 0:
             continue
         repeated = texts.count(texts[index]) > 1
@@ -368,22 +499,17 @@ def _headline_likeness(block: _Block) -> float:
         return 0.0
     if not text[:1].isupper() and text[:1] not in "“\"'‘" and not _CJK.match(text):
         return 0.0
+    # Headlines run 5 to 14 words; a longer unpunctuated line is more often the standfirst under one.
     score = 1.0
-    if 5 <= len(words) <= 16:
+    if 5 <= len(words) <= 14:
         score += 0.5
+    elif len(words) <= 18:
+        score += 0.2
     capitalised = sum(1 for word in words if word[:1].isupper())
     score += 0.5 * capitalised / len(words)
+    if len(words) <= 3 and capitalised == len(words):
+        score -= 0.8  # reads as a person's name: an author line, not a headline
     return score
-
-
-def _authors(blocks: list[_Block], title_index: int | None, start: int, end: int) -> list[str]:
-    first = title_index if title_index is not None else max(0, start - 10)
-    for block in blocks[first : end + 1]:
-        if block.reason == "byline":
-            authors = boilerplate.authors_in_byline(block.text)
-            if authors:
-                return authors
-    return []
 
 
 def _removed(
