@@ -77,3 +77,8 @@ def test_parse_merges_the_enrichment() -> None:
     assert parsed["quotes"][0]["speaker"] == "Karen Bass"
     assert {"entities", "quotes", "dates", "keywords", "fingerprints", "language"} <= set(parsed)
     assert parsed["dates"][0] == {"text": "Tuesday", "date": "2024-04-30", "paragraph": 0, "media": None}
+
+
+def test_keywords_skip_contractions_of_stop_words() -> None:
+    keywords = extract_keywords(None, ["It's cold. It's late. It's dark. The heating plant failed twice."], [])
+    assert all(keyword.casefold() != "it's" for keyword in keywords)

@@ -142,3 +142,20 @@ def test_family_names(name: str, family_first: bool, family: str | None) -> None
 )
 def test_titles_are_stripped(written: str, name: str) -> None:
     assert strip_titles(written) == name
+
+
+def test_a_name_tagged_person_less_often_than_otherwise_is_not_a_person() -> None:
+    entities = entities_of(
+        "Apple released the MacBook Pro on Tuesday.",
+        "The MacBook Pro has a new keyboard, and the MacBook Pro costs more than before.",
+        "Reviewers like the MacBook Pro.",
+    )
+    macbook = [entity for entity in entities.values() if entity["name"] == "MacBook Pro"]
+    assert len(macbook) == 1
+    assert macbook[0]["type"] != "person"
+    assert "Pro" not in macbook[0]["aliases"]
+
+
+def test_role_codes_before_a_name_are_dropped() -> None:
+    assert strip_titles("DL Myles Garrett") == "Myles Garrett"
+    assert strip_titles("J.R. Smith") == "J.R. Smith"

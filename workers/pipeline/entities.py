@@ -160,6 +160,7 @@ class EntityIndex:
         ]
 
     def _group(self) -> None:
+        self._outvoted = self._outvoted_person_names()
         people = self._people()
         surnames = self._surname_index(people)
         person_words = {m.text for m in self.mentions if m.kind == "person"}
@@ -179,6 +180,10 @@ class EntityIndex:
             if entity is None and mention.kind == "person" and self._is_misread_place(mention):
                 entity = others.setdefault(
                     mention.text.casefold(), Entity(name=mention.text, kind="place", first_seen=position)
+                )
+            if entity is None and mention.kind == "person" and strip_titles(mention.text).casefold() in self._outvoted:
+                entity = others.setdefault(
+                    mention.text.casefold(), Entity(name=mention.text, kind="other", first_seen=position)
                 )
             if entity is None and mention.kind == "person":
                 name = strip_titles(mention.text)
@@ -229,7 +234,9 @@ class EntityIndex:
         full_names = Counter(
             strip_titles(mention.text)
             for mention in self.mentions
-            if mention.kind == "person" and len(tokens(strip_titles(mention.text))) >= 2
+            if mention.kind == "person"
+            and len(tokens(strip_titles(mention.text))) >= 2
+            and strip_titles(mention.text).casefold() not in self._outvoted
         )
         first_seen: dict[str, int] = {}
         for position, mention in enumerate(self.mentions):
@@ -239,6 +246,21 @@ class EntityIndex:
             longer = next((entity for key, entity in people.items() if key.endswith(" " + name.casefold())), None)
             people[name.casefold()] = longer or Entity(name=name, kind="person", first_seen=first_seen[name])
         return people
+
+    def _outvoted_person_names(self) -> set[str]:
+        """Names tagged as a person less often than as something else (`MacBook Pro`), folded.
+
+        A title before the name or a speech verb after it counts as a vote for a person.
+        """
+        person_votes: Counter[str] = Counter()
+        other_votes: Counter[str] = Counter()
+        for mention in self.mentions:
+            key = strip_titles(mention.text).casefold() if mention.kind == "person" else mention.text.casefold()
+            if mention.kind == "person" or mention.title_before or mention.speaks:
+                person_votes[key] += 1
+            else:
+                other_votes[key] += 1
+        return {key for key in person_votes if other_votes[key] > person_votes[key]}
 
     def _surname_index(self, people: dict[str, Entity]) -> dict[str, Entity]:
         """Family name -> person; when two people share one, the one named more often takes it."""
@@ -290,7 +312,10 @@ def _looks_like_organisation(name: str) -> bool:
 
 
 def _canonical_name(entity: Entity) -> str:
-    """The fullest form for people, the most frequent (then longest) form for everything else."""
+    """The full name for people (2-3 words preferred over a run with junk), the most frequent form otherwise."""
     if entity.kind == "person":
-        return max(entity.forms, key=lambda form: (len(tokens(form)), entity.forms[form], len(form)))
+        return max(
+            entity.forms,
+            key=lambda form: (2 <= len(tokens(form)) <= 3, len(tokens(form)) >= 2, entity.forms[form], len(form)),
+        )
     return max(entity.forms, key=lambda form: (entity.forms[form], len(form)))

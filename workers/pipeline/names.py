@@ -59,9 +59,15 @@ def strip_titles(name: str) -> str:
     words = tokens(name)
     last_title = max((index for index, word in enumerate(words[:-1]) if is_title(word)), default=-1)
     kept = words[last_title + 1 :]
-    while len(kept) > 1 and (kept[0].casefold() in {"of", "the", "and"} or not kept[0][:1].isupper()):
+    # Lowercase words and short all-capital codes (`DL`, `QB`) before a name are roles, not part of it.
+    while len(kept) > 1 and (not kept[0][:1].isupper() or (len(kept) > 2 and _is_code(kept[0]))):
         kept = kept[1:]
     return " ".join(kept)
+
+
+def _is_code(word: str) -> bool:
+    letters = word.replace(".", "")
+    return letters.isupper() and len(letters) <= 3
 
 
 def is_family_name_first(name: str) -> bool:
