@@ -216,3 +216,12 @@ def test_a_verb_far_before_a_short_quote_does_not_attribute_it() -> None:
         "Washington with officials from both countries, formed an “irregular” channel."
     )
     assert quotes == []
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    ["responded NASA administrator Jim Bridenstine", "said Rep. Jim Bridenstine", "added Jim Bridenstine, a pilot"],
+)
+def test_inverted_attributions(attribution: str) -> None:
+    quotes = quotes_of(f"“It depends on what Boeing is willing to spend on it,” {attribution}.")
+    assert speaker_of("It depends on what Boeing", quotes) == "Jim Bridenstine"

@@ -32,9 +32,7 @@ _SPEECH_VERBS = (
 )
 _SPEECH_VERB = re.compile(rf"\b(?:{_SPEECH_VERBS})\b")
 # After the quote, these verbs may come before their subject: `“...,” said X`, `“...,” according to X`.
-_VERB_FIRST = re.compile(
-    r"^\s*[,—–-]?\s*(said|says|added|adds|asked|asks|wrote|writes|explained|continued|according to)\b"
-)
+_VERB_FIRST = re.compile(rf"^\s*[,—–-]?\s*((?!told\b|tells\b)(?:{_SPEECH_VERBS}))\b")
 _PRONOUNS = frozenset({"he", "she", "He", "She"})
 _CAPITALISED_RUN = re.compile(r"((?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*)\s*(?:,[^,]*,\s*)?$")
 _ABBREVIATIONS = word_set(
@@ -343,7 +341,8 @@ class _Attribution:
             subject_start = window_start + verb_first.end()
             subject_end = subject_start + len(
                 re.split(
-                    r"[,.;:!?]|\b(?:on|in|at|from|during|after|before|when|who|by|as|while|because|which)\b",
+                    # Not at "." (`said Rep. Brian Babin`): the window already ends with the sentence.
+                    r"[,;:!?]|\b(?:on|in|at|from|during|after|before|when|who|by|as|while|because|which)\b",
                     text[subject_start:window_end],
                 )[0]
             )
