@@ -225,3 +225,19 @@ def test_a_verb_far_before_a_short_quote_does_not_attribute_it() -> None:
 def test_inverted_attributions(attribution: str) -> None:
     quotes = quotes_of(f"“It depends on what Boeing is willing to spend on it,” {attribution}.")
     assert speaker_of("It depends on what Boeing", quotes) == "Jim Bridenstine"
+
+
+def test_a_second_quote_after_an_attribution_belongs_to_the_same_speaker() -> None:
+    quotes = quotes_of(
+        "“Heads needed to roll the day Jeffrey Epstein died,” Senator Ben Sasse said. “The Bureau of Prisons "
+        "needs to answer for this failure.”"
+    )
+    assert speaker_of("The Bureau of Prisons", quotes) == "Ben Sasse"
+
+
+def test_a_second_quote_after_an_unnamed_speaker_stays_unnamed() -> None:
+    quotes = quotes_of(
+        "Taylor Swift performed on Sunday.",
+        "“We never blocked anything,” the production company said. “Any final agreement needs the artist's approval.”",
+    )
+    assert speaker_of("Any final agreement", quotes) is None

@@ -314,10 +314,15 @@ class _Attribution:
         elif quote.continues and self.last_speaker:
             quote.speaker = self.last_speaker[1]
         elif self._opens_sentence(paragraph, quote):
-            # `X was blunt. “...”`: the person just named, else whoever spoke in this or the previous paragraph.
+            # `“A,” X said. “B”`: B is X's too (even when X is unnamed); `X was blunt. “B”`: the person just named;
+            # else whoever spoke in this or the previous paragraph.
+            previous = [other for other in paragraph.quotes if other.close_mark is not None and other.end < quote.start]
             named_before = self._person_in(paragraph, 0, quote.open_mark)
             recent = self.last_speaker and paragraph.index - self.last_speaker[0] <= 1
-            quote.speaker = named_before or (self.last_speaker[1] if self.last_speaker and recent else None)
+            if previous and previous[-1].cue:
+                quote.speaker = previous[-1].speaker
+            else:
+                quote.speaker = named_before or (self.last_speaker[1] if self.last_speaker and recent else None)
         else:
             sentence_start = self._sentence_start(paragraph, quote.open_mark)
             quote.speaker = self._person_in(paragraph, sentence_start, quote.open_mark)
@@ -445,10 +450,14 @@ class _Attribution:
         return " ".join(words[-2:]) if len(words) > 3 else name
 
     def _person_in(self, paragraph: _Paragraph, start: int, end: int) -> str | None:
+        """The last person named between start and end, outside quotes."""
         people = [
             span
             for span in self.names.get(paragraph.index, [])
-            if start <= span.start and span.end <= end and span.kind == "person"
+            if start <= span.start
+            and span.end <= end
+            and span.kind == "person"
+            and not any(_inside(span.start, quote) for quote in paragraph.quotes)
         ]
         return people[-1].name if people else None
 
