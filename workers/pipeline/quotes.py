@@ -302,6 +302,8 @@ class _Attribution:
         self.titles_of: dict[str, set[str]] = {}  # title words written before the person's name
         self.last_speaker: tuple[int, str] | None = None  # paragraph, name
         self.position = (0, 0)  # paragraph, offset up to which recent_people is up to date
+        self.next_span = 0  # in that paragraph's people outside quotes
+        self.people_outside_quotes: dict[int, list[NamedSpan]] = {}
 
     def attribute(self, paragraph: _Paragraph, quote: _Quote) -> None:
         """Set the quote's speaker and cue from the text after it, before it, or the context."""
@@ -462,18 +464,31 @@ class _Attribution:
         return people[-1].name if people else None
 
     def _advance_salience(self, paragraph: int, offset: int) -> None:
-        """Move the 'last person named outside quotes' forward to (paragraph, offset)."""
+        """Move the 'people named outside quotes' forward to (paragraph, offset), each span visited once."""
         for index in range(self.position[0], paragraph + 1):
-            low = self.position[1] if index == self.position[0] else 0
             high = offset if index == paragraph else len(self.paragraphs[index].text)
-            for span in self.names.get(index, []):
-                in_quote = any(_inside(span.start, quote) for quote in self.paragraphs[index].quotes)
-                if span.kind == "person" and low <= span.start < high and not in_quote:
-                    self._note_person(span.name)
-                    before = re.findall(r"[\w.]+", self.paragraphs[index].text[max(0, span.start - 60) : span.start])
-                    titles = {word.casefold().rstrip(".") for word in before[-4:] if is_title(word)}
-                    self.titles_of.setdefault(span.name, set()).update(titles)
+            spans = self._people_outside_quotes(index)
+            next_span = self.next_span if index == self.position[0] else 0
+            while next_span < len(spans) and spans[next_span].start < high:
+                span = spans[next_span]
+                self._note_person(span.name)
+                before = re.findall(r"[\w.]+", self.paragraphs[index].text[max(0, span.start - 60) : span.start])
+                self.titles_of.setdefault(span.name, set()).update(
+                    word.casefold().rstrip(".") for word in before[-4:] if is_title(word)
+                )
+                next_span += 1
+            self.next_span = next_span
         self.position = (paragraph, offset)
+
+    def _people_outside_quotes(self, index: int) -> list[NamedSpan]:
+        if index not in self.people_outside_quotes:
+            quotes = self.paragraphs[index].quotes
+            self.people_outside_quotes[index] = [
+                span
+                for span in self.names.get(index, [])
+                if span.kind == "person" and not any(_inside(span.start, quote) for quote in quotes)
+            ]
+        return self.people_outside_quotes[index]
 
     def _sentence_start(self, paragraph: _Paragraph, position: int) -> int:
         return max([0] + [boundary for boundary in paragraph.boundaries if boundary <= position])
