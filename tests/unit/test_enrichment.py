@@ -103,3 +103,9 @@ def test_a_long_article_stays_fast() -> None:
     result = enrich(title=None, paragraphs=[paragraph] * 50, media=[], published_at=None, declared_language="en")
     assert len(result["quotes"]) == 1000
     assert time.perf_counter() - started < 20
+
+
+def test_warm_up_loads_without_raising() -> None:
+    from workers.pipeline.enrich import warm_up
+
+    warm_up()

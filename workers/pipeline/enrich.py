@@ -9,6 +9,7 @@ from workers.pipeline import fingerprint, nlp
 from workers.pipeline.dates import find_dates
 from workers.pipeline.document import Media
 from workers.pipeline.entities import EntityIndex, find_mentions
+from workers.pipeline.gazetteer import place_names
 from workers.pipeline.keywords import extract_keywords
 from workers.pipeline.language import identify_language
 from workers.pipeline.quotes import find_quotes
@@ -53,6 +54,13 @@ def enrich(
         "fingerprints": fingerprint.fingerprints(paragraphs),
         "warnings": warnings,
     }
+
+
+def warm_up() -> None:
+    """Load the models enrichment uses lazily (spaCy, language identifier, place names), e.g. at worker start."""
+    nlp.load_model()
+    identify_language("warm up")
+    place_names()
 
 
 def _entities(language: str, paragraphs: list[str], media: list[Media], warnings: list[str]) -> EntityIndex | None:
