@@ -63,7 +63,9 @@ def warm_up() -> None:
     place_names()
 
 
-def _entities(language: str, paragraphs: list[str], media: list[Media], warnings: list[str]) -> EntityIndex | None:
+def _entities(
+    language: str | None, paragraphs: list[str], media: list[Media], warnings: list[str]
+) -> EntityIndex | None:
     """Entity index from the configured model, or None with a warning when no usable model fits the language."""
     model = nlp.load_model()
     if model.nlp is None:

@@ -29,7 +29,7 @@ _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”‘’«»—–/|]|\s[-–]\s|\n")
 
 
 def extract_keywords(
-    title: str | None, paragraphs: list[str], entities: list[dict[str, Any]], language: str = "en"
+    title: str | None, paragraphs: list[str], entities: list[dict[str, Any]], language: str | None = "en"
 ) -> list[str]:
     """Between 5 and 10 key phrases (fewer only when the text has fewer), entities first."""
     phrases = _ranked_phrases(title or "", paragraphs, _stop_words(language))
@@ -63,10 +63,12 @@ def _add(chosen: list[str], phrase: str) -> None:
 
 
 @functools.cache
-def _stop_words(language: str) -> frozenset[str]:
+def _stop_words(language: str | None) -> frozenset[str]:
     """spaCy's stop words for the language (English news words added for English), empty if it has none."""
     import spacy.util
 
+    if not language:
+        return frozenset()
     try:
         stop_words = frozenset(spacy.util.get_lang_class(language).Defaults.stop_words)
     except ImportError:
