@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from workers.pipeline.gazetteer import place_names
@@ -34,6 +34,9 @@ _PLACE_CONTEXT = re.compile(
     r"residents|citizens|north|south|east|west|parts|border|borders|coast)\s+of\s+(?:the\s+)?$"
 )
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|from|to|near|outside|across|into|around|toward|towards)\s+(?:the\s+)?$")
+# A surname the model reads as an organisation still joins its person if it is not this many times more frequent
+# than the full name.
+SURNAME_OVER_FULL_NAME = 3
 _SPEECH_AFTER = re.compile(r"^\s+(?:said|says|told|added|insisted|declared|warned|noted|argued|claimed|asked|wrote)\b")
 
 
@@ -137,11 +140,12 @@ class EntityIndex:
 
     def __init__(self, mentions: list[Mention], excluded_people: Iterable[str] = ()) -> None:
         excluded = {name.casefold() for name in excluded_people}
-        self.mentions = [
+        kept = [
             mention
             for mention in mentions
             if not (mention.kind == "person" and strip_titles(mention.text).casefold() in excluded)
         ]
+        self.mentions = _with_half_read_names_as_people(kept)
         self.entity_of: dict[int, Entity] = {}
         self.entities: list[Entity] = []
         self._group()
@@ -165,16 +169,27 @@ class EntityIndex:
         surnames = self._surname_index(people)
         person_words = {m.text for m in self.mentions if m.kind == "person"}
         speaking_words = {m.text for m in self.mentions if m.speaks}
+        other_counts = Counter(m.text for m in self.mentions if m.kind != "person")
+        full_name_counts = Counter(strip_titles(m.text).casefold() for m in self.mentions if m.kind == "person")
         self._titled_or_speaking = speaking_words | {m.text for m in self.mentions if m.title_before}
         others: dict[str, Entity] = {}
         for position, mention in enumerate(self.mentions):
             entity = None
             if mention.kind == "person" or len(tokens(mention.text)) == 1:
                 entity = people.get(strip_titles(mention.text).casefold())
+                # A lone surname after the full name is the person, even when the model read it as an
+                # organisation, unless that reading dominates (`Disney` the company next to one `Walt Disney`).
                 if (
                     entity is None
                     and mention.text in surnames
-                    and (mention.kind == "person" or mention.text in person_words or mention.text in speaking_words)
+                    and not _looks_like_organisation(mention.text)
+                    and (
+                        mention.kind == "person"
+                        or mention.text in person_words
+                        or mention.text in speaking_words
+                        or other_counts[mention.text]
+                        <= SURNAME_OVER_FULL_NAME * full_name_counts[surnames[mention.text].name.casefold()]
+                    )
                 ):
                     entity = surnames[mention.text]
             if entity is None and mention.kind == "person" and self._is_misread_place(mention):
@@ -304,6 +319,25 @@ def _kind_of(entity: Entity, mentions: list[Mention]) -> str:
         entity.name in place_names() and any(m.after_preposition for m in mentions)
     )
     return "place" if used_as_place else kind
+
+
+def _with_half_read_names_as_people(mentions: list[Mention]) -> list[Mention]:
+    """`Mason Rudolph` read as an organisation while `Rudolph` alone is read as a person: it is that person."""
+    single_people = Counter(m.text for m in mentions if m.kind == "person" and len(tokens(m.text)) == 1)
+    single_others = Counter(m.text for m in mentions if m.kind != "person" and len(tokens(m.text)) == 1)
+    corrected = []
+    for mention in mentions:
+        words = tokens(mention.text)
+        if (
+            mention.kind != "person"
+            and 2 <= len(words) <= 3
+            and all(word[:1].isupper() for word in words)
+            and not _looks_like_organisation(mention.text)
+            and single_people[words[-1]] > single_others[words[-1]]
+        ):
+            mention = replace(mention, kind="person")
+        corrected.append(mention)
+    return corrected
 
 
 def _looks_like_organisation(name: str) -> bool:

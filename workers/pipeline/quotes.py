@@ -48,7 +48,9 @@ _NOT_NAMES = word_set(
 ORGANISATION_WORDS = word_set(
     "inc corp corporation company co ltd llc group bank council commission committee ministry department agency "
     "university party union association federation institute foundation court parliament congress senate army "
-    "police office board fund organisation organization news times post press motors airlines"
+    "police office board fund organisation organization news times post press motors airlines studio studios "
+    "design labs media records entertainment productions systems technologies partners capital holdings network "
+    "institution center centre school hospital church club team league"
 )
 # A quote with no speech cue and fewer words than this is a scare quote or a term, not reported speech.
 MIN_WORDS_WITHOUT_CUE = 5
