@@ -241,3 +241,11 @@ def test_a_second_quote_after_an_unnamed_speaker_stays_unnamed() -> None:
         "“We never blocked anything,” the production company said. “Any final agreement needs the artist's approval.”",
     )
     assert speaker_of("Any final agreement", quotes) is None
+
+
+def test_speaker_introduced_at_the_end_of_the_previous_paragraph() -> None:
+    quotes = quotes_of(
+        "Wikileaks editor-in-chief Kristinn Hrafnsson told reporters on Tuesday:",
+        "“Let us now focus on the threat that the case has posed for years.”",
+    )
+    assert speaker_of("Let us now focus", quotes) == "Kristinn Hrafnsson"

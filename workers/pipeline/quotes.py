@@ -312,7 +312,8 @@ class _Attribution:
         self._advance_salience(paragraph.index, quote.open_mark)
         after = self._after(paragraph, quote)
         # A cue after the quote without a nameable subject (`“...,” officials said`) is kept as a last resort.
-        found = after if after and after[0] else self._before(paragraph, quote) or after
+        found = after if after and after[0] else self._before(paragraph, quote.open_mark)
+        found = found or self._introduced_by_previous_paragraph(paragraph, quote) or after
         if found:
             quote.speaker, quote.cue = found
         elif quote.continues and self.last_speaker:
@@ -373,21 +374,21 @@ class _Attribution:
         speaker = self._speaker_in(paragraph, window_start, window_start + verb.start(), last=True)
         return speaker, verb.group(0)
 
-    def _before(self, paragraph: _Paragraph, quote: _Quote) -> tuple[str | None, str] | None:
-        """`X said “...”`, `X said: “...”`, `According to X, “...”`: the last speech verb before the mark."""
-        start = self._sentence_start(paragraph, quote.open_mark)
+    def _before(self, paragraph: _Paragraph, position: int) -> tuple[str | None, str] | None:
+        """`X said “...”`, `X said: “...”`, `According to X, “...”`: the last speech verb before position."""
+        start = self._sentence_start(paragraph, position)
         verbs = [
             verb
-            for verb in _SPEECH_VERB.finditer(paragraph.text, start, quote.open_mark)
+            for verb in _SPEECH_VERB.finditer(paragraph.text, start, position)
             if not any(_inside(verb.start(), other) for other in paragraph.quotes)
         ]
         if not verbs:
             return None
         verb = verbs[-1]
-        if len(paragraph.text[verb.end() : quote.open_mark].split()) > MAX_WORDS_FROM_CUE:
+        if len(paragraph.text[verb.end() : position].split()) > MAX_WORDS_FROM_CUE:
             return None  # a verb this far back introduced something else; the quote is a term or scare quote
         if verb.group(0) == "according to":
-            subject_end = verb.end() + len(re.split(r"[,.;:]", paragraph.text[verb.end() : quote.open_mark])[0])
+            subject_end = verb.end() + len(re.split(r"[,.;:]", paragraph.text[verb.end() : position])[0])
             return self._speaker_in(paragraph, verb.end(), subject_end, last=False), verb.group(0)
         clause_start = max(
             [start]
@@ -401,6 +402,15 @@ class _Attribution:
         if speaker is None:  # `X did this, and claimed “...”`: the sentence's subject speaks
             speaker = self._speaker_in(paragraph, start, verb.start(), last=False)
         return speaker, verb.group(0)
+
+    def _introduced_by_previous_paragraph(self, paragraph: _Paragraph, quote: _Quote) -> tuple[str | None, str] | None:
+        """`X told reporters:` closing one paragraph, the quote opening the next."""
+        if quote.open_mark != 0 or paragraph.index == 0:
+            return None
+        previous = self.paragraphs[paragraph.index - 1]
+        if not previous.text.rstrip().endswith(":"):
+            return None
+        return self._before(previous, len(previous.text.rstrip()))
 
     def _speaker_in(self, paragraph: _Paragraph, start: int, end: int, *, last: bool) -> str | None:
         """The person named between start and end, else a pronoun's referent, a missed name, an organisation."""
