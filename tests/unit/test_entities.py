@@ -190,3 +190,27 @@ def test_surname_read_as_organisation_joins_the_person_unless_it_dominates() -> 
     assert joined["Adam Neumann"]["mentions"] == 3 and "Neumann" not in joined
     apart = {entity["name"]: entity for entity in EntityIndex(person + many).as_dicts()}
     assert apart["Adam Neumann"]["mentions"] == 1 and apart["Neumann"]["type"] == "organisation"
+
+
+def test_a_model_for_another_language_is_used_for_that_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    import spacy
+
+    german = spacy.blank("de")
+    ruler = german.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PER", "pattern": "Olaf Scholz"}, {"label": "LOC", "pattern": "Berlin"}])
+    monkeypatch.setattr(nlp, "load_model", lambda: nlp.LoadedModel(nlp=german, name="test-de", language="de"))
+    result = enrich(
+        title=None,
+        paragraphs=[
+            "Bundeskanzler Olaf Scholz hat am Montag in Berlin neue Hilfen für Unternehmen angekündigt, die unter "
+            "den hohen Energiepreisen leiden. Die Regierung werde niemanden allein lassen, sagte er."
+        ],
+        media=[],
+        published_at=None,
+        declared_language=None,
+    )
+    assert result["language"] == "de"
+    assert {(entity["name"], entity["type"]) for entity in result["entities"]} == {
+        ("Olaf Scholz", "person"),
+        ("Berlin", "place"),
+    }

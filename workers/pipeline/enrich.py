@@ -71,7 +71,8 @@ def _entities(
     if model.nlp is None:
         warnings.append(f"entities skipped: spaCy model {model.name!r} is unusable ({model.error})")
         return None
-    if model.language != language:
+    # A multilingual model ("xx") reads every language; any other reads only its own.
+    if model.language not in (language, "xx"):
         warnings.append(
             f"entities skipped: no entity model for language {language!r} (model {model.name!r} is {model.language!r})"
         )

@@ -12,11 +12,14 @@ from workers.pipeline.gazetteer import place_names
 from workers.pipeline.names import family_name, is_family_name_first, is_title, strip_titles, tokens
 from workers.pipeline.quotes import ORGANISATION_WORDS, NamedSpan
 
+# OntoNotes labels (English models) and WikiNER labels (most other languages and the multilingual model).
 _KIND_OF_LABEL = {
+    "PER": "person",
+    "LOC": "place",
+    "MISC": "other",
     "PERSON": "person",
     "ORG": "organisation",
     "GPE": "place",
-    "LOC": "place",
     "FAC": "place",
     "NORP": "other",
     "EVENT": "other",
