@@ -196,7 +196,7 @@ def test_a_model_for_another_language_is_used_for_that_language(monkeypatch: pyt
     import spacy
 
     german = spacy.blank("de")
-    ruler = german.add_pipe("entity_ruler")
+    ruler: Any = german.add_pipe("entity_ruler")
     ruler.add_patterns([{"label": "PER", "pattern": "Olaf Scholz"}, {"label": "LOC", "pattern": "Berlin"}])
     monkeypatch.setattr(nlp, "load_model", lambda: nlp.LoadedModel(nlp=german, name="test-de", language="de"))
     result = enrich(
