@@ -9,8 +9,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from workers.pipeline.gazetteer import place_names
-from workers.pipeline.names import family_name, is_family_name_first, is_title, strip_titles, tokens
-from workers.pipeline.quotes import ORGANISATION_WORDS, NamedSpan
+from workers.pipeline.names import (
+    family_name,
+    is_family_name_first,
+    is_title,
+    looks_like_organisation,
+    strip_titles,
+    tokens,
+)
+from workers.pipeline.quotes import NamedSpan
 
 # OntoNotes labels (English models) and WikiNER labels (most other languages and the multilingual model).
 _KIND_OF_LABEL = {
@@ -98,7 +105,7 @@ def find_mentions(nlp: Any, paragraphs: list[str], captions: list[tuple[int, str
             )
             previous_word = re.search(r"(\S+)\s+$", text[max(0, start - 30) : start])
             title_before = bool(previous_word and is_title(previous_word.group(1)))
-            if kind in ("organisation", "other") and title_before and not _looks_like_organisation(surface):
+            if kind in ("organisation", "other") and title_before and not looks_like_organisation(surface):
                 kind = "person"  # "Chancellor Olaf Scholz": a title makes a person whatever the model guessed
             mentions.append(
                 Mention(
@@ -185,7 +192,7 @@ class EntityIndex:
                 if (
                     entity is None
                     and mention.text in surnames
-                    and not _looks_like_organisation(mention.text)
+                    and not looks_like_organisation(mention.text)
                     and (
                         mention.kind == "person"
                         or mention.text in person_words
@@ -315,7 +322,7 @@ class EntityIndex:
 def _kind_of(entity: Entity, mentions: list[Mention]) -> str:
     """Majority of the model's labels, overruled towards `place` by a list of real places or by context."""
     kind = max(entity.kinds, key=lambda k: (entity.kinds[k], -_KIND_PREFERENCE.index(k)))
-    if kind not in ("organisation", "other") or _looks_like_organisation(entity.name):
+    if kind not in ("organisation", "other") or looks_like_organisation(entity.name):
         return kind
     # A known place name alone is not enough ("Toyota said"): it must also be used like a place.
     used_as_place = any(m.place_context for m in mentions) or (
@@ -335,17 +342,12 @@ def _with_half_read_names_as_people(mentions: list[Mention]) -> list[Mention]:
             mention.kind != "person"
             and 2 <= len(words) <= 3
             and all(word[:1].isupper() for word in words)
-            and not _looks_like_organisation(mention.text)
+            and not looks_like_organisation(mention.text)
             and single_people[words[-1]] > single_others[words[-1]]
         ):
             mention = replace(mention, kind="person")
         corrected.append(mention)
     return corrected
-
-
-def _looks_like_organisation(name: str) -> bool:
-    words = tokens(name)
-    return name.replace(".", "").isupper() or any(word.casefold() in ORGANISATION_WORDS for word in words)
 
 
 def _canonical_name(entity: Entity) -> str:

@@ -22,6 +22,14 @@ TITLE_WORDS = word_set(
     speaker whip councillor councilor superintendent inspector detective constable sheriff
     """
 )
+# Words that make a name an organisation's (`Balmond Studio`, `Karazin Kharkiv National University`).
+ORGANISATION_WORDS = word_set(
+    "inc corp corporation company co ltd llc group bank council commission committee ministry department agency "
+    "university party union association federation institute foundation court parliament congress senate army "
+    "police office board fund organisation organization news times post press motors airlines studio studios "
+    "design labs media records entertainment productions systems technologies partners capital holdings network "
+    "institution center centre school hospital church club team league"
+)
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _PARTICLES = frozenset({"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "ibn"})
 
@@ -47,6 +55,11 @@ _GIVEN_NAME = re.compile(rf"(?:{_SYLLABLE}){{1,3}}", re.IGNORECASE)
 def tokens(name: str) -> list[str]:
     """Words of a name, on spaces."""
     return name.split()
+
+
+def looks_like_organisation(name: str) -> bool:
+    """An acronym (`NATO`, `U.N.`) or a name with an organisation word in it."""
+    return name.replace(".", "").isupper() or any(word.casefold() in ORGANISATION_WORDS for word in tokens(name))
 
 
 def is_title(word: str) -> bool:

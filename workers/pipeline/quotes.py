@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from workers.pipeline.names import is_title, strip_titles, word_set
+from workers.pipeline.names import is_title, looks_like_organisation, strip_titles, word_set
 
 # Openers and the closers that end them. „ (German) may close with “ or ”; « » are guillemets.
 _CLOSERS_FOR_OPENER = {"“": "”", "«": "»", "„": "“”", "‹": "›"}
@@ -28,7 +28,7 @@ _SPEECH_VERBS = (
     "emphasised|acknowledged|admitted|announced|commented|conceded|confirmed|cautioned|complained|suggested|"
     "predicted|promised|pledged|vowed|urged|tweeted|posted|exclaimed|shouted|concluded|observed|pointed out|"
     "points out|denied|maintained|reiterated|joked|quipped|contended|asserted|countered|testified|reported|"
-    "went on|according to|declares|adds|recalls|says"
+    "went on|according to|declares|recalls"
 )
 _SPEECH_VERB = re.compile(rf"\b(?:{_SPEECH_VERBS})\b")
 # After the quote, these verbs may come before their subject: `“...,” said X`, `“...,” according to X`.
@@ -44,13 +44,6 @@ _NOT_NAMES = word_set(
     "The A An This That These Those It Its Officials Police Authorities Analysts Experts Critics Residents "
     "Witnesses Sources Observers Reports Others Some Many Several Both Neither Most But And Or So Yet Then "
     "However Meanwhile Later Earlier Also Still I We You"
-)
-ORGANISATION_WORDS = word_set(
-    "inc corp corporation company co ltd llc group bank council commission committee ministry department agency "
-    "university party union association federation institute foundation court parliament congress senate army "
-    "police office board fund organisation organization news times post press motors airlines studio studios "
-    "design labs media records entertainment productions systems technologies partners capital holdings network "
-    "institution center centre school hospital church club team league"
 )
 # A quote with no speech cue and fewer words than this is a scare quote or a term, not reported speech.
 MIN_WORDS_WITHOUT_CUE = 5
@@ -269,7 +262,7 @@ def _missed_name(region: str, spans: list[tuple[int, int]]) -> str | None:
     # Two capitalised words the model read as an organisation are usually a person it half-recognised.
     if not name or name.split()[0] in _NOT_NAMES or (covered and len(name.split()) < 2):
         return None
-    return None if _looks_like_organisation_name(name) else name
+    return None if looks_like_organisation(name) else name
 
 
 def _is_role(subject: str) -> bool:
@@ -281,10 +274,6 @@ def _is_role(subject: str) -> bool:
         and is_title(words[-1])
         and all(is_title(word) or word[:1].isupper() for word in words[1:])
     )
-
-
-def _looks_like_organisation_name(name: str) -> bool:
-    return name.replace(".", "").isupper() or any(word.casefold() in ORGANISATION_WORDS for word in name.split())
 
 
 class _Attribution:
