@@ -42,7 +42,7 @@ def enrich(
     warnings += quote_warnings
     entities = entity_index.as_dicts() if entity_index else []
     is_english = language.code == "en"
-    if not is_english:
+    if language.code and not is_english:
         warnings.append(f"dates and quote speakers are read in English only; the text is {language.code!r}")
     return {
         "language": language.code,
