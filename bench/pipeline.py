@@ -1,12 +1,13 @@
 """Cost of the whole pipeline against a reference: trafilatura extraction plus the same spaCy model on its text.
 
-Usage: python bench/pipeline.py [--data DIR] [--limit N] [--repeat R]
+Usage: python bench/pipeline.py [--data DIR] [--limit N] [--repeat R] [--components]
 
 DIR holds pages/*.html (default: ../shared/bench/extraction relative to the project root). For each page, the
 reference (trafilatura.extract, then the configured spaCy model with its default components on the extracted
 text) and our parse() run back to back, alternating which goes first, so both see the same machine load. Models
 are loaded before timing. Prints the median milliseconds per page of each, the ratio of the medians (the target
-is at most 1.3) and the ratio of the totals.
+is at most 1.3) and the ratio of the totals. --components also times the spaCy model alone on the extracted texts,
+with all its default components and trimmed as enrichment loads it, to show what trimming saves.
 """
 
 from __future__ import annotations
@@ -61,7 +62,29 @@ def main() -> int:
     print(f"ratio of medians: {pipeline_median / reference_median:.2f} (target <= {TARGET_RATIO})")
     print(f"ratio of totals: {sum(pipeline_ms) / sum(reference_ms):.2f}")
     print(f"pages parse() rejected as unparseable: {failures // arguments.repeat}")
+    if arguments.components:
+        _compare_components(documents, reference_model)
     return 0
+
+
+def _compare_components(documents: list[bytes], reference_model: spacy.language.Language) -> None:
+    """Median time of the model with its default components and as enrichment trims it, same texts, same run."""
+    trimmed = nlp.load_model().nlp
+    if trimmed is None:
+        print("trimmed model unavailable")
+        return
+    texts = [trafilatura.extract(raw.decode("utf-8", errors="replace")) or "" for raw in documents]
+    full_ms: list[float] = []
+    trimmed_ms: list[float] = []
+    for index, text in enumerate(texts):
+        order = [(reference_model, full_ms), (trimmed, trimmed_ms)]
+        for model, times in order if index % 2 == 0 else reversed(order):
+            started = time.perf_counter()
+            model(text)
+            times.append((time.perf_counter() - started) * 1000)
+    full, cut = statistics.median(full_ms), statistics.median(trimmed_ms)
+    print(f"spaCy alone, default components {reference_model.pipe_names}: {full:.1f} ms/page")
+    print(f"spaCy alone, as enrichment loads it {trimmed.pipe_names}: {cut:.1f} ms/page ({cut / full:.2f}x)")
 
 
 def _arguments() -> argparse.Namespace:
@@ -69,6 +92,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--data", type=Path, default=PROJECT.parent / "shared" / "bench" / "extraction")
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages (0: all)")
     parser.add_argument("--repeat", type=int, default=1, help="rounds over the pages")
+    parser.add_argument("--components", action="store_true", help="also time the model with and without trimming")
     return parser.parse_args()
 
 

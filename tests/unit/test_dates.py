@@ -53,6 +53,8 @@ def test_a_weekday_after_a_full_date_on_that_weekday_is_that_day(seed_enrichment
         ("Sunday, Feb. 27, 2022 was cold.", {"Sunday, Feb. 27, 2022": "2022-02-27"}),
         ("February 30, 2022 does not exist.", {"February 30, 2022": None}),
         ("You may 3 times ask.", {}),
+        ("Filed on Nov 6, 2019.", {"Nov 6, 2019": "2019-11-06"}),
+        ("Filed on Jan 1.", {"Jan 1": "2022-01-01"}),
     ],
 )
 def test_dates_in_text(text: str, expected: dict[str, str | None]) -> None:

@@ -77,3 +77,35 @@ def test_parse_merges_the_enrichment() -> None:
     assert parsed["quotes"][0]["speaker"] == "Karen Bass"
     assert {"entities", "quotes", "dates", "keywords", "fingerprints", "language"} <= set(parsed)
     assert parsed["dates"][0] == {"text": "Tuesday", "date": "2024-04-30", "paragraph": 0, "media": None}
+
+
+def test_keywords_skip_contractions_of_stop_words() -> None:
+    keywords = extract_keywords(None, ["It's cold. It's late. It's dark. The heating plant failed twice."], [])
+    assert all(keyword.casefold() != "it's" for keyword in keywords)
+
+
+def test_odd_inputs_never_raise() -> None:
+    random = __import__("random").Random(4)
+    alphabet = "ab C“”‘’\"«»„.,:;!? \n—-'0123456789SaidHe said"
+    for _ in range(60):
+        paragraphs = ["".join(random.choice(alphabet) for _ in range(random.randint(0, 120))) for _ in range(3)]
+        media = [Media(caption="".join(random.choice(alphabet) for _ in range(40)), credit="A / B")]
+        result = enrich(title="“", paragraphs=paragraphs, media=media, published_at="garbage", declared_language="xx")
+        for quote in result["quotes"]:
+            assert paragraphs[quote["paragraph"]][quote["start"] : quote["end"]] == quote["text"]
+
+
+def test_a_long_article_stays_fast() -> None:
+    import time
+
+    paragraph = "“We will not stop,” Mayor Anne Hidalgo said on Monday in Paris, where the Senate met. " * 20
+    started = time.perf_counter()
+    result = enrich(title=None, paragraphs=[paragraph] * 50, media=[], published_at=None, declared_language="en")
+    assert len(result["quotes"]) == 1000
+    assert time.perf_counter() - started < 20
+
+
+def test_warm_up_loads_without_raising() -> None:
+    from workers.pipeline.enrich import warm_up
+
+    warm_up()

@@ -142,3 +142,75 @@ def test_family_names(name: str, family_first: bool, family: str | None) -> None
 )
 def test_titles_are_stripped(written: str, name: str) -> None:
     assert strip_titles(written) == name
+
+
+def test_a_name_tagged_person_less_often_than_otherwise_is_not_a_person() -> None:
+    entities = entities_of(
+        "Apple released the MacBook Pro on Tuesday.",
+        "The MacBook Pro has a new keyboard, and the MacBook Pro costs more than before.",
+        "Reviewers like the MacBook Pro.",
+    )
+    macbook = [entity for entity in entities.values() if entity["name"] == "MacBook Pro"]
+    assert len(macbook) == 1
+    assert macbook[0]["type"] != "person"
+    assert "Pro" not in macbook[0]["aliases"]
+
+
+def test_role_codes_before_a_name_are_dropped() -> None:
+    assert strip_titles("DL Myles Garrett") == "Myles Garrett"
+    assert strip_titles("J.R. Smith") == "J.R. Smith"
+
+
+def test_full_name_read_as_organisation_joins_the_person_its_surname_names() -> None:
+    from workers.pipeline.entities import EntityIndex, Mention
+
+    mentions = [
+        Mention("Mason Rudolph", "organisation", 0, 13, paragraph=0),
+        Mention("Rudolph", "person", 0, 7, paragraph=1),
+        Mention("Rudolph", "person", 0, 7, paragraph=2),
+        Mention("Steelers", "organisation", 20, 28, paragraph=2),
+    ]
+    entities = {entity["name"]: entity for entity in EntityIndex(mentions).as_dicts()}
+    assert entities["Mason Rudolph"] == {
+        "name": "Mason Rudolph",
+        "type": "person",
+        "aliases": ["Rudolph"],
+        "mentions": 3,
+    }
+    assert entities["Steelers"]["type"] == "organisation"
+
+
+def test_surname_read_as_organisation_joins_the_person_unless_it_dominates() -> None:
+    from workers.pipeline.entities import EntityIndex, Mention
+
+    person = [Mention("Adam Neumann", "person", 0, 12, paragraph=0)]
+    few = [Mention("Neumann", "organisation", 0, 7, paragraph=index) for index in range(1, 3)]
+    many = [Mention("Neumann", "organisation", 0, 7, paragraph=index) for index in range(1, 9)]
+    joined = {entity["name"]: entity for entity in EntityIndex(person + few).as_dicts()}
+    assert joined["Adam Neumann"]["mentions"] == 3 and "Neumann" not in joined
+    apart = {entity["name"]: entity for entity in EntityIndex(person + many).as_dicts()}
+    assert apart["Adam Neumann"]["mentions"] == 1 and apart["Neumann"]["type"] == "organisation"
+
+
+def test_a_model_for_another_language_is_used_for_that_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    import spacy
+
+    german = spacy.blank("de")
+    ruler: Any = german.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PER", "pattern": "Olaf Scholz"}, {"label": "LOC", "pattern": "Berlin"}])
+    monkeypatch.setattr(nlp, "load_model", lambda: nlp.LoadedModel(nlp=german, name="test-de", language="de"))
+    result = enrich(
+        title=None,
+        paragraphs=[
+            "Bundeskanzler Olaf Scholz hat am Montag in Berlin neue Hilfen für Unternehmen angekündigt, die unter "
+            "den hohen Energiepreisen leiden. Die Regierung werde niemanden allein lassen, sagte er."
+        ],
+        media=[],
+        published_at=None,
+        declared_language=None,
+    )
+    assert result["language"] == "de"
+    assert {(entity["name"], entity["type"]) for entity in result["entities"]} == {
+        ("Olaf Scholz", "person"),
+        ("Berlin", "place"),
+    }

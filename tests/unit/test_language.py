@@ -51,10 +51,10 @@ def test_confident_long_text_overrules_a_wrong_declaration() -> None:
     assert any("overruled" in warning for warning in guess.warnings)
 
 
-def test_code_is_always_two_letters() -> None:
-    for text in ["Obama", "2022", "Mi ta bai kasa.", FRENCH, "…"]:
+def test_code_is_two_letters_whenever_there_are_letters() -> None:
+    for text in ["Obama", "Mi ta bai kasa.", FRENCH, "Ok"]:
         guess = identify_language(text)
-        assert len(guess.code) == 2
+        assert guess.code is not None and len(guess.code) == 2
 
 
 @pytest.mark.parametrize(("tag", "code"), [("en-GB", "en"), ("pt_BR", "pt"), ("FR", "fr"), ("", None), ("eng", None)])
@@ -76,3 +76,12 @@ def test_article_in_another_language_is_processed_without_entities() -> None:
     assert result["quotes"][0]["text"] == "Nous ne laisserons personne de côté"
     assert result["fingerprints"]["minhash_bands"]
     assert 1 <= len(result["keywords"]) <= 10
+
+
+def test_text_without_letters_has_no_language_rather_than_english() -> None:
+    guess = identify_language("2022 — 15:30 / 42")
+    assert guess.code is None
+    assert guess.warnings
+    result = enrich(title=None, paragraphs=["2022 — 15:30 / 42"], media=[], published_at=None, declared_language=None)
+    assert result["language"] is None
+    assert result["entities"] == []

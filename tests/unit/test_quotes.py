@@ -216,3 +216,36 @@ def test_a_verb_far_before_a_short_quote_does_not_attribute_it() -> None:
         "Washington with officials from both countries, formed an “irregular” channel."
     )
     assert quotes == []
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    ["responded NASA administrator Jim Bridenstine", "said Rep. Jim Bridenstine", "added Jim Bridenstine, a pilot"],
+)
+def test_inverted_attributions(attribution: str) -> None:
+    quotes = quotes_of(f"“It depends on what Boeing is willing to spend on it,” {attribution}.")
+    assert speaker_of("It depends on what Boeing", quotes) == "Jim Bridenstine"
+
+
+def test_a_second_quote_after_an_attribution_belongs_to_the_same_speaker() -> None:
+    quotes = quotes_of(
+        "“Heads needed to roll the day Jeffrey Epstein died,” Senator Ben Sasse said. “The Bureau of Prisons "
+        "needs to answer for this failure.”"
+    )
+    assert speaker_of("The Bureau of Prisons", quotes) == "Ben Sasse"
+
+
+def test_a_second_quote_after_an_unnamed_speaker_stays_unnamed() -> None:
+    quotes = quotes_of(
+        "Taylor Swift performed on Sunday.",
+        "“We never blocked anything,” the production company said. “Any final agreement needs the artist's approval.”",
+    )
+    assert speaker_of("Any final agreement", quotes) is None
+
+
+def test_speaker_introduced_at_the_end_of_the_previous_paragraph() -> None:
+    quotes = quotes_of(
+        "Wikileaks editor-in-chief Kristinn Hrafnsson told reporters on Tuesday:",
+        "“Let us now focus on the threat that the case has posed for years.”",
+    )
+    assert speaker_of("Let us now focus", quotes) == "Kristinn Hrafnsson"

@@ -9,6 +9,7 @@ from workers.pipeline import fingerprint, nlp
 from workers.pipeline.dates import find_dates
 from workers.pipeline.document import Media
 from workers.pipeline.entities import EntityIndex, find_mentions
+from workers.pipeline.gazetteer import place_names
 from workers.pipeline.keywords import extract_keywords
 from workers.pipeline.language import identify_language
 from workers.pipeline.quotes import find_quotes
@@ -41,7 +42,7 @@ def enrich(
     warnings += quote_warnings
     entities = entity_index.as_dicts() if entity_index else []
     is_english = language.code == "en"
-    if not is_english:
+    if language.code and not is_english:
         warnings.append(f"dates and quote speakers are read in English only; the text is {language.code!r}")
     return {
         "language": language.code,
@@ -55,13 +56,23 @@ def enrich(
     }
 
 
-def _entities(language: str, paragraphs: list[str], media: list[Media], warnings: list[str]) -> EntityIndex | None:
+def warm_up() -> None:
+    """Load the models enrichment uses lazily (spaCy, language identifier, place names), e.g. at worker start."""
+    nlp.load_model()
+    identify_language("warm up")
+    place_names()
+
+
+def _entities(
+    language: str | None, paragraphs: list[str], media: list[Media], warnings: list[str]
+) -> EntityIndex | None:
     """Entity index from the configured model, or None with a warning when no usable model fits the language."""
     model = nlp.load_model()
     if model.nlp is None:
         warnings.append(f"entities skipped: spaCy model {model.name!r} is unusable ({model.error})")
         return None
-    if model.language != language:
+    # A multilingual model ("xx") reads every language; any other reads only its own.
+    if model.language not in (language, "xx"):
         warnings.append(
             f"entities skipped: no entity model for language {language!r} (model {model.name!r} is {model.language!r})"
         )

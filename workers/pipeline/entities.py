@@ -5,18 +5,28 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from workers.pipeline.gazetteer import place_names
-from workers.pipeline.names import family_name, is_family_name_first, is_title, strip_titles, tokens
-from workers.pipeline.quotes import ORGANISATION_WORDS, NamedSpan
+from workers.pipeline.names import (
+    family_name,
+    is_family_name_first,
+    is_title,
+    looks_like_organisation,
+    strip_titles,
+    tokens,
+)
+from workers.pipeline.quotes import NamedSpan
 
+# OntoNotes labels (English models) and WikiNER labels (most other languages and the multilingual model).
 _KIND_OF_LABEL = {
+    "PER": "person",
+    "LOC": "place",
+    "MISC": "other",
     "PERSON": "person",
     "ORG": "organisation",
     "GPE": "place",
-    "LOC": "place",
     "FAC": "place",
     "NORP": "other",
     "EVENT": "other",
@@ -34,6 +44,9 @@ _PLACE_CONTEXT = re.compile(
     r"residents|citizens|north|south|east|west|parts|border|borders|coast)\s+of\s+(?:the\s+)?$"
 )
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|from|to|near|outside|across|into|around|toward|towards)\s+(?:the\s+)?$")
+# A surname the model reads as an organisation still joins its person if it is not this many times more frequent
+# than the full name.
+SURNAME_OVER_FULL_NAME = 3
 _SPEECH_AFTER = re.compile(r"^\s+(?:said|says|told|added|insisted|declared|warned|noted|argued|claimed|asked|wrote)\b")
 
 
@@ -92,7 +105,7 @@ def find_mentions(nlp: Any, paragraphs: list[str], captions: list[tuple[int, str
             )
             previous_word = re.search(r"(\S+)\s+$", text[max(0, start - 30) : start])
             title_before = bool(previous_word and is_title(previous_word.group(1)))
-            if kind in ("organisation", "other") and title_before and not _looks_like_organisation(surface):
+            if kind in ("organisation", "other") and title_before and not looks_like_organisation(surface):
                 kind = "person"  # "Chancellor Olaf Scholz": a title makes a person whatever the model guessed
             mentions.append(
                 Mention(
@@ -137,11 +150,12 @@ class EntityIndex:
 
     def __init__(self, mentions: list[Mention], excluded_people: Iterable[str] = ()) -> None:
         excluded = {name.casefold() for name in excluded_people}
-        self.mentions = [
+        kept = [
             mention
             for mention in mentions
             if not (mention.kind == "person" and strip_titles(mention.text).casefold() in excluded)
         ]
+        self.mentions = _with_half_read_names_as_people(kept)
         self.entity_of: dict[int, Entity] = {}
         self.entities: list[Entity] = []
         self._group()
@@ -160,25 +174,41 @@ class EntityIndex:
         ]
 
     def _group(self) -> None:
+        self._outvoted = self._outvoted_person_names()
         people = self._people()
         surnames = self._surname_index(people)
         person_words = {m.text for m in self.mentions if m.kind == "person"}
         speaking_words = {m.text for m in self.mentions if m.speaks}
+        other_counts = Counter(m.text for m in self.mentions if m.kind != "person")
+        full_name_counts = Counter(strip_titles(m.text).casefold() for m in self.mentions if m.kind == "person")
         self._titled_or_speaking = speaking_words | {m.text for m in self.mentions if m.title_before}
         others: dict[str, Entity] = {}
         for position, mention in enumerate(self.mentions):
             entity = None
             if mention.kind == "person" or len(tokens(mention.text)) == 1:
                 entity = people.get(strip_titles(mention.text).casefold())
+                # A lone surname after the full name is the person, even when the model read it as an
+                # organisation, unless that reading dominates (`Disney` the company next to one `Walt Disney`).
                 if (
                     entity is None
                     and mention.text in surnames
-                    and (mention.kind == "person" or mention.text in person_words or mention.text in speaking_words)
+                    and not looks_like_organisation(mention.text)
+                    and (
+                        mention.kind == "person"
+                        or mention.text in person_words
+                        or mention.text in speaking_words
+                        or other_counts[mention.text]
+                        <= SURNAME_OVER_FULL_NAME * full_name_counts[surnames[mention.text].name.casefold()]
+                    )
                 ):
                     entity = surnames[mention.text]
             if entity is None and mention.kind == "person" and self._is_misread_place(mention):
                 entity = others.setdefault(
                     mention.text.casefold(), Entity(name=mention.text, kind="place", first_seen=position)
+                )
+            if entity is None and mention.kind == "person" and strip_titles(mention.text).casefold() in self._outvoted:
+                entity = others.setdefault(
+                    mention.text.casefold(), Entity(name=mention.text, kind="other", first_seen=position)
                 )
             if entity is None and mention.kind == "person":
                 name = strip_titles(mention.text)
@@ -229,7 +259,9 @@ class EntityIndex:
         full_names = Counter(
             strip_titles(mention.text)
             for mention in self.mentions
-            if mention.kind == "person" and len(tokens(strip_titles(mention.text))) >= 2
+            if mention.kind == "person"
+            and len(tokens(strip_titles(mention.text))) >= 2
+            and strip_titles(mention.text).casefold() not in self._outvoted
         )
         first_seen: dict[str, int] = {}
         for position, mention in enumerate(self.mentions):
@@ -239,6 +271,21 @@ class EntityIndex:
             longer = next((entity for key, entity in people.items() if key.endswith(" " + name.casefold())), None)
             people[name.casefold()] = longer or Entity(name=name, kind="person", first_seen=first_seen[name])
         return people
+
+    def _outvoted_person_names(self) -> set[str]:
+        """Names tagged as a person less often than as something else (`MacBook Pro`), folded.
+
+        A title before the name or a speech verb after it counts as a vote for a person.
+        """
+        person_votes: Counter[str] = Counter()
+        other_votes: Counter[str] = Counter()
+        for mention in self.mentions:
+            key = strip_titles(mention.text).casefold() if mention.kind == "person" else mention.text.casefold()
+            if mention.kind == "person" or mention.title_before or mention.speaks:
+                person_votes[key] += 1
+            else:
+                other_votes[key] += 1
+        return {key for key in person_votes if other_votes[key] > person_votes[key]}
 
     def _surname_index(self, people: dict[str, Entity]) -> dict[str, Entity]:
         """Family name -> person; when two people share one, the one named more often takes it."""
@@ -275,7 +322,7 @@ class EntityIndex:
 def _kind_of(entity: Entity, mentions: list[Mention]) -> str:
     """Majority of the model's labels, overruled towards `place` by a list of real places or by context."""
     kind = max(entity.kinds, key=lambda k: (entity.kinds[k], -_KIND_PREFERENCE.index(k)))
-    if kind not in ("organisation", "other") or _looks_like_organisation(entity.name):
+    if kind not in ("organisation", "other") or looks_like_organisation(entity.name):
         return kind
     # A known place name alone is not enough ("Toyota said"): it must also be used like a place.
     used_as_place = any(m.place_context for m in mentions) or (
@@ -284,13 +331,30 @@ def _kind_of(entity: Entity, mentions: list[Mention]) -> str:
     return "place" if used_as_place else kind
 
 
-def _looks_like_organisation(name: str) -> bool:
-    words = tokens(name)
-    return name.replace(".", "").isupper() or any(word.casefold() in ORGANISATION_WORDS for word in words)
+def _with_half_read_names_as_people(mentions: list[Mention]) -> list[Mention]:
+    """`Mason Rudolph` read as an organisation while `Rudolph` alone is read as a person: it is that person."""
+    single_people = Counter(m.text for m in mentions if m.kind == "person" and len(tokens(m.text)) == 1)
+    single_others = Counter(m.text for m in mentions if m.kind != "person" and len(tokens(m.text)) == 1)
+    corrected = []
+    for mention in mentions:
+        words = tokens(mention.text)
+        if (
+            mention.kind != "person"
+            and 2 <= len(words) <= 3
+            and all(word[:1].isupper() for word in words)
+            and not looks_like_organisation(mention.text)
+            and single_people[words[-1]] > single_others[words[-1]]
+        ):
+            mention = replace(mention, kind="person")
+        corrected.append(mention)
+    return corrected
 
 
 def _canonical_name(entity: Entity) -> str:
-    """The fullest form for people, the most frequent (then longest) form for everything else."""
+    """The full name for people (2-3 words preferred over a run with junk), the most frequent form otherwise."""
     if entity.kind == "person":
-        return max(entity.forms, key=lambda form: (len(tokens(form)), entity.forms[form], len(form)))
+        return max(
+            entity.forms,
+            key=lambda form: (2 <= len(tokens(form)) <= 3, len(tokens(form)) >= 2, entity.forms[form], len(form)),
+        )
     return max(entity.forms, key=lambda form: (entity.forms[form], len(form)))

@@ -20,14 +20,16 @@ TITLE_BOOST = 2.0
 # Reporting verbs and vague words are frequent in news and say nothing about the story.
 _NEWS_STOP_WORDS = word_set(
     "said says told added according reportedly including also just like new year years time people percent "
-    "week month day today yesterday monday tuesday wednesday thursday friday saturday sunday mr mrs ms"
+    "week month day today yesterday monday tuesday wednesday thursday friday saturday sunday mr mrs ms "
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
 )
 _WORD = re.compile(r"[^\W\d_][\w’'-]*[^\W_]|[^\W\d_]", re.UNICODE)
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”‘’«»—–/|]|\s[-–]\s|\n")
 
 
 def extract_keywords(
-    title: str | None, paragraphs: list[str], entities: list[dict[str, Any]], language: str = "en"
+    title: str | None, paragraphs: list[str], entities: list[dict[str, Any]], language: str | None = "en"
 ) -> list[str]:
     """Between 5 and 10 key phrases (fewer only when the text has fewer), entities first."""
     phrases = _ranked_phrases(title or "", paragraphs, _stop_words(language))
@@ -61,10 +63,12 @@ def _add(chosen: list[str], phrase: str) -> None:
 
 
 @functools.cache
-def _stop_words(language: str) -> frozenset[str]:
+def _stop_words(language: str | None) -> frozenset[str]:
     """spaCy's stop words for the language (English news words added for English), empty if it has none."""
     import spacy.util
 
+    if not language:
+        return frozenset()
     try:
         stop_words = frozenset(spacy.util.get_lang_class(language).Defaults.stop_words)
     except ImportError:
@@ -79,7 +83,8 @@ def _ranked_phrases(title: str, paragraphs: list[str], stop_words: frozenset[str
         for chunk in _BREAK.split(text):
             run: list[str] = []
             for word in _WORD.findall(chunk):
-                if word.casefold() in stop_words or len(word) < 3:
+                # "it's" is as empty as "it": a contraction of a stop word is a stop word.
+                if word.casefold().replace("’", "'").split("'")[0] in stop_words or len(word) < 3:
                     if run:
                         candidates.append(tuple(run))
                     run = []
@@ -106,6 +111,15 @@ def _ranked_phrases(title: str, paragraphs: list[str], stop_words: frozenset[str
         word_scores = sum(degree[w.casefold()] / frequency[w.casefold()] for w in phrase)
         boost = TITLE_BOOST if any(w.casefold() in title_words for w in phrase) else 1.0
         scores[key] = word_scores * boost * min(phrase_counts[key], 3)
-    # A phrase seen once is usually incidental: repeated phrases first, then the rest by score.
-    ranked = sorted(scores, key=lambda key: (phrase_counts[key] < 2, -scores[key]))
+
+    # A phrase seen once is usually incidental, and a lone common word needs more repetition to mean something:
+    # repeated phrases first, then single words seen three times or more, then the rest, each by score.
+    def tier(key: str) -> int:
+        # Named single words come in as entities; others may be sentence-initial capitals ("Surely").
+        single_word = " " not in key
+        if phrase_counts[key] >= (3 if single_word else 2):
+            return 1 if single_word else 0
+        return 2
+
+    ranked = sorted(scores, key=lambda key: (tier(key), -scores[key]))
     return [surface[key].most_common(1)[0][0] for key in ranked]

@@ -20,7 +20,7 @@ MIN_CHARS_TO_OVERRULE = 200
 class LanguageGuess:
     """The language the enrichment will use, how sure it is, and why it might be wrong."""
 
-    code: str
+    code: str | None
     confidence: float
     warnings: list[str] = field(default_factory=list)
 
@@ -33,7 +33,8 @@ def identify_language(text: str, declared: str | None = None) -> LanguageGuess:
     if not ranking:
         if declared_code:
             return LanguageGuess(declared_code, DECLARED_PRIOR)
-        return LanguageGuess("en", 0.0, ["language could not be identified: no text to read"])
+        # No letters, no declaration: there is no language to report, and guessing English would be a lie.
+        return LanguageGuess(None, 0.0, ["language could not be identified: the text has no letters"])
     detected, probability = ranking[0]
     if declared_code:
         if detected == declared_code:

@@ -22,6 +22,14 @@ TITLE_WORDS = word_set(
     speaker whip councillor councilor superintendent inspector detective constable sheriff
     """
 )
+# Words that make a name an organisation's (`Balmond Studio`, `Karazin Kharkiv National University`).
+ORGANISATION_WORDS = word_set(
+    "inc corp corporation company co ltd llc group bank council commission committee ministry department agency "
+    "university party union association federation institute foundation court parliament congress senate army "
+    "police office board fund organisation organization news times post press motors airlines studio studios "
+    "design labs media records entertainment productions systems technologies partners capital holdings network "
+    "institution center centre school hospital church club team league"
+)
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _PARTICLES = frozenset({"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "ibn"})
 
@@ -49,6 +57,11 @@ def tokens(name: str) -> list[str]:
     return name.split()
 
 
+def looks_like_organisation(name: str) -> bool:
+    """An acronym (`NATO`, `U.N.`) or a name with an organisation word in it."""
+    return name.replace(".", "").isupper() or any(word.casefold() in ORGANISATION_WORDS for word in tokens(name))
+
+
 def is_title(word: str) -> bool:
     """True for a word of office or address (case and trailing period ignored)."""
     return word.casefold().rstrip(".") in TITLE_WORDS
@@ -59,9 +72,15 @@ def strip_titles(name: str) -> str:
     words = tokens(name)
     last_title = max((index for index, word in enumerate(words[:-1]) if is_title(word)), default=-1)
     kept = words[last_title + 1 :]
-    while len(kept) > 1 and (kept[0].casefold() in {"of", "the", "and"} or not kept[0][:1].isupper()):
+    # Lowercase words and short all-capital codes (`DL`, `QB`) before a name are roles, not part of it.
+    while len(kept) > 1 and (not kept[0][:1].isupper() or (len(kept) > 2 and _is_code(kept[0]))):
         kept = kept[1:]
     return " ".join(kept)
+
+
+def _is_code(word: str) -> bool:
+    letters = word.replace(".", "")
+    return letters.isupper() and len(letters) <= 3
 
 
 def is_family_name_first(name: str) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from workers.pipeline.names import is_title, strip_titles, word_set
+from workers.pipeline.names import is_title, looks_like_organisation, strip_titles, word_set
 
 # Openers and the closers that end them. „ (German) may close with “ or ”; « » are guillemets.
 _CLOSERS_FOR_OPENER = {"“": "”", "«": "»", "„": "“”", "‹": "›"}
@@ -28,13 +28,11 @@ _SPEECH_VERBS = (
     "emphasised|acknowledged|admitted|announced|commented|conceded|confirmed|cautioned|complained|suggested|"
     "predicted|promised|pledged|vowed|urged|tweeted|posted|exclaimed|shouted|concluded|observed|pointed out|"
     "points out|denied|maintained|reiterated|joked|quipped|contended|asserted|countered|testified|reported|"
-    "went on|according to|declares|adds|recalls|says"
+    "went on|according to|declares|recalls"
 )
 _SPEECH_VERB = re.compile(rf"\b(?:{_SPEECH_VERBS})\b")
 # After the quote, these verbs may come before their subject: `“...,” said X`, `“...,” according to X`.
-_VERB_FIRST = re.compile(
-    r"^\s*[,—–-]?\s*(said|says|added|adds|asked|asks|wrote|writes|explained|continued|according to)\b"
-)
+_VERB_FIRST = re.compile(rf"^\s*[,—–-]?\s*((?!told\b|tells\b)(?:{_SPEECH_VERBS}))\b")
 _PRONOUNS = frozenset({"he", "she", "He", "She"})
 _CAPITALISED_RUN = re.compile(r"((?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*)\s*(?:,[^,]*,\s*)?$")
 _ABBREVIATIONS = word_set(
@@ -46,11 +44,6 @@ _NOT_NAMES = word_set(
     "The A An This That These Those It Its Officials Police Authorities Analysts Experts Critics Residents "
     "Witnesses Sources Observers Reports Others Some Many Several Both Neither Most But And Or So Yet Then "
     "However Meanwhile Later Earlier Also Still I We You"
-)
-ORGANISATION_WORDS = word_set(
-    "inc corp corporation company co ltd llc group bank council commission committee ministry department agency "
-    "university party union association federation institute foundation court parliament congress senate army "
-    "police office board fund organisation organization news times post press motors airlines"
 )
 # A quote with no speech cue and fewer words than this is a scare quote or a term, not reported speech.
 MIN_WORDS_WITHOUT_CUE = 5
@@ -269,7 +262,7 @@ def _missed_name(region: str, spans: list[tuple[int, int]]) -> str | None:
     # Two capitalised words the model read as an organisation are usually a person it half-recognised.
     if not name or name.split()[0] in _NOT_NAMES or (covered and len(name.split()) < 2):
         return None
-    return None if _looks_like_organisation_name(name) else name
+    return None if looks_like_organisation(name) else name
 
 
 def _is_role(subject: str) -> bool:
@@ -281,10 +274,6 @@ def _is_role(subject: str) -> bool:
         and is_title(words[-1])
         and all(is_title(word) or word[:1].isupper() for word in words[1:])
     )
-
-
-def _looks_like_organisation_name(name: str) -> bool:
-    return name.replace(".", "").isupper() or any(word.casefold() in ORGANISATION_WORDS for word in name.split())
 
 
 class _Attribution:
@@ -304,22 +293,30 @@ class _Attribution:
         self.titles_of: dict[str, set[str]] = {}  # title words written before the person's name
         self.last_speaker: tuple[int, str] | None = None  # paragraph, name
         self.position = (0, 0)  # paragraph, offset up to which recent_people is up to date
+        self.next_span = 0  # in that paragraph's people outside quotes
+        self.people_outside_quotes: dict[int, list[NamedSpan]] = {}
 
     def attribute(self, paragraph: _Paragraph, quote: _Quote) -> None:
         """Set the quote's speaker and cue from the text after it, before it, or the context."""
         self._advance_salience(paragraph.index, quote.open_mark)
         after = self._after(paragraph, quote)
         # A cue after the quote without a nameable subject (`“...,” officials said`) is kept as a last resort.
-        found = after if after and after[0] else self._before(paragraph, quote) or after
+        found = after if after and after[0] else self._before(paragraph, quote.open_mark)
+        found = found or self._introduced_by_previous_paragraph(paragraph, quote) or after
         if found:
             quote.speaker, quote.cue = found
         elif quote.continues and self.last_speaker:
             quote.speaker = self.last_speaker[1]
         elif self._opens_sentence(paragraph, quote):
-            # `X was blunt. “...”`: the person just named, else whoever spoke in this or the previous paragraph.
+            # `“A,” X said. “B”`: B is X's too (even when X is unnamed); `X was blunt. “B”`: the person just named;
+            # else whoever spoke in this or the previous paragraph.
+            previous = [other for other in paragraph.quotes if other.close_mark is not None and other.end < quote.start]
             named_before = self._person_in(paragraph, 0, quote.open_mark)
             recent = self.last_speaker and paragraph.index - self.last_speaker[0] <= 1
-            quote.speaker = named_before or (self.last_speaker[1] if self.last_speaker and recent else None)
+            if previous and previous[-1].cue:
+                quote.speaker = previous[-1].speaker
+            else:
+                quote.speaker = named_before or (self.last_speaker[1] if self.last_speaker and recent else None)
         else:
             sentence_start = self._sentence_start(paragraph, quote.open_mark)
             quote.speaker = self._person_in(paragraph, sentence_start, quote.open_mark)
@@ -343,7 +340,8 @@ class _Attribution:
             subject_start = window_start + verb_first.end()
             subject_end = subject_start + len(
                 re.split(
-                    r"[,.;:!?]|\b(?:on|in|at|from|during|after|before|when|who|by|as|while|because|which)\b",
+                    # Not at "." (`said Rep. Brian Babin`): the window already ends with the sentence.
+                    r"[,;:!?]|\b(?:on|in|at|from|during|after|before|when|who|by|as|while|because|which)\b",
                     text[subject_start:window_end],
                 )[0]
             )
@@ -365,21 +363,21 @@ class _Attribution:
         speaker = self._speaker_in(paragraph, window_start, window_start + verb.start(), last=True)
         return speaker, verb.group(0)
 
-    def _before(self, paragraph: _Paragraph, quote: _Quote) -> tuple[str | None, str] | None:
-        """`X said “...”`, `X said: “...”`, `According to X, “...”`: the last speech verb before the mark."""
-        start = self._sentence_start(paragraph, quote.open_mark)
+    def _before(self, paragraph: _Paragraph, position: int) -> tuple[str | None, str] | None:
+        """`X said “...”`, `X said: “...”`, `According to X, “...”`: the last speech verb before position."""
+        start = self._sentence_start(paragraph, position)
         verbs = [
             verb
-            for verb in _SPEECH_VERB.finditer(paragraph.text, start, quote.open_mark)
+            for verb in _SPEECH_VERB.finditer(paragraph.text, start, position)
             if not any(_inside(verb.start(), other) for other in paragraph.quotes)
         ]
         if not verbs:
             return None
         verb = verbs[-1]
-        if len(paragraph.text[verb.end() : quote.open_mark].split()) > MAX_WORDS_FROM_CUE:
+        if len(paragraph.text[verb.end() : position].split()) > MAX_WORDS_FROM_CUE:
             return None  # a verb this far back introduced something else; the quote is a term or scare quote
         if verb.group(0) == "according to":
-            subject_end = verb.end() + len(re.split(r"[,.;:]", paragraph.text[verb.end() : quote.open_mark])[0])
+            subject_end = verb.end() + len(re.split(r"[,.;:]", paragraph.text[verb.end() : position])[0])
             return self._speaker_in(paragraph, verb.end(), subject_end, last=False), verb.group(0)
         clause_start = max(
             [start]
@@ -393,6 +391,15 @@ class _Attribution:
         if speaker is None:  # `X did this, and claimed “...”`: the sentence's subject speaks
             speaker = self._speaker_in(paragraph, start, verb.start(), last=False)
         return speaker, verb.group(0)
+
+    def _introduced_by_previous_paragraph(self, paragraph: _Paragraph, quote: _Quote) -> tuple[str | None, str] | None:
+        """`X told reporters:` closing one paragraph, the quote opening the next."""
+        if quote.open_mark != 0 or paragraph.index == 0:
+            return None
+        previous = self.paragraphs[paragraph.index - 1]
+        if not previous.text.rstrip().endswith(":"):
+            return None
+        return self._before(previous, len(previous.text.rstrip()))
 
     def _speaker_in(self, paragraph: _Paragraph, start: int, end: int, *, last: bool) -> str | None:
         """The person named between start and end, else a pronoun's referent, a missed name, an organisation."""
@@ -446,26 +453,43 @@ class _Attribution:
         return " ".join(words[-2:]) if len(words) > 3 else name
 
     def _person_in(self, paragraph: _Paragraph, start: int, end: int) -> str | None:
+        """The last person named between start and end, outside quotes."""
         people = [
             span
             for span in self.names.get(paragraph.index, [])
-            if start <= span.start and span.end <= end and span.kind == "person"
+            if start <= span.start
+            and span.end <= end
+            and span.kind == "person"
+            and not any(_inside(span.start, quote) for quote in paragraph.quotes)
         ]
         return people[-1].name if people else None
 
     def _advance_salience(self, paragraph: int, offset: int) -> None:
-        """Move the 'last person named outside quotes' forward to (paragraph, offset)."""
+        """Move the 'people named outside quotes' forward to (paragraph, offset), each span visited once."""
         for index in range(self.position[0], paragraph + 1):
-            low = self.position[1] if index == self.position[0] else 0
             high = offset if index == paragraph else len(self.paragraphs[index].text)
-            for span in self.names.get(index, []):
-                in_quote = any(_inside(span.start, quote) for quote in self.paragraphs[index].quotes)
-                if span.kind == "person" and low <= span.start < high and not in_quote:
-                    self._note_person(span.name)
-                    before = re.findall(r"[\w.]+", self.paragraphs[index].text[max(0, span.start - 60) : span.start])
-                    titles = {word.casefold().rstrip(".") for word in before[-4:] if is_title(word)}
-                    self.titles_of.setdefault(span.name, set()).update(titles)
+            spans = self._people_outside_quotes(index)
+            next_span = self.next_span if index == self.position[0] else 0
+            while next_span < len(spans) and spans[next_span].start < high:
+                span = spans[next_span]
+                self._note_person(span.name)
+                before = re.findall(r"[\w.]+", self.paragraphs[index].text[max(0, span.start - 60) : span.start])
+                self.titles_of.setdefault(span.name, set()).update(
+                    word.casefold().rstrip(".") for word in before[-4:] if is_title(word)
+                )
+                next_span += 1
+            self.next_span = next_span
         self.position = (paragraph, offset)
+
+    def _people_outside_quotes(self, index: int) -> list[NamedSpan]:
+        if index not in self.people_outside_quotes:
+            quotes = self.paragraphs[index].quotes
+            self.people_outside_quotes[index] = [
+                span
+                for span in self.names.get(index, [])
+                if span.kind == "person" and not any(_inside(span.start, quote) for quote in quotes)
+            ]
+        return self.people_outside_quotes[index]
 
     def _sentence_start(self, paragraph: _Paragraph, position: int) -> int:
         return max([0] + [boundary for boundary in paragraph.boundaries if boundary <= position])
