@@ -93,7 +93,11 @@ def worker(queues: str, concurrency: int | None, beat: bool) -> None:
     @worker_ready.connect(weak=False)
     def reconcile_at_start(**_kwargs: Any) -> None:
         # Whatever was lost while no worker ran (a crash, a broker restart) is sent again now, not in a minute.
-        celery.send_task("workers.tasks.reconcile", queue="ingest")
+        consumed = queues.split(",")
+        if "ingest" in consumed:
+            celery.send_task("workers.tasks.reconcile", queue="ingest")
+        if "webhooks" in consumed:
+            celery.send_task("workers.tasks.sweep_webhooks", queue="webhooks")
         if port := app.config["WORKER_METRICS_PORT"]:
             metrics.serve_worker_metrics(port)
 
@@ -133,7 +137,8 @@ def run(seed: bool) -> None:
     base_url = f"http://{app.config['BIND']}"
     command = [sys.executable, "-m", "service.cli"]
     children = [
-        subprocess.Popen([*command, "worker", "--beat", "--concurrency", "1"]),
+        # One worker consumes both queues here; production runs a webhook worker of its own.
+        subprocess.Popen([*command, "worker", "--beat", "--concurrency", "1", "--queues", "ingest,webhooks"]),
         subprocess.Popen([*command, "api", "--workers", "2"]),
     ]
 
@@ -492,6 +497,59 @@ def reprocess(everything: bool, parser_version_below: str | None, source: str | 
             f"{len(article_ids)} articles queued for reprocessing ({len(article_ids) - sent} left to the "
             "reconciler: the broker did not take them)"
         )
+
+
+@main.group()
+def integrations() -> None:
+    """Inbound webhook integrations (senders that push articles)."""
+
+
+@integrations.command("create")
+@click.option(
+    "--type", "integration_type", required=True, type=click.Choice(["standard", "websub", "wordpress", "ghost"])
+)
+@click.option("--source", default=None, help="Source of the articles it creates (default <type>-<id prefix>).")
+@click.option("--name", default=None, help="A name to recognise it by.")
+@click.option("--topic", default=None, help="websub: the feed URL the hub must name when verifying.")
+def integrations_create(integration_type: str, source: str | None, name: str | None, topic: str | None) -> None:
+    """Create an integration; prints its webhook URL and its secret (shown only this once)."""
+    from marshmallow import ValidationError
+
+    from service import create_app
+    from service.integrations import service as integration_service
+    from service.integrations.schemas import IntegrationCreateSchema, IntegrationWithSecretSchema
+    from service.models import DEFAULT_TENANT_ID
+
+    request = {"type": integration_type, "source": source, "name": name, "topic": topic}
+    try:
+        data = IntegrationCreateSchema().load({key: value for key, value in request.items() if value is not None})
+    except ValidationError as error:
+        raise click.ClickException(json.dumps(error.messages)) from error
+    app = create_app()
+    try:
+        with app.app_context():
+            session = app.extensions["db"].session
+            integration = integration_service.create_integration(session, DEFAULT_TENANT_ID, data)
+            click.echo(json.dumps(IntegrationWithSecretSchema().dump(integration), indent=2))
+    finally:
+        app.extensions["db"].dispose()
+
+
+@integrations.command("list")
+def integrations_list() -> None:
+    """List the integrations (without secrets)."""
+    from service import create_app
+    from service.integrations import service as integration_service
+    from service.integrations.schemas import IntegrationSchema
+    from service.models import DEFAULT_TENANT_ID
+
+    app = create_app()
+    try:
+        with app.app_context():
+            found = integration_service.list_integrations(app.extensions["db"].session, DEFAULT_TENANT_ID)
+            click.echo(json.dumps(IntegrationSchema(many=True).dump(found), indent=2))
+    finally:
+        app.extensions["db"].dispose()
 
 
 @main.group()

@@ -49,6 +49,26 @@ DEFAULTS: dict[str, Any] = {
     "WORKER_METRICS_PORT": 9101,
     # The embedded default writes its first local API key here (owner-only) so `ingest submit` can find it.
     "LOCAL_KEY_FILE": str(VAR_DIR / "local-api-key"),
+    # Where clients reach the API; outbound webhook payloads link to articles under it (a path alone when empty).
+    "PUBLIC_BASE_URL": "",
+    # Outbound webhooks: one attempt may take this long (connect + answer) before it counts as failed.
+    "WEBHOOK_TIMEOUT_SECONDS": 15.0,
+    # Subscriber URLs must resolve to public addresses; these JSON lists let an operator reach others anyway.
+    "WEBHOOK_ALLOWED_HOSTS": [],
+    "WEBHOOK_ALLOWED_NETWORKS": [],
+    # CA certificates (a PEM file) that subscriber certificates must chain to; empty means the system's.
+    "WEBHOOK_CA_BUNDLE": "",
+    # After a secret rotation the old secret keeps signing beside the new one for this long.
+    "WEBHOOK_SECRET_OVERLAP_SECONDS": 24 * 3600,
+    # A subscription whose deliveries fail without a single success for this long is disabled.
+    "WEBHOOK_DISABLE_AFTER_SECONDS": 5 * 24 * 3600,
+    # Retries due within this many seconds ride a Celery countdown; later ones wait in the database for the
+    # sweeper, because a Redis message held longer than its visibility timeout would be delivered twice.
+    "WEBHOOK_MAX_COUNTDOWN_SECONDS": 600,
+    "WEBHOOK_SWEEP_EVERY_SECONDS": 30,
+    # Inbound webhooks: how far a signed timestamp may be from now, and how long delivery ids are remembered.
+    "WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS": 300,
+    "WEBHOOK_REPLAY_RETENTION_SECONDS": 72 * 3600,
 }
 
 

@@ -66,6 +66,9 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
         "task_routes": {
             "workers.tasks.process_article": {"queue": "ingest"},
             "workers.tasks.reconcile": {"queue": "ingest"},
+            # Deliveries have a queue of their own so a slow subscriber never delays parsing.
+            "workers.tasks.deliver_webhook": {"queue": "webhooks"},
+            "workers.tasks.sweep_webhooks": {"queue": "webhooks"},
         },
         "task_soft_time_limit": config["TASK_SOFT_TIME_LIMIT"],
         "task_time_limit": config["TASK_TIME_LIMIT"],
@@ -78,7 +81,11 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
             "reconcile-stuck-articles": {
                 "task": "workers.tasks.reconcile",
                 "schedule": float(config["RECONCILE_EVERY_SECONDS"]),
-            }
+            },
+            "sweep-webhooks": {
+                "task": "workers.tasks.sweep_webhooks",
+                "schedule": float(config["WEBHOOK_SWEEP_EVERY_SECONDS"]),
+            },
         },
         "worker_hijack_root_logger": False,
     }
@@ -94,7 +101,8 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
     else:
         # Redis redelivers an unacknowledged message only after the visibility timeout. It must exceed the
         # longest task (TASK_TIME_LIMIT) plus the longest retry countdown, or a healthy slow task would be
-        # handed to a second worker while the first is still on it.
+        # handed to a second worker while the first is still on it. Webhook retries use countdowns up to
+        # WEBHOOK_MAX_COUNTDOWN_SECONDS (600) only; longer waits are kept in the database for the sweeper.
         settings["broker_transport_options"] = {"visibility_timeout": 3600}
     return settings
 

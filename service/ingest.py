@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.models import DEFAULT_TENANT_ID, Article, ArticleStatus, RawDocument
+from service.subscriptions.events import emit, enqueue_deliveries, record_event
+from service.subscriptions.models import EventType
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,7 @@ def submit(session: Session, submission: Submission) -> SubmitResult:
     """Store a submission and queue it; an exact duplicate returns the article already stored."""
     input_sha256 = hashlib.sha256(submission.raw).hexdigest()
     if existing := find_duplicate(session, submission, input_sha256):
+        emit(session, existing, EventType.DUPLICATE)
         return SubmitResult(existing, duplicate=True)
     article = _new_article(submission, input_sha256)
     session.add(article)
@@ -88,6 +91,7 @@ def submit(session: Session, submission: Submission) -> SubmitResult:
         existing = find_duplicate(session, submission, input_sha256)
         if existing is None:
             raise
+        emit(session, existing, EventType.DUPLICATE)
         return SubmitResult(existing, duplicate=True)
     enqueue_processing(article.id, request_id=submission.request_id)
     return SubmitResult(article, duplicate=False)
@@ -157,13 +161,18 @@ def _submit_chunk(session: Session, chunk: list[tuple[int, Submission]]) -> list
             )
         )
     }
+    stored_before = set(stored)
     outcomes: list[BatchOutcome] = []
     created: list[Article] = []
+    duplicate_events: list[str] = []
     for index, submission, digest in hashed:
         key = (submission.source, digest)
         if key in stored:
             # Already stored, or earlier in this same batch: a duplicate either way.
             outcomes.append(BatchOutcome(index, stored[key], duplicate=True))
+            if key in stored_before:
+                # As for a single submission, subscribers hear of a duplicate of an article already stored.
+                duplicate_events.extend(record_event(session, stored[key], EventType.DUPLICATE))
             continue
         article = _new_article(submission, digest)
         session.add(article)
@@ -178,6 +187,7 @@ def _submit_chunk(session: Session, chunk: list[tuple[int, Submission]]) -> list
         return [BatchOutcome(index, *_as_pair(submit(session, submission))) for index, submission in chunk]
     for article in created:
         enqueue_processing(article.id, request_id=article.request_id)
+    enqueue_deliveries(duplicate_events)
     return outcomes
 
 

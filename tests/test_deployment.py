@@ -18,8 +18,8 @@ OUR_SERVICES = {name: spec for name, spec in SERVICES.items() if spec.get("image
 
 
 def test_compose_has_every_role() -> None:
-    assert {"api", "worker", "beat", "migrate", "redis", "postgres", "flower"} <= set(SERVICES)
-    assert set(OUR_SERVICES) == {"api", "worker", "beat", "migrate"}
+    assert {"api", "worker", "webhook-worker", "beat", "migrate", "redis", "postgres", "flower"} <= set(SERVICES)
+    assert set(OUR_SERVICES) == {"api", "worker", "webhook-worker", "beat", "migrate"}
 
 
 @pytest.mark.parametrize("name", sorted(OUR_SERVICES))
@@ -50,8 +50,9 @@ def test_production_wiring() -> None:
     redis_command = " ".join(SERVICES["redis"]["command"])
     assert "--appendonly yes" in redis_command and "noeviction" in redis_command
     assert "postgres-data:/var/lib/postgresql/data" in SERVICES["postgres"]["volumes"]
-    for name in ("api", "worker", "beat"):
+    for name in ("api", "worker", "webhook-worker", "beat"):
         assert SERVICES[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert SERVICES["webhook-worker"]["command"][:5] == ["ingest", "worker", "--queues", "webhooks", "--concurrency"]
     for name in ("api", "worker", "redis", "postgres"):
         assert "healthcheck" in SERVICES[name], name
     env = OUR_SERVICES["api"]["environment"]

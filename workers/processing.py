@@ -13,9 +13,12 @@ from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from service import near_duplicates
 from service.models import Article, ArticleStatus, utcnow
 from service.schemas.articles import ProcessedArticleSchema
 from service.search import index_article
+from service.subscriptions.events import enqueue_deliveries, record_event
+from service.subscriptions.models import EventType
 from workers.pipeline import PARSER_VERSION, UnparseableDocument, parse
 
 log = logging.getLogger(__name__)
@@ -35,7 +38,10 @@ def _fail(session: Session, article: Article, code: str, title: str, detail: str
     article.error = {"code": code, "title": title, "detail": detail, **extra}
     article.processed_at = utcnow()
     article.parser_version = PARSER_VERSION
+    # The event's deliveries commit with the outcome, and are sent only once both are stored.
+    delivery_ids = record_event(session, article, EventType.FAILED)
     session.commit()
+    enqueue_deliveries(delivery_ids)
     log.warning("article %s failed: %s: %s", article.id, code, detail)
     return Outcome.FAILED
 
@@ -120,6 +126,8 @@ def process_article(session: Session, article_id: str, *, max_attempts: int = 2,
             f"{type(error).__name__}: {error}"[:1000],
         )
     document = build_document(article, parsed)
+    similar = near_duplicates.find(session, article, parsed.get("fingerprints") or {})
+    document.update(duplicate_of=similar.duplicate_of, near_duplicates=similar.matches)
     if errors := CONTRACT.validate(document):
         return _fail(
             session,
@@ -134,6 +142,7 @@ def process_article(session: Session, article_id: str, *, max_attempts: int = 2,
         "duplicate_of": document["duplicate_of"],
         "near_duplicates": document["near_duplicates"],
     }
+    near_duplicates.index(session, article, parsed.get("fingerprints") or {})
     article.result = stored
     article.title = parsed.get("title")
     article.status = ArticleStatus.DONE
@@ -141,7 +150,9 @@ def process_article(session: Session, article_id: str, *, max_attempts: int = 2,
     article.parser_version = PARSER_VERSION
     article.processed_at = utcnow()
     index_article(session, article)
+    delivery_ids = record_event(session, article, EventType.PROCESSED)
     session.commit()
+    enqueue_deliveries(delivery_ids)
     return Outcome.DONE
 
 

@@ -11,6 +11,7 @@ from flask import current_app
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from service.models import utcnow
 from workers import processing
 
 log = logging.getLogger(__name__)
@@ -75,3 +76,61 @@ def reconcile() -> dict[str, Any]:
         log.warning("reconciler re-sent %d stuck articles", len(sent))
     purged = purge_expired(session)
     return {"resent": len(sent), "idempotency_keys_purged": purged}
+
+
+@shared_task(
+    bind=True,
+    name="workers.tasks.deliver_webhook",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # Only infrastructure errors are Celery retries; a subscriber's failures are recorded and rescheduled by the
+    # delivery itself (next_attempt_at), on the webhook retry schedule.
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=8,
+    # One HTTP attempt is bounded by WEBHOOK_TIMEOUT_SECONDS (15 s); these only catch a wedged attempt.
+    soft_time_limit=60,
+    time_limit=90,
+)
+def deliver_webhook(self: Task, delivery_id: str) -> str:
+    """Make one attempt at a delivery and plan the next on failure (queue: webhooks)."""
+    from service.subscriptions.delivery import DeliverySettings, attempt_delivery
+    from service.subscriptions.events import enqueue_deliveries
+
+    config = current_app.config
+    database = current_app.extensions["db"]
+    try:
+        result = attempt_delivery(database.session, delivery_id, DeliverySettings.from_config(config))
+    except TRANSIENT_ERRORS:
+        database.session.rollback()
+        raise
+    if result.next_attempt_at is not None:
+        wait = (result.next_attempt_at - utcnow()).total_seconds()
+        # Long waits are left to the sweeper: a message held past the broker's visibility timeout comes back twice.
+        if wait <= config["WEBHOOK_MAX_COUNTDOWN_SECONDS"]:
+            enqueue_deliveries([delivery_id], countdown=max(wait, 0))
+    log.info("delivery %s: %s", delivery_id, result.outcome)
+    return result.outcome
+
+
+@shared_task(
+    name="workers.tasks.sweep_webhooks",
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=5,
+    max_retries=3,
+)
+def sweep_webhooks() -> dict[str, Any]:
+    """Send deliveries that are due with no message on the way, and forget inbound delivery ids past the window."""
+    from service.integrations.service import forget_old_deliveries
+    from service.subscriptions.delivery import find_due
+    from service.subscriptions.events import enqueue_deliveries
+
+    config = current_app.config
+    session = current_app.extensions["db"].session
+    due = find_due(session, grace=timedelta(seconds=config["WEBHOOK_SWEEP_EVERY_SECONDS"]))
+    enqueue_deliveries(due)
+    forgotten = forget_old_deliveries(session, timedelta(seconds=config["WEBHOOK_REPLAY_RETENTION_SECONDS"]))
+    return {"sent": len(due), "forgotten": forgotten}

@@ -6,7 +6,9 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from service.database import normalise_database_url
+from service.integrations import models as _integration_models  # noqa: F401  (registers the tables)
 from service.models import Base
+from service.subscriptions import models as _subscription_models  # noqa: F401  (registers the tables)
 
 config = context.config
 target_metadata = Base.metadata

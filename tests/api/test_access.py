@@ -154,7 +154,7 @@ def test_keys_cli_create_list_revoke(app: Flask, postgres_url: str, monkeypatch:
     assert unknown.exit_code != 0 and "no tenant" in unknown.output
 
 
-PUBLIC_PATHS = {"/healthz", "/readyz"}
+PUBLIC_PATHS = {"/healthz", "/readyz", "/v1/webhooks/{integration_id}"}
 
 
 def test_every_route_declares_its_key_and_every_post_its_idempotency_key(anonymous_client: FlaskClient) -> None:

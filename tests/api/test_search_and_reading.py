@@ -159,3 +159,14 @@ def test_delete_removes_the_article_and_its_raw_input(
     assert client.delete(f"/v1/articles/{article_id}").status_code == 404
     db_session.expire_all()
     assert db_session.query(ArticleEntity).filter_by(article_id=article_id).count() == 0
+
+
+def test_the_real_pipeline_makes_the_seed_findable_by_its_person(
+    client: FlaskClient, db_session: Any, queued_messages: Any
+) -> None:
+    # No stand-in entities: enrichment itself names Wang Yi (alias Wang), and the side table is filled from it.
+    seed_id = submit_and_process(client, db_session, SEED.read_bytes(), "?source=real-pipeline")
+
+    assert ids(client.get("/v1/articles?person=Wang Yi&source=real-pipeline")) == [seed_id]
+    assert ids(client.get("/v1/articles?place=Beijing&source=real-pipeline")) == [seed_id]
+    assert ids(client.get('/v1/articles?q="active measures"&source=real-pipeline')) == [seed_id]

@@ -1,7 +1,7 @@
 """access: API keys, idempotency keys, search (full text + entities + language/published_at)
 
 Revision ID: 0002_access
-Revises: 0001
+Revises: 0002_webhooks
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_access"
-down_revision = "0001"
+down_revision = "0002_webhooks"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,48 @@
+"""One adapter per integration type: verify a delivery's signature, then map its payload to submissions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from service.ingest import Submission
+
+
+@dataclass
+class Received:
+    """What a verified delivery maps to: ingest requests, and what was left out."""
+
+    submissions: list[Submission] = field(default_factory=list)
+    # Items the payload held that are not articles to ingest (a draft, an entry without content), and why.
+    skipped: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class InboundDelivery:
+    """What the adapter gets: the raw body, the headers (lower-cased names) and the integration's settings."""
+
+    body: bytes
+    headers: dict[str, str]
+    secret: str
+    source: str
+    tenant_id: str
+    request_id: str | None
+    now: datetime
+    tolerance: timedelta
+
+
+class InvalidPayload(ValueError):
+    """The body is signed correctly but is not what this sender type sends; errors says where."""
+
+    def __init__(self, message: str, errors: dict[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or {"body": [message]}
+
+
+class Adapter(Protocol):
+    """An integration type: check the signature (returning the delivery id), then map the payload."""
+
+    def verify(self, delivery: InboundDelivery) -> str: ...
+
+    def parse(self, delivery: InboundDelivery) -> Received: ...

@@ -1,0 +1,1 @@
+"""Outbound webhooks: subscriptions, the events they receive, signed deliveries and their retries."""
