@@ -174,3 +174,39 @@ def test_every_route_declares_its_key_and_every_post_its_idempotency_key(anonymo
             if secured and method == "post":
                 names = {parameter.get("name") for parameter in operation.get("parameters", [])}
                 assert "Idempotency-Key" in names, f"POST {path} takes no Idempotency-Key"
+
+
+def test_another_tenants_subscription_and_integration_are_404(
+    app: Flask, two_tenants: tuple[FlaskClient, FlaskClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "WEBHOOK_ALLOWED_NETWORKS", ["127.0.0.1/32"])
+    owner, stranger = two_tenants
+    subscription = owner.post(
+        "/v1/subscriptions", json={"url": "http://127.0.0.1:9/hook", "events": ["article.processed"]}
+    )
+    assert subscription.status_code == 201, subscription.get_json()
+    subscription_id = subscription.get_json()["id"]
+    integration = owner.post("/v1/integrations", json={"type": "standard"})
+    assert integration.status_code == 201, integration.get_json()
+    integration_id = integration.get_json()["id"]
+
+    for response in (
+        stranger.get(f"/v1/subscriptions/{subscription_id}"),
+        stranger.patch(f"/v1/subscriptions/{subscription_id}", json={"enabled": False}),
+        stranger.post(f"/v1/subscriptions/{subscription_id}/rotate-secret", json={}),
+        stranger.get(f"/v1/subscriptions/{subscription_id}/deliveries"),
+        stranger.delete(f"/v1/subscriptions/{subscription_id}"),
+        stranger.get(f"/v1/integrations/{integration_id}"),
+        stranger.delete(f"/v1/integrations/{integration_id}"),
+    ):
+        assert response.status_code == 404, response.get_json()
+    assert stranger.get("/v1/subscriptions").get_json()["items"] == []
+    assert stranger.get("/v1/integrations").get_json()["items"] == []
+    assert owner.get(f"/v1/subscriptions/{subscription_id}").status_code == 200
+    assert owner.get(f"/v1/integrations/{integration_id}").status_code == 200
+
+
+def test_subscriptions_and_integrations_need_the_admin_scope(app: Flask, make_key: Callable[..., str]) -> None:
+    worker = authenticated(app, make_key(scopes=("ingest", "read")))
+    assert worker.get("/v1/subscriptions").status_code == 403
+    assert worker.post("/v1/integrations", json={"type": "standard"}).status_code == 403
