@@ -15,9 +15,19 @@ from flask import Flask, request
 from flask_limiter import Limiter
 
 from service import metrics
-from service.auth.access import current_caller, is_public
+from service.auth.access import current_caller
 
 log = logging.getLogger(__name__)
+
+
+# Probes are polled by orchestrators and the OpenAPI document is static: neither is limited. Other public routes
+# (the inbound webhook, which checks signatures instead of keys) are limited per client address.
+UNLIMITED_ENDPOINTS = {"ops.Liveness", "ops.Readiness"}
+
+
+def is_unlimited() -> bool:
+    endpoint = request.endpoint
+    return endpoint is None or endpoint in UNLIMITED_ENDPOINTS or endpoint.startswith("api-docs.")
 
 
 def rate_limit_key() -> str:
@@ -38,8 +48,7 @@ def configure_rate_limits(app: Flask) -> Limiter:
     limiter = Limiter(
         rate_limit_key,
         default_limits=[app.config["RATE_LIMIT"]],
-        # Probes and the public OpenAPI document are never limited.
-        default_limits_exempt_when=lambda: is_public(request.endpoint),
+        default_limits_exempt_when=is_unlimited,
         storage_uri=app.config["RATE_LIMIT_STORAGE_URL"],
         storage_options={"socket_timeout": 1, "socket_connect_timeout": 1},
         strategy="fixed-window",

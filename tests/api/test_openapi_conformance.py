@@ -18,6 +18,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    ignored_auth,
     negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
@@ -31,6 +32,8 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
     negative_data_rejection,
+    # Declared security is enforced: the same request without the key is refused.
+    ignored_auth,
 ]
 # A raw body is bytes on the wire: an "integer" generated as an invalid text/plain body arrives as the same digits
 # a valid string would, so type violations of raw bodies cannot be rejected and are not checked.

@@ -127,3 +127,10 @@ def test_trusted_proxies_setting_reaches_the_app(postgres_url: str) -> None:
         assert answers == [401, 401, 401]
     assert client.get("/v1/articles", headers={"X-Forwarded-For": "203.0.113.1"}).status_code == 429
     app.extensions["db"].dispose()
+
+
+def test_the_inbound_webhook_is_limited_per_address(redis_limited_app: Flask) -> None:
+    # Public (it checks signatures, not keys) but not free: a flood from one address is cut off.
+    client = redis_limited_app.test_client()
+    answers = [client.post("/v1/webhooks/no-such-integration", data=b"{}").status_code for _ in range(4)]
+    assert answers[:3] == [404, 404, 404] and answers[3] == 429
