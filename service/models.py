@@ -109,3 +109,14 @@ class RawDocument(Base):
     size: Mapped[int]
 
     article: Mapped[Article] = relationship(back_populates="raw")
+
+
+class FingerprintBand(Base):
+    """One LSH band key of a processed article: articles sharing a key are near-duplicate candidates."""
+
+    __tablename__ = "fingerprint_bands"
+
+    # The primary key doubles as the look-up index: (tenant, band) prefix, so a candidate search is a range scan.
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    band: Mapped[str] = mapped_column(String(32), primary_key=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True)

@@ -18,9 +18,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ADMIN_URL = os.environ.get("INGEST_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_HOST = os.environ.get("INGEST_TEST_REDIS_HOST", "127.0.0.1")
 REDIS_PORT = int(os.environ.get("INGEST_TEST_REDIS_PORT", "6379"))
-# Redis database indexes of our own, so the suite never touches anyone else's keys.
-REDIS_DB_API = 11
-REDIS_DB_END_TO_END = 12
+# Redis database indexes of our own, so the suite never touches anyone else's keys (overridable so that two
+# checkouts can run their suites side by side on one Redis).
+REDIS_DB_API = int(os.environ.get("INGEST_TEST_REDIS_DB_API", "11"))
+REDIS_DB_END_TO_END = int(os.environ.get("INGEST_TEST_REDIS_DB_END_TO_END", "12"))
 
 
 def redis_url(db: int) -> str:

@@ -13,6 +13,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from service import near_duplicates
 from service.models import Article, ArticleStatus, utcnow
 from service.schemas.articles import ProcessedArticleSchema
 from service.subscriptions.events import enqueue_deliveries, record_event
@@ -124,6 +125,8 @@ def process_article(session: Session, article_id: str, *, max_attempts: int = 2,
             f"{type(error).__name__}: {error}"[:1000],
         )
     document = build_document(article, parsed)
+    similar = near_duplicates.find(session, article, parsed.get("fingerprints") or {})
+    document.update(duplicate_of=similar.duplicate_of, near_duplicates=similar.matches)
     if errors := CONTRACT.validate(document):
         return _fail(
             session,
@@ -138,6 +141,7 @@ def process_article(session: Session, article_id: str, *, max_attempts: int = 2,
         "duplicate_of": document["duplicate_of"],
         "near_duplicates": document["near_duplicates"],
     }
+    near_duplicates.index(session, article, parsed.get("fingerprints") or {})
     article.result = stored
     article.title = parsed.get("title")
     article.status = ArticleStatus.DONE

@@ -70,3 +70,14 @@ def test_second_media_pairs_uncredited_caption_with_its_credited_twin(parsed: di
     assert "(" not in media["caption"]
     assert len(media["alt_captions"]) == 1
     assert media["caption"].startswith(media["alt_captions"][0])
+
+
+def test_seed_pasted_with_single_newlines_parses_the_same(parsed: dict[str, Any]) -> None:
+    pasted = parse(
+        SEED.read_text(encoding="utf-8").replace("\n\n", "\n"),
+        declared_format="text",
+        published_at=FIXTURE["input"]["published_at"],
+    )
+    assert pasted["title"] == parsed["title"]
+    assert pasted["paragraphs"] == parsed["paragraphs"]
+    assert pasted["media"] == parsed["media"]

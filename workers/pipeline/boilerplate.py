@@ -7,12 +7,11 @@ and says why it is not article text, or None. Phrases are regex fragments, match
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 
 def _whole_line(*phrases: str) -> re.Pattern[str]:
     """A line that is exactly one of the phrases, give or take closing punctuation."""
-    return re.compile(r"^(?:" + "|".join(phrases) + r")\s*[:!.…]?$", re.IGNORECASE)
+    return re.compile(r"^(?:" + "|".join(phrases) + r")\s*(?:\.\.\.|[:!.…»>])?$", re.IGNORECASE)
 
 
 def _anywhere(*phrases: str) -> re.Pattern[str]:
@@ -63,7 +62,26 @@ _SHARE_LABEL = _whole_line(
     r"shares|\d+ shares|like|likes|follow|follow us|follow us on \w+|gift article",
     r"listen to (?:this )?article|text size|font size|a a|aa|a\+|a-|reprints?|permissions",
     r"click to (?:share|email|print)\b.*",
+    r"follow \w+(?: \w+)? on",
+    r"follow .{1,40} on (?:twitter|facebook|instagram|linkedin|x|youtube|tiktok)",
 )
+_WIDGET_PHRASE = _anywhere(
+    r"\bopens? in (?:a )?new (?:window|tab)\b",
+    r"\bexternal links?\b",
+    r"\bsharing options\b",
+    r"^follow (?:the )?topics\b",
+    r"^welcome to\b",
+    r"\bshare (?:it|this (?:story|article|post|page)) with\b",
+    r"\blike this (?:story|article|post)\b",
+    r"^(?:close|open|hide|show|toggle) (?:the )?(?:share|sharing|menu|panel|navigation|search|comments)\b",
+    r"^(?:get|copy) (?:the |a |this )?(?:short )?(?:url|link)\b",
+    r"\b(?:playback|video|audio) (?:is )?(?:unsupported|not supported|unavailable)\b",
+    r"\byour (?:browser|device) (?:does not|doesn't|is not|isn't) support\b",
+    r"\bclick (?:here|for|to)\b",
+    r"\bthis (?:shop|post|article) (?:has been|was|is) (?:compensated|sponsored)\b",
+)
+# "Home » News » World", "BLOG > Weight Loss > Tips": labels chained by arrows.
+_BREADCRUMB = re.compile(r"^(?:[^\s»›>]+(?: [^\s»›>]+){0,4}\s*[»›>]\s*)+(?:[^\s»›>]+(?: [^\s»›>]+){0,4})?$")
 _COMMENT_PROMPT = _anywhere(
     r"\bcommenting\b",
     r"\bcomments? (?:are|is) (?:closed|disabled|moderated)\b",
@@ -87,6 +105,11 @@ _COMMENT_THREAD = _whole_line(
     r"newest|oldest|sort by.{0,20}",
     r"comments?(?: \(\d+\))?|discussion|conversation",
 )
+# The header of an author's or a company's short biography, which closes an article or a press release.
+_BIO_HEADER = re.compile(
+    r"^(?i:about (?:the )?(?:authors?|writers?|reporters?|contributors?)|about|sobre|über|à propos de|a proposito di)"
+    r"(?: (?:[A-ZÀ-Ý][\w'’.&-]*|de|da|van|von))*:?$"
+)
 # The header of a comment section: after it, nothing is article text.
 _COMMENT_SECTION_START = _whole_line(
     r"\[?\s*\d+\s+(?:responses?|replies|thoughts|comments?)\b.{0,100}",
@@ -102,6 +125,8 @@ _RELATED_HEADER = _whole_line(
     r"related:?.*",
     r"read more|read next|read also|also read|see also|keep reading|continue reading|further reading",
     r"more (?:from|on|in|about|stories|news|articles|videos|like this|to read|top stories)\b.*",
+    r"(?:more|top|latest|related|recommended|popular|trending|other) (?:\S+ ){0,3}"
+    r"(?:stories|news|articles|videos|reads)",
     r"recommended(?: for you| stories| articles| reading)?",
     r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)",
     r"most (?:popular|read|viewed|shared|emailed|commented)(?: \w+)?",
@@ -111,7 +136,8 @@ _RELATED_HEADER = _whole_line(
     r"up next|next up|watch next|around the web|from the web",
     r"promoted(?: stories| content)?|sponsored(?: stories| content| links)?|partner content|paid content",
     r"(?:next|previous) (?:article|post|story)",
-    r"tags?|topics?|filed under|categories",
+    r"tags?|topics?|categories",
+    r"filed (?:under|to|in)\b.*",
 )
 _RELATED_LEAD = re.compile(
     r"^(?:read (?:more|also|next)|related|see also|also (?:read|see)|more|watch|listen|recommended|click here"
@@ -119,51 +145,74 @@ _RELATED_LEAD = re.compile(
     r"\s*(?::|>|»|→|-|–)\s*\S",
     re.IGNORECASE,
 )
+# "Also on example.com <teaser headline>"
+_ALSO_ON_SITE = re.compile(r"^also on [\w.-]+\.[a-z]{2,}\b", re.IGNORECASE)
 _NEWSLETTER = _anywhere(
     r"\bnewsletters?\b",
-    r"\bsign(?:ing)? up\b",
-    r"\bsubscribe\b",
-    r"\bsubscription\b",
-    r"\bsubscriber\b",
-    r"\binbox\b",
+    r"\b(?:news|breaking news|daily|email) ?(?:e-?mails?|alerts?)\b",
+    r"\bsign(?:ing)? up (?:for|to) (?:our|the|free|a free)\b",
+    r"\bsubscribe (?:to|for) (?:our|the)\b",
+    r"^(?:subscribe|sign up|register)\b.{0,120}$",
+    r"\bin your inbox\b",
     r"\benter your e-?mail\b",
     r"\byour e-?mail address\b",
     r"\bopt[- ]in\b",
     r"\bunsubscribe\b",
 )
+# Words that mark a newsletter box in a short line, but also turn up in reporting.
+_NEWSLETTER_WORD = _anywhere(r"\bsign(?:ing)? up\b", r"\bsubscri(?:be|ption|ber)s?\b", r"\binbox\b")
 _COOKIE = _anywhere(
     r"\bcookies?\b.*\b(?:use|accept|consent|policy|settings|preferences|browsing|experience)\b",
     r"\b(?:accept|consent|manage)\b.*\bcookies?\b",
-    r"\bprivacy (?:policy|settings|notice|preferences)\b",
     r"\bgdpr\b",
     r"\bdo not sell my\b",
     r"\bad ?blocker\b",
     r"\bdisable your ad\b",
 )
+_COPYRIGHT = _anywhere(r"©", r"\bcopyright\b", r"\ball rights reserved\b", r"\(c\) \d{4}\b")
+_SITE_COPYRIGHT = _anywhere(r"(?:©|\bcopyright\b|\(c\))\s*(?:\d{4}|\w+ \d{4})", r"\ball rights reserved\b")
+_IMAGE_CREDIT = _whole_line(
+    r"(?:image|photo|picture|video|media) (?:copyright|source|credit|caption)\b.{0,80}",
+    r"©(?!\s*\d{4}).{0,60}",
+)
 _FOOTER = _anywhere(
-    r"©",
-    r"\bcopyright\b",
-    r"\ball rights reserved\b",
     r"\bterms (?:of|and|&) (?:use|service|conditions)\b",
-    r"\bcontact us\b",
-    r"\babout us\b",
-    r"\bsite ?map\b",
-    r"\bprivacy\b",
+    r"\bprivacy (?:policy|notice|statement|settings)\b",
     r"\bpowered by\b",
     r"\bmay not be (?:published|reproduced|redistributed)\b",
     r"\bwithout (?:the )?(?:prior )?(?:written )?permission\b",
-    r"\baccessibility\b",
     r"\bad ?choices\b",
-    r"\bcareers\b",
     r"\badvertise with us\b",
     r"\bwork with us\b",
     r"\bback to top\b",
 )
+# Footer link labels that are also ordinary words in a story ("privacy", "careers").
+_FOOTER_WORD = _anywhere(
+    r"\bcontact(?: us)?\b", r"\babout us\b", r"\bsite ?map\b", r"\bprivacy\b", r"\baccessibility\b", r"\bcareers\b"
+)
+_BYLINE_LEAD = re.compile(r"^(?:by|par|von|por|di|door|av)\s+(.+)$", re.IGNORECASE)
+# Where a date starts after the names of a byline: a weekday, a month name followed by a day, "on", or a digit.
+_DATE_START = re.compile(
+    r"\s+(?=(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|(?:on\s+)?[A-Za-z]{3,9}\.?\s+\d{1,2}\b|(?:on\s+)?\d)"
+    r"|\s*[|•·–—]\s*",
+    re.IGNORECASE,
+)
+_DATELINE_WORDS = frozenset(
+    {"by", "on", "at", "in", "published", "updated", "posted", "modified", "am", "pm", "et", "and"}
+)
+_ROLE = (
+    r"(?i:(?:staff |senior |chief |contributing |special )?(?:writer|contributor|reporter|editor|correspondent"
+    r"|columnist|journalist|producer|author)s?|editorial staff|staff|wire services?|wire reports?|news services?)"
+)
 _NAME = r"(?:[A-ZÀ-Ý][\w'’.-]+\s*){1,4}"
+# What follows the names in "Jane Doe, AP Sports Writer" or "Bruce Lee Senior Contributor".
+_ROLE_TAIL = re.compile(rf",[^,]*\b{_ROLE}\b.*$|\s+{_ROLE}\b.*$")
 _BYLINE = re.compile(
-    rf"^(?:by|par|von|por|di|door|av)\s+{_NAME}(?:(?:,|and|&|und|y|e|et)\s+{_NAME})*(?:[,|–—-]\s*.{{0,60}})?$"
-    r"|^(?:written|posted|reported|reviewed|edited|published) by\b.{0,80}$"
-    r"|^(?:author|words|text|story|reporter|editor)\s*:\s*.{2,60}$",
+    rf"^(?i:by|par|von|por|di|door|av)\s+{_NAME}(?:(?:,|and|&|und|y|e|et)\s+{_NAME})*(?:[,|–—-]\s*.{{0,60}})?$"
+    r"|^(?i:written|posted|reported|reviewed|edited|published) (?i:by)\b.{0,80}$"
+    r"|^(?i:author|words|text|story|reporter|editor)\s*:\s*.{2,60}$"
+    # "Jane Doe and John Roe, AP Sports Writer", "Bruce Y. Lee Senior Contributor"
+    rf"|^{_NAME}(?:(?:,|and|&)\s+{_NAME})*,?\s+.{{0,30}}\b{_ROLE}\b.{{0,20}}$",
 )
 _MONTH_DATE = (
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
@@ -176,10 +225,57 @@ _DATELINE = re.compile(
     r"^(?:(?:published|updated|posted|last updated|modified|first published|created|date)\s*(?:on|at)?\s*:?\s*)?"
     rf"{_MONTH_DATE}{_CLOCK}(?:[\s|•·–-]+.{{0,40}})?$"
     r"|^(?:published|updated|posted|last updated|modified)\b.{0,60}$"
-    r"|^\d+\s+(?:min(?:ute)?s?|hours?|days?|weeks?|months?)\s+(?:read|ago)\b.{0,30}$"
+    r"|^\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|[smhd])\s+(?:read|ago)\b.{0,30}$"
     r"|^.{0,60}\b\d+\s+min(?:ute)?s?\s+read$",
     re.IGNORECASE,
 )
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?\b")
+_MONTH_NAME = r"(?P<month>[A-Za-z]{3,9})\.?"
+_WRITTEN_DATE = re.compile(
+    rf"\b(?:{_MONTH_NAME}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})"
+    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>[A-Za-z]{{3,9}})\.?,?\s+(?P<year2>\d{{4}}))\b"
+)
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+_CLOCK_TIME = re.compile(r"\b(\d{1,2})[:.](\d{2})\s*(?:([ap])\.?m\.?)?(?:\s*([A-Z]{3,4})\b)?", re.IGNORECASE)
+_ZONES = {
+    "UTC": "+00:00",
+    "GMT": "+00:00",
+    "EST": "-05:00",
+    "EDT": "-04:00",
+    "CST": "-06:00",
+    "CDT": "-05:00",
+    "MST": "-07:00",
+    "MDT": "-06:00",
+    "PST": "-08:00",
+    "PDT": "-07:00",
+    "BST": "+01:00",
+    "CET": "+01:00",
+    "CEST": "+02:00",
+}
+_UPDATED = re.compile(r"\b(?:updated|modified|last updated|edited)\b", re.IGNORECASE)
 
 
 def classify_line(text: str) -> str | None:
@@ -189,54 +285,140 @@ def classify_line(text: str) -> str | None:
         return "empty"
     words = len(line.split())
     short = words <= 12
-    if _WIDGET.match(line) or _HANDLE.match(line):
+    # Word limits first: a long paragraph that merely mentions cookies or a newsletter is article text.
+    if short and (_WIDGET.match(line) or _HANDLE.match(line)):
         return "boilerplate"
+    if short and _IMAGE_CREDIT.match(line):
+        return "credit"
     if short and _SHARE_LABEL.match(line):
         return "share"
+    if words <= 20 and _WIDGET_PHRASE.search(line):
+        return "boilerplate"
     if short and _COMMENT_THREAD.match(line):
         return "comment"
-    if _COMMENT_PROMPT.search(line) and words <= 30:
+    if words <= 30 and _COMMENT_PROMPT.search(line):
         return "boilerplate"
+    if words <= 16 and _BREADCRUMB.match(line):
+        return "navigation"
     if short and _RELATED_HEADER.match(line):
         return "related"
-    if _RELATED_LEAD.match(line) and words <= 30:
+    if words <= 30 and (_RELATED_LEAD.match(line) or _ALSO_ON_SITE.match(line)):
         return "related"
-    if _COOKIE.search(line) and words <= 60:
+    if words <= 60 and _COOKIE.search(line):
         return "cookie"
-    if _NEWSLETTER.search(line) and words <= 40:
+    if (words <= 40 and _NEWSLETTER.search(line)) or (
+        short and _NEWSLETTER_WORD.search(line) and not _is_sentence(line)
+    ):
         return "newsletter"
-    if _FOOTER.search(line) and words <= 30:
+    if (words <= 30 and _FOOTER.search(line)) or (words <= 80 and _COPYRIGHT.search(line)):
         return "footer"
-    if _DATELINE.match(line):
+    if short and _FOOTER_WORD.search(line) and not _is_sentence(line):
+        return "footer"
+    if words <= 40 and _DATELINE.match(line):
         return "dateline"
-    if _BYLINE.match(line) and words <= 14:
+    if words <= 14 and _BYLINE.match(line):
         return "byline"
+    # A date with a few names or labels around it; not an embedded post's signature "— Name (@handle) date",
+    # nor a parenthesised note inside the text.
+    if (
+        words <= 20
+        and not line.startswith(("—", "–", "-", "("))
+        and "(@" not in line
+        and (_date_in(line) or _NUMERIC_DATE.search(line))
+        and _only_labels_besides_date(line)
+    ):
+        return "byline" if _BYLINE_LEAD.match(line) else "dateline"
     return None
 
 
-def starts_comment_section(text: str) -> bool:
-    """True for the header of a reader-comment section (after it, nothing is article text)."""
-    return bool(_COMMENT_SECTION_START.match(text.strip()))
+def _only_labels_besides_date(line: str) -> bool:
+    """True when what is left of a line once dates and times are cut out is a few names or labels, not a clause."""
+    rest = _CLOCK_TIME.sub(" ", _WRITTEN_DATE.sub(" ", _ISO_DATE.sub(" ", _NUMERIC_DATE.sub(" ", line))))
+    words = re.findall(r"[^\W\d_][\w'’.-]*", rest)
+    if len(words) > 10:
+        return False
+    labels = [word for word in words if word[:1].isupper() or word.casefold() in _DATELINE_WORDS]
+    return len(labels) >= len(words) - 1
+
+
+def _is_sentence(line: str) -> bool:
+    """Ends like a sentence and runs several lowercase words: reporting, not a label."""
+    return bool(re.search(r"[.!?…][”\"’')]*$", line)) and len(re.findall(r"\b[a-z]{2,}\b", line)) >= 5
+
+
+def ends_article(text: str) -> bool:
+    """True for a comment-section header or a copyright notice: after it, nothing is article text."""
+    line = text.strip()
+    if _COMMENT_SECTION_START.match(line):
+        return True
+    if len(line.split()) <= 6 and _BIO_HEADER.match(line) and line[:1].isupper():
+        return True
+    # A site's notice has a year or "all rights reserved"; "© Jane Doe" or "Image copyright AP" is a photo credit.
+    return len(line.split()) <= 80 and bool(_SITE_COPYRIGHT.search(line)) and not _IMAGE_CREDIT.match(line)
 
 
 def authors_in_byline(text: str) -> list[str]:
-    """Author names of a "By A and B" line, in order."""
-    match = re.match(r"^(?:by|par|von|por|di|door|av)\s+(.+)$", text.strip(), re.IGNORECASE)
-    if not match:
+    """Author names of a "By A and B" line, in order (a date after the names is cut off)."""
+    text = _DATE_START.split(text, maxsplit=1)[0].strip()
+    match = _BYLINE_LEAD.match(text)
+    role = _ROLE_TAIL.search(text)
+    names = match.group(1) if match else text[: role.start()] if role else None
+    if names is None:
         return []
     authors: list[str] = []
-    for name in re.split(r"\s*(?:,|\band\b|&|\bund\b|\by\b|\bet\b)\s*", match.group(1)):
+    for name in re.split(r"\s*(?:,|\band\b|&|\bund\b|\by\b|\bet\b)\s*", names):
         name = re.split(r"\s*[|–—]\s*|\s+-\s+", name)[0].strip(" .")
+        name = re.sub(r"\s*@\w+$", "", name)  # a handle glued to the name
         parts = name.split()
+        half = len(parts) // 2
+        if half and parts[:half] == parts[half:]:
+            parts = parts[:half]  # the name printed twice (link text and label)
+            name = " ".join(parts)
         if 2 <= len(parts) <= 4 and all(part[:1].isupper() for part in parts):
             authors.append(name)
     return authors
 
 
-def looks_like_menu(lines: Iterable[str]) -> bool:
-    """True for a run of short title-case labels (a menu, a breadcrumb, a tag list)."""
-    labels = [line.strip() for line in lines if line.strip()]
-    if len(labels) < 3:
-        return False
-    short = [label for label in labels if len(label.split()) <= 4 and not label.endswith((".", "!", "?"))]
-    return len(short) >= 0.8 * len(labels)
+def dates_in_dateline(text: str) -> tuple[str | None, str | None]:
+    """(published, updated) as ISO 8601 from a dateline such as "Published 11:11 PM EST Nov 19, 2019 | Updated ..."."""
+    published: str | None = None
+    updated: str | None = None
+    # "Updated: X; Posted: Y" lists several dates: each part says which one it is.
+    for part in re.split(r"\s*[|;]\s*|\s*(?=(?:updated|published|posted|modified)\b)", text, flags=re.IGNORECASE):
+        date = _date_in(part)
+        if date is None:
+            continue
+        if _UPDATED.search(part):
+            updated = updated or date
+        else:
+            published = published or date
+    return published, updated
+
+
+def _date_in(text: str) -> str | None:
+    iso = _ISO_DATE.search(text)
+    if iso:
+        return iso.group(0).replace(" ", "T")
+    written = _WRITTEN_DATE.search(text)
+    if written is None:
+        return None
+    month_name = (written.group("month") or written.group("month2")).casefold()
+    month = _MONTHS.get(month_name) or _MONTHS.get(month_name[:3])
+    day = int(written.group("day") or written.group("day2"))
+    year = int(written.group("year") or written.group("year2"))
+    if month is None or not 1 <= day <= 31:
+        return None
+    date = f"{year:04d}-{month:02d}-{day:02d}"
+    clock = _CLOCK_TIME.search(text)
+    if clock is None:
+        return date
+    hour, minute = int(clock.group(1)), int(clock.group(2))
+    meridiem = (clock.group(3) or "").casefold()
+    if meridiem == "p" and hour < 12:
+        hour += 12
+    elif meridiem == "a" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return date
+    zone = _ZONES.get((clock.group(4) or "").upper(), "")
+    return f"{date}T{hour:02d}:{minute:02d}:00{zone}"

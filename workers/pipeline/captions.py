@@ -54,18 +54,18 @@ AGENCY_SPELLINGS: dict[str, tuple[str, ...]] = {
 _AGENCY_BY_SPELLING = {spelling: name for name, spellings in AGENCY_SPELLINGS.items() for spelling in spellings}
 # Longest first so "Getty Images" wins over "Getty" and "PA Images" over "PA".
 _AGENCY_PATTERN = re.compile(
-    r"(?<![\w-])(" + "|".join(re.escape(s) for s in sorted(_AGENCY_BY_SPELLING, key=len, reverse=True)) + r")(?![\w-])"
+    r"(?<!\w)(" + "|".join(re.escape(s) for s in sorted(_AGENCY_BY_SPELLING, key=len, reverse=True)) + r")(?!\w)"
 )
 
 # Words that introduce or decorate a credit and are never part of a name.
 _CREDIT_LEAD = re.compile(
     r"^\s*(?:(?:photo|photograph|picture|image|video|illustration|graphic)s?\s*(?:credit\s*)?(?:should read|by|:|-|–)"
-    r"|credits?\s*(?:should read|:|-|–)|courtesy(?:\s+of)?|via|source\s*:|file\s*:?|©|\(c\)|copyright)\s*",
+    r"|credits?\s*(?:should read|:|-|–|\.\.\.|…)|courtesy(?:\s+of)?|source\s*:|file\s*:|©|\(c\)|copyright)\s*",
     re.IGNORECASE,
 )
 _CREDIT_KEYWORDS = re.compile(
     r"\b(?:photo|photograph|photographer|picture|image|credit|courtesy|handout|file|pool|staff|illustration)s?\b"
-    r"|©|\bvia\b",
+    r"|©",
     re.IGNORECASE,
 )
 _NOT_A_NAME = re.compile(
@@ -74,13 +74,22 @@ _NOT_A_NAME = re.compile(
     re.IGNORECASE,
 )
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]*|[a-z]{1,3}|[A-Z]\.)$")
+# Longer than the longest credit any trailing pattern accepts.
+CREDIT_SEARCH_WINDOW = 200
+_CREDIT_SEPARATOR = re.compile(r"\s*/\s*|\s+via\s+|\s+for\s+|\s*,\s*|\s*;\s*|\s*\|\s*|\s+-\s+|\s+and\s+")
+# An agency name not followed by a possessive ("NASA's Goddard Space Flight Center" is one organisation).
+_AGENCY_BEFORE_NAME = re.compile(_AGENCY_PATTERN.pattern + r"(?!['’]s\b)")
+_CREDIT_JOINERS = frozenset({"via", "for", "and", "by", "of"})
+_NAME_CONNECTORS = frozenset({"of", "the", "de", "da", "del", "di", "van", "von", "der", "la", "le", "du", "&", "and"})
 _TRAILING_GROUP = re.compile(r"\s*[(\[]([^()\[\]]{2,160})[)\]]\s*$")
 _TRAILING_LABELLED = re.compile(
-    r"(?:(?<=[.!?”\"’)])\s+|\s*[|–—]\s*|^)"
-    r"((?:(?:photo|photograph|picture|image)s?\s*(?:credit)?\s*(?:by|:)|credits?\s*:|courtesy(?: of)?|©)[^|]{2,120})$",
+    r"(?:(?<=[.!?”\"’)])\s*|\s*[|–—]\s*|^)"
+    r"((?:(?:photo|photograph|picture|image)s?\s*(?:credit)?\s*(?:by|:)|credits?\s*(?::|\.\.\.|…)|courtesy(?: of)?|©)"
+    r"[^|]{2,120})$",
     re.IGNORECASE,
 )
-_TRAILING_BARE = re.compile(r"(?:(?<=[.!?”\"’])\s+|\s*[|–—]\s*)([^.!?|]{2,90})$")
+# A credit glued to the caption's last sentence ("Austria.Leonhard Foeger / Reuters") is common in scraped text.
+_TRAILING_BARE = re.compile(r"(?:(?<=[.!?”\"’])\s*|\s*[|–—]\s*)([A-Z][^.!?|]{1,89})$")
 _SENTENCE_END = re.compile(r"[.!?…][”\"’)]*\s*$")
 
 
@@ -103,12 +112,22 @@ def looks_like_credit(text: str) -> bool:
         return False
     if _CREDIT_LEAD.match(text) and len(words) >= 2:
         return True
-    if _AGENCY_PATTERN.search(text):
-        # An agency alone, or with names and separators around it, but not a clause that merely mentions one.
-        lowercase_words = [word for word in words if word[:1].islower() and word not in ("via", "for", "and", "de")]
-        return len(lowercase_words) <= 1
-    if "/" in text and all(_is_name(part) for part in re.split(r"\s*/\s*", text) if part):
-        return True
+    # An agency name separates like a slash: "Tom Davies Associated Press" is "Tom Davies / Associated Press".
+    spaced = _AGENCY_BEFORE_NAME.sub(lambda match: f" / {match.group(1)} / ", text)
+    parts = [
+        part
+        for part in _CREDIT_SEPARATOR.split(spaced)
+        if re.search(r"\w", part) and part.strip(" .").casefold() not in _CREDIT_JOINERS
+    ]
+    if _AGENCY_PATTERN.search(text) or (len(parts) > 1 and "/" in text):
+        # Every piece must be an agency, a name or an organisation: "NAME/AGENCY", "AGENCY via AGENCY", ...
+        pieces = [part.strip(" .") for part in parts]
+        if not any(canonical_agency(piece) or _is_name(piece) for piece in pieces):
+            return False
+        return all(
+            canonical_agency(piece) or _is_proper_noun_phrase(piece) or all(map(_NOT_A_NAME.match, piece.split()))
+            for piece in pieces
+        )
     return bool(_CREDIT_KEYWORDS.search(text)) and len(words) <= 8 and _mostly_capitalised(words)
 
 
@@ -117,17 +136,19 @@ def split_credit(caption: str) -> tuple[str, str | None]:
     rest = caption.strip()
     credits: list[str] = []
     while True:
-        group = _TRAILING_GROUP.search(rest)
+        # Credits sit at the very end: search only the tail, so long paragraphs cost no more than captions.
+        tail = max(0, len(rest) - CREDIT_SEARCH_WINDOW)
+        group = _TRAILING_GROUP.search(rest, tail)
         if group and looks_like_credit(group.group(1)):
             credits.insert(0, group.group(1).strip())
             rest = rest[: group.start()].rstrip()
             continue
-        labelled = _TRAILING_LABELLED.search(rest)
+        labelled = _TRAILING_LABELLED.search(rest, tail)
         if labelled and looks_like_credit(labelled.group(1)):
             credits.insert(0, labelled.group(1).strip())
             rest = rest[: labelled.start()].rstrip(" |–—")
             continue
-        bare = _TRAILING_BARE.search(rest)
+        bare = _TRAILING_BARE.search(rest, tail)
         if bare and _AGENCY_PATTERN.search(bare.group(1)) and looks_like_credit(bare.group(1)):
             credits.insert(0, bare.group(1).strip())
             rest = rest[: bare.start()].rstrip(" |–—")
@@ -155,6 +176,11 @@ def complete_media(media: Media) -> Media:
     caption, credit = media.caption, media.credit
     if not credit:
         caption, credit = split_credit(caption)
+    else:
+        # A caption that repeats the given credit at its end ("... (Jane Doe/AP)" with credit "Jane Doe/AP").
+        core, repeated = split_credit(caption)
+        if repeated and (_words(repeated) <= _words(credit) or _words(credit) <= _words(repeated)):
+            caption = core
     if not credit:
         return replace(media, caption=caption)
     return replace(
@@ -182,18 +208,32 @@ def are_twin_captions(first: str, second: str) -> bool:
     return common_prefix >= 5 and shared >= 0.7
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
+
+
 def _comparable(text: str) -> list[str]:
     return re.findall(r"\w+", text.casefold())
 
 
 def _is_name(text: str) -> bool:
     words = text.split()
-    if not 1 <= len(words) <= 4 or not any(len(word) > 2 for word in words):
+    if not 2 <= len(words) <= 4 or not any(len(word) > 2 for word in words):
         return False
     if any(_NOT_A_NAME.match(word) for word in words):
         return False
     capitalised = [word for word in words if word[:1].isupper()]
     return len(capitalised) >= max(1, len(words) - 1) and all(_NAME_WORD.match(word) for word in words)
+
+
+def _is_proper_noun_phrase(text: str) -> bool:
+    """A name or an organisation: capitalised words, a few short connectors, at most six words."""
+    words = text.split()
+    if not 1 <= len(words) <= 6:
+        return False
+    capitalised = [word for word in words if word[:1].isupper() or word[:1].isdigit()]
+    connectors = [word for word in words if word.casefold() in _NAME_CONNECTORS or _NOT_A_NAME.match(word)]
+    return len(set(capitalised) | set(connectors)) == len(set(words)) and len(capitalised) >= 1
 
 
 def _mostly_capitalised(words: list[str]) -> bool:

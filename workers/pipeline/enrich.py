@@ -1,20 +1,24 @@
-"""Enrichment after extraction: language and fingerprints (entities, quotes, dates come with issue #4)."""
+"""Enrichment after extraction: language, entities, quotes, dates, keywords and fingerprints."""
 
 from __future__ import annotations
 
-from functools import cache
+import re
 from typing import Any
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-from workers.pipeline import fingerprint
+from workers.pipeline import fingerprint, nlp
+from workers.pipeline.dates import find_dates
 from workers.pipeline.document import Media
+from workers.pipeline.entities import EntityIndex, find_mentions
+from workers.pipeline.gazetteer import place_names
+from workers.pipeline.keywords import extract_keywords
+from workers.pipeline.language import identify_language
+from workers.pipeline.quotes import find_quotes
 
-
-@cache
-def language_identifier() -> LanguageIdentifier:
-    """The language model, loaded once per process, with probabilities normalised to 0..1."""
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+# Photo credits left inside a caption: "(Photo by A B / AFP)", "(A B/AP)", "(Getty Images)".
+_CREDIT_IN_PARENTHESES = re.compile(
+    r"\s*\((?=[^()]*(?:\bPhoto\b|\bphoto\b|\bImages?\b|\b[Cc]redit\b|/|\bAFP\b|\bAP\b|\bReuters\b|\bEPA\b))[^()]*\)"
+)
+_CREDIT_SEPARATORS = re.compile(r"\s*(?:/|;|,|\(|\)|\bvia\b|\bPhoto(?:graph)? by\b|\bPhoto credit should read\b)\s*")
 
 
 def enrich(
@@ -27,22 +31,76 @@ def enrich(
 ) -> dict[str, Any]:
     """Everything derived from the clean text: language, fingerprints, entities, quotes, dates, keywords."""
     body = "\n\n".join(paragraphs)
-    warnings: list[str] = []
-    if declared_language:
-        language, confidence = declared_language, 1.0
-    else:
-        code, probability = language_identifier().classify(body)
-        language, confidence = str(code), round(float(probability), 3)
+    language = identify_language(f"{title or ''}\n\n{body}", declared_language)
+    warnings = list(language.warnings)
+    entity_index = _entities(language.code, paragraphs, media, warnings)
+    quotes, quote_warnings = find_quotes(
+        paragraphs,
+        entity_index.named_spans() if entity_index else [],
+        entity_index.resolve if entity_index else None,
+    )
+    warnings += quote_warnings
+    entities = entity_index.as_dicts() if entity_index else []
+    is_english = language.code == "en"
+    if language.code and not is_english:
+        warnings.append(f"dates and quote speakers are read in English only; the text is {language.code!r}")
     return {
-        "language": language,
-        "language_confidence": confidence,
-        "entities": [],
-        "quotes": [],
-        "dates": [],
-        "keywords": [],
-        "fingerprints": {
-            "content_sha256": fingerprint.content_sha256(body),
-            "simhash": fingerprint.simhash(body),
-        },
+        "language": language.code,
+        "language_confidence": language.confidence,
+        "entities": entities,
+        "quotes": quotes,
+        "dates": find_dates(paragraphs, media, published_at) if is_english else [],
+        "keywords": extract_keywords(title, paragraphs, entities, language.code),
+        "fingerprints": fingerprint.fingerprints(paragraphs),
         "warnings": warnings,
     }
+
+
+def warm_up() -> None:
+    """Load the models enrichment uses lazily (spaCy, language identifier, place names), e.g. at worker start."""
+    nlp.load_model()
+    identify_language("warm up")
+    place_names()
+
+
+def _entities(
+    language: str | None, paragraphs: list[str], media: list[Media], warnings: list[str]
+) -> EntityIndex | None:
+    """Entity index from the configured model, or None with a warning when no usable model fits the language."""
+    model = nlp.load_model()
+    if model.nlp is None:
+        warnings.append(f"entities skipped: spaCy model {model.name!r} is unusable ({model.error})")
+        return None
+    # A multilingual model ("xx") reads every language; any other reads only its own.
+    if model.language not in (language, "xx"):
+        warnings.append(
+            f"entities skipped: no entity model for language {language!r} (model {model.name!r} is {model.language!r})"
+        )
+        return None
+    captions = [
+        (index, caption_text(item, text))
+        for index, item in enumerate(media)
+        for text in [item.caption, *item.alt_captions]
+        if text
+    ]
+    mentions = find_mentions(model.nlp, paragraphs, captions)
+    return EntityIndex(mentions, excluded_people=credited_names(media))
+
+
+def caption_text(item: Media, caption: str) -> str:
+    """The caption without its photo credit, so photographers do not become people of the story."""
+    if item.credit:
+        caption = caption.replace(item.credit, " ")
+    return _CREDIT_IN_PARENTHESES.sub("", caption).strip()
+
+
+def credited_names(media: list[Media]) -> set[str]:
+    """Photographers and every name-like part of the photo credits."""
+    names: set[str] = set()
+    for item in media:
+        if item.photographer:
+            names.add(item.photographer.strip())
+        for text in [item.credit or "", item.caption, *item.alt_captions]:
+            for credit in [*re.findall(r"\(([^()]*)\)", text), item.credit or ""]:
+                names.update(part.strip() for part in _CREDIT_SEPARATORS.split(credit) if part.strip())
+    return names

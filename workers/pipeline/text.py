@@ -8,7 +8,7 @@ prose blocks, so menus, teasers and footers far from it drop out even when no ph
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 from workers.pipeline import boilerplate, captions
@@ -17,21 +17,57 @@ from workers.pipeline.normalise import clean_line
 
 # Blocks with this many words or more that read as sentences are article prose on their own.
 PROSE_WORDS = 20
+# A document with at most this many blank-line separated blocks is pasted text: its lines may be paragraphs.
+PASTED_TEXT_MAX_BLOCKS = 3
+# Hard-wrapped text is cut at a fixed width no wider than this (e-mail and terminal conventions are 72 to 80).
+HARD_WRAP_MAX_WIDTH = 100
 # A caption is a sentence or two, never a long paragraph.
 CAPTION_MAX_WORDS = 90
+# A credit line standing alone is short.
+CREDIT_LINE_MAX_WORDS = 12
+# Above this length, a block ending in a bare agency name is a paragraph citing its source, not a caption.
+SOURCE_TAGGED_PARAGRAPH_WORDS = 30
+# A caption whose credit sits in its own block below is short.
+CAPTION_WITH_CREDIT_BELOW_MAX_WORDS = 40
+# A block no article region may span.
+SEPARATOR_SCORE = -1000.0
+# A glued teaser's summary is a sentence.
+TEASER_SUMMARY_WORDS = 10
+# Share of a block's 4-word shingles found in other blocks that makes it a repeat of them.
+REPEAT_COVERAGE = 0.7
+# Where bylines, dates and a standfirst are looked for when no headline was found, and how far below the text a
+# "First published ..." line may sit.
+HEADER_BLOCKS = 10
+FOOTER_DATE_BLOCKS = 3
+# Headline search: how many candidate blocks above the first paragraph, and what each step away costs.
+TITLE_SEARCH_BLOCKS = 12
+TITLE_DISTANCE_COST = 0.15
+TITLE_REPEATED_BONUS = 0.3
+CAPTION_AS_TITLE_COST = 0.5
 # How far (in blocks) a twin caption may sit from its sibling.
 TWIN_DISTANCE = 2
 # Furniture that closes an article (comments, related stories, footer) weighs more than a stray label.
-BARRIER_REASONS = frozenset({"comment", "related", "footer", "newsletter"})
-BARRIER_WEIGHT = 4.0
+BARRIER_WEIGHTS = {"comment": 4.0, "related": 6.0, "footer": 4.0, "newsletter": 4.0}
+# Furniture costs per word up to this many words.
+FURNITURE_MAX_WORDS = 6
+# Each further label in a run costs this much more than the one before (a menu is a long run of labels).
 LABEL_RUN_ESCALATION = 0.5
-# Prose (in words) that must come before a comment header for it to close the article.
-ARTICLE_BEFORE_COMMENTS = 100
-SENTENCE_CASE_LINE_WEIGHT = 0.3
+# Prose (in words) that must come before a comment header or copyright notice for it to close the article.
+ARTICLE_BEFORE_END_MARKER = 100
+# A short unpunctuated sentence-case line is more often a teaser headline than article text: it costs per word.
+SENTENCE_CASE_LINE_WEIGHT = -0.4
 
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?…。！？][”\"’')\]]*$")
+# A word of five letters or more, or closing punctuation, running straight into a capitalised word. Shorter
+# fragments are names and brands: McDonald, iPhone, HomeKit.
+_GLUED_JUNCTION = re.compile(r"(?:(?<![\w'’])[A-Za-z]{0,30}[a-z]{5}|(?<=\S)[?!’'”\"])(?=[A-Z][a-z])")
+_CREDIT_WORD = re.compile(r"\b(?:photo|photograph|picture|image|credit)s?\b", re.IGNORECASE)
+_CAPTION_LABEL = re.compile(r"^(?:image|media|video|photo|picture) caption\s*:?\s*(\S.*)$", re.IGNORECASE)
+_CREDIT_LABEL = re.compile(
+    r"^(?:image|photo|picture|video|media) (?:copyright|source|credit)\s*:?\s*(\S.*)$", re.IGNORECASE
+)
 _TERMINAL_PUNCTUATION = re.compile(r"[.!?…。！？:;,][”\"’')\]]*$")
 
 
@@ -45,7 +81,8 @@ class _Block:
     media_index: int | None = None
     score: float = 0.0
     kind: str = "body"
-    extra_lines: list[str] = field(default_factory=list)
+    # An unpunctuated line taken for a caption because a credit follows it: a headline above a photo looks the same.
+    may_be_headline: bool = False
 
 
 def extract_text(text: str) -> Extraction:
@@ -54,27 +91,25 @@ def extract_text(text: str) -> Extraction:
     extraction = Extraction()
     if not blocks:
         return extraction
-    extraction.media = _collect_captions(blocks)
-    for block in blocks:
-        if block.media_index is None:
-            block.reason = boilerplate.classify_line(block.text)
-        block.score = _prose_score(block)
+    media = _classify(blocks)
     start, end = _article_region(blocks)
-    title_index = _title_index(blocks, start)
+    without_prose = all(block.score <= 0 for block in blocks[start : end + 1])
+    if without_prose:
+        extraction.warnings.append("no article prose found: kept every block not recognised as page furniture")
+    title_index = _title_index(blocks, start, end)
     if title_index is not None:
         extraction.title = blocks[title_index].text
-    for block in blocks[start : end + 1]:
-        if block.reason is None and block.media_index is None:
-            if _is_label(block) and not _is_heading(blocks, block, end):
-                block.reason = "navigation"
-            elif _is_label(block):
-                block.kind = "heading"
+        start = max(start, title_index + 1)
+        _release_caption(blocks, blocks[title_index])
+    if not without_prose:
+        _label_short_lines(blocks, start, end)
     extraction.paragraphs = [
         Paragraph(block.text, block.kind)
         for block in blocks[start : end + 1]
         if block.reason is None and block.media_index is None
     ]
-    extraction.authors = _authors(blocks, title_index, start, end)
+    header = blocks[title_index + 1 if title_index is not None else max(0, start - HEADER_BLOCKS) : start]
+    _read_header(extraction, header, blocks[end + 1 : end + 1 + FOOTER_DATE_BLOCKS])
     # Captions far from the article belong to teasers for other stories.
     first_media_block = title_index if title_index is not None else start
     kept_media = sorted(
@@ -85,20 +120,100 @@ def extract_text(text: str) -> Extraction:
         }
     )
     extraction.removed = _removed(blocks, start, end, title_index, set(kept_media))
-    extraction.media = [captions.complete_media(extraction.media[index]) for index in kept_media]
+    extraction.media = [captions.complete_media(media[index]) for index in kept_media]
     return extraction
 
 
+def _classify(blocks: list[_Block]) -> list[Media]:
+    """Give every block its furniture reason or caption, then its prose score; return the media items found."""
+    for block in blocks:
+        block.reason = boilerplate.classify_line(block.text)
+        if block.reason is None and len(block.lines) > 1:
+            # Labels on separate lines of one block ("X", "Share via") are furniture when each one is.
+            line_reasons = [boilerplate.classify_line(line) for line in block.lines]
+            if all(line_reasons):
+                block.reason = line_reasons[0] if len(set(line_reasons)) == 1 else "boilerplate"
+    media = _collect_captions(blocks)
+    _mark_repeats(blocks)
+    for block in blocks:
+        if block.media_index is not None:
+            block.reason = None
+        elif block.reason is None and _is_glued_teaser(block.text):
+            block.reason = "related"
+        elif block.reason is None and block.words <= CREDIT_LINE_MAX_WORDS and _is_credit_line(block.text):
+            block.reason = "credit"
+        block.score = _prose_score(block)
+    return media
+
+
+def _release_caption(blocks: list[_Block], headline: _Block) -> None:
+    """A headline taken for a caption gives its media item up; the credit under it stays a credit."""
+    if headline.media_index is None:
+        return
+    for block in blocks:
+        if block.media_index == headline.media_index and block is not headline:
+            block.media_index, block.reason = None, "credit"
+    headline.media_index = None
+
+
+def _label_short_lines(blocks: list[_Block], start: int, end: int) -> None:
+    """Inside the article, a short line is a subheading when prose follows it, else navigation."""
+    for block in blocks[start : end + 1]:
+        if block.reason is None and block.media_index is None and _is_label(block):
+            if _is_heading(blocks, block, end):
+                block.kind = "heading"
+            else:
+                block.reason = "navigation"
+
+
+def _read_header(extraction: Extraction, header: list[_Block], after_article: list[_Block]) -> None:
+    """Authors, dates and the standfirst from the blocks between the headline and the text (dates also below)."""
+    for block in header:
+        if block.reason == "byline" and not extraction.authors:
+            extraction.authors = boilerplate.authors_in_byline(block.text)
+        elif block.reason is None and block.media_index is None and block.words >= 8 and not extraction.subtitle:
+            extraction.subtitle = block.text
+            block.reason = "subtitle"
+    for block in [*header, *after_article]:
+        if block.reason in ("dateline", "byline"):
+            published, modified = boilerplate.dates_in_dateline(block.text)
+            extraction.published_at = extraction.published_at or published
+            extraction.modified_at = extraction.modified_at or modified
+
+
 def _split_blocks(text: str) -> list[_Block]:
+    """Blank-line separated blocks; in pasted text, a block whose lines are whole paragraphs gives one per line."""
     blocks: list[_Block] = []
-    for raw_block in re.split(r"\n[^\S\n]*\n", text):
+    raw_blocks = re.split(r"\n[^\S\n]*\n", text)
+    # Text pasted with single newlines between paragraphs has (almost) no blank lines at all.
+    pasted = len(raw_blocks) <= PASTED_TEXT_MAX_BLOCKS
+    for raw_block in raw_blocks:
         lines = [clean_line(line) for line in raw_block.splitlines()]
         lines = [line for line in lines if line]
         if not lines:
             continue
-        joined = " ".join(lines)
-        blocks.append(_Block(index=len(blocks), lines=lines, text=joined, words=_word_count(joined)))
+        for group in _paragraph_lines(lines) if pasted else [lines]:
+            joined = " ".join(group)
+            blocks.append(_Block(index=len(blocks), lines=group, text=joined, words=_word_count(joined)))
     return blocks
+
+
+def _paragraph_lines(lines: list[str]) -> list[list[str]]:
+    """Lines of one block as separate paragraphs (text pasted with single newlines), unless the text is hard-wrapped."""
+    if len(lines) < 2 or _is_hard_wrapped(lines):
+        return [lines]
+    return [[line] for line in lines]
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """Lines cut at a fixed width: long, of similar length, and mostly ending mid-sentence."""
+    body = lines[:-1]  # the last line of a wrapped paragraph is short
+    widest = max(len(line) for line in body)
+    if widest > HARD_WRAP_MAX_WIDTH:
+        return False
+    near_width = [line for line in body if len(line) >= 0.6 * widest]
+    mid_sentence = [line for line in body if not _SENTENCE_END.search(line)]
+    return len(near_width) >= 0.7 * len(body) and len(mid_sentence) >= 0.6 * len(body)
 
 
 def _word_count(text: str) -> int:
@@ -117,13 +232,30 @@ def _collect_captions(blocks: list[_Block]) -> list[Media]:
     for block in blocks:
         if block.index not in cores or block.media_index is not None:
             continue
+        labelled = _CAPTION_LABEL.match(block.text)
+        if labelled:
+            # "Image copyright Getty Images" above "Image caption ...": the label says it all.
+            above = blocks[block.index - 1] if block.index else None
+            credit_above = _CREDIT_LABEL.match(above.text) if above and above.media_index is None else None
+            block.media_index = len(media)
+            if above is not None and credit_above:
+                above.media_index = len(media)
+            media.append(Media(caption=labelled.group(1), credit=credit_above.group(1) if credit_above else None))
+            continue
         core, credit = cores[block.index]
         twin = _twin_of(blocks, block, cores)
         if twin is None and credit is None:
+            credit_below = _bare_credit_after(blocks, block)
+            if credit_below is not None and block.words <= CAPTION_WITH_CREDIT_BELOW_MAX_WORDS:
+                block.media_index = credit_below.media_index = len(media)
+                block.may_be_headline = True
+                media.append(Media(caption=block.text, credit=credit_below.text))
             continue
         if twin is None:
             if not core or _WORD.search(core) is None or len(core.split()) < 3:
                 continue  # a bare credit line, handled as furniture
+            if credit and captions.canonical_agency(credit) and len(core.split()) > SOURCE_TAGGED_PARAGRAPH_WORDS:
+                continue  # a paragraph that names its wire source, "... on Tuesday. (Reuters)"
             block.media_index = len(media)
             media.append(Media(caption=core, credit=credit))
             continue
@@ -136,6 +268,22 @@ def _collect_captions(blocks: list[_Block]) -> list[Media]:
         block.media_index = twin.media_index = len(media)
         media.append(Media(caption=main_core, alt_captions=[alt_core], credit=merged_credit))
     return media
+
+
+def _bare_credit_after(blocks: list[_Block], block: _Block) -> _Block | None:
+    """The next block when it is nothing but a photo credit naming an agency or saying "Photo"."""
+    # A parenthesised note ("(Reporting by ...; Editing by ...)") is the story's end, not a caption.
+    if block.index + 1 >= len(blocks) or block.reason is not None or block.text.startswith("("):
+        return None
+    following = blocks[block.index + 1]
+    if following.media_index is not None or following.reason not in (None, "credit"):
+        return None
+    if _CREDIT_LABEL.match(following.text):
+        return None  # "Image copyright ..." belongs to the "Image caption ..." below it
+    # An agency name alone under a paragraph is the story's source, not a photo credit.
+    if captions.canonical_agency(following.text) or not _is_credit_line(following.text):
+        return None
+    return following
 
 
 def _twin_of(blocks: list[_Block], block: _Block, cores: dict[int, tuple[str, str | None]]) -> _Block | None:
@@ -152,6 +300,52 @@ def _twin_of(blocks: list[_Block], block: _Block, cores: dict[int, tuple[str, st
 
 def _comparable(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
+
+
+def _mark_repeats(blocks: list[_Block]) -> None:
+    """Mark long blocks that repeat text found elsewhere (a summary field, a "full text" dump) as duplicates.
+
+    A block is a repeat when most of its shingles occur in blocks shorter than itself: it concatenates them, and
+    the shorter, original paragraphs stay. Identical blocks are left alone (interviews repeat a question).
+    """
+    shingles_of = {
+        block.index: _shingles(block.text) for block in blocks if block.reason is None and block.media_index is None
+    }
+    # Per shingle, the length of the shortest block holding it: a longer block holding it repeats that one.
+    shortest_holder: dict[tuple[str, ...], int] = {}
+    for index, shingles in shingles_of.items():
+        for shingle in shingles:
+            shortest_holder[shingle] = min(shortest_holder.get(shingle, blocks[index].words), blocks[index].words)
+    for index, shingles in shingles_of.items():
+        block = blocks[index]
+        if block.words < PROSE_WORDS:
+            continue
+        repeated = sum(1 for shingle in shingles if shortest_holder[shingle] < block.words)
+        if repeated >= REPEAT_COVERAGE * len(shingles):
+            block.reason = "duplicate"
+
+
+def _is_credit_line(text: str) -> bool:
+    """A photo credit standing alone ("Photo by Jane Doe/Getty Images"), left over from an image without caption."""
+    return captions.looks_like_credit(text) and bool(captions.agencies_in(text) or _CREDIT_WORD.search(text))
+
+
+def _is_glued_teaser(text: str) -> bool:
+    """A teaser whose headline runs into its summary with no space: "Couple Finds Old NewspapersA couple found ..."."""
+    junction = _GLUED_JUNCTION.search(text[:200])
+    if junction is None:
+        return False
+    headline, summary = text[: junction.end()], text[junction.end() :]
+    return (
+        len(headline.split()) >= 4
+        and len(summary.split()) >= TEASER_SUMMARY_WORDS
+        and _headline_cased(headline, share=0.8)
+    )
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.casefold())
+    return {tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
 
 
 @cache
@@ -178,9 +372,15 @@ def _prose_score(block: _Block) -> float:
     """Positive for article-like prose, negative for furniture and labels, scaled by length."""
     if block.media_index is not None:
         return 0.0
+    if block.reason == "duplicate":
+        return 0.0  # the text is kept once, where it first stands on its own
+    if block.reason == "dateline":
+        return SEPARATOR_SCORE  # an article states its date once, above or below the text: dates inside mean a list
     if block.reason is not None:
-        weight = BARRIER_WEIGHT if block.reason in BARRIER_REASONS else 1.0
-        return -max(3.0, block.words * 1.0) * weight
+        # Section headers ("Related stories", "Comments") close an article; a long inline teaser only interrupts it.
+        weight = BARRIER_WEIGHTS.get(block.reason, 1.0) if block.words <= FURNITURE_MAX_WORDS else 1.0
+        # A long teaser link costs no more than a header: what matters is that the text is interrupted.
+        return -min(max(3.0, block.words), FURNITURE_MAX_WORDS) * weight
     words = block.words
     ends_sentence = bool(_SENTENCE_END.search(block.text))
     ratio = _stopword_ratio(block.text)
@@ -197,19 +397,19 @@ def _prose_score(block: _Block) -> float:
     return -2.0
 
 
-def _headline_cased(text: str) -> bool:
+def _headline_cased(text: str, share: float = 0.7) -> bool:
     """Most words capitalised, as in menus, teaser headlines and section names."""
     words = [word for word in re.findall(r"[^\W\d_][\w'’-]*", text)]
     if not words:
         return True
     stopwords = _stopwords()
     content = [word for word in words[1:] if word.casefold() not in stopwords] or words
-    return sum(1 for word in content if word[:1].isupper()) >= 0.7 * len(content)
+    return sum(1 for word in content if word[:1].isupper()) >= share * len(content)
 
 
 def _article_region(blocks: list[_Block]) -> tuple[int, int]:
     """The contiguous run of blocks with the highest total prose score (Kadane), or the whole dump."""
-    candidates = blocks[: _comment_section_start(blocks)]
+    candidates = blocks[: _article_end_marker(blocks)]
     best_total, best_start, best_end = float("-inf"), 0, len(candidates) - 1
     total, start = 0.0, 0
     negative_run = 0
@@ -222,16 +422,32 @@ def _article_region(blocks: list[_Block]) -> tuple[int, int]:
         total += block.score * escalation
         if total > best_total:
             best_total, best_start, best_end = total, start, block.index
+    if best_total <= 0:
+        # No prose anywhere (a results table, a list page): the article is every block nothing recognised.
+        return 0, len(candidates) - 1
     while best_start < best_end and blocks[best_start].score <= 0:
         best_start += 1
+    # A last short sentence ("That's correct," he said.) adds nothing to the score but belongs to the text.
+    while best_end + 1 < len(candidates) and _is_short_sentence(blocks[best_end + 1]):
+        best_end += 1
     return best_start, best_end
 
 
-def _comment_section_start(blocks: list[_Block]) -> int:
-    """Index of the first reader-comment header that follows enough prose to be an article, else the end."""
+def _is_short_sentence(block: _Block) -> bool:
+    return (
+        block.reason is None
+        and block.media_index is None
+        and 3 <= block.words < PROSE_WORDS
+        and bool(_SENTENCE_END.search(block.text))
+        and not _headline_cased(block.text)
+    )
+
+
+def _article_end_marker(blocks: list[_Block]) -> int:
+    """Index of the first comment header or copyright notice after enough prose to be an article, else the end."""
     prose = 0.0
     for block in blocks:
-        if prose >= ARTICLE_BEFORE_COMMENTS and boilerplate.starts_comment_section(block.text):
+        if prose >= ARTICLE_BEFORE_END_MARKER and boilerplate.ends_article(block.text):
             return block.index
         prose += max(block.score, 0.0)
     return len(blocks)
@@ -249,25 +465,28 @@ def _is_heading(blocks: list[_Block], block: _Block, end: int) -> bool:
     return following is not None and following.score > 0
 
 
-def _title_index(blocks: list[_Block], start: int) -> int | None:
-    """The block that reads best as the headline of the article starting at `start`."""
-    best: tuple[float, int] | None = None
-    window = range(max(0, start - 25), start)
+def _title_index(blocks: list[_Block], start: int, end: int) -> int | None:
+    """The block that reads best as the headline of the article region `start`..`end`.
+
+    Candidates run from a little above the region down to its first real paragraph, since a headline right above
+    the text is scored into the region as a short sentence-case line.
+    """
+    first_paragraph = next((block.index for block in blocks[start : end + 1] if block.score >= PROSE_WORDS / 2), start)
     texts = [block.text.casefold() for block in blocks]
-    for index in window:
+    best: tuple[float, int] | None = None
+    steps = 0
+    for index in range(first_paragraph - 1, max(-1, first_paragraph - 1 - TITLE_SEARCH_BLOCKS), -1):
         block = blocks[index]
-        if block.reason is not None or block.media_index is not None:
-            continue
-        headline = _headline_likeness(block)
+        if block.reason is not None or (block.media_index is not None and not block.may_be_headline):
+            continue  # bylines, dates, captions and share bars sit between a headline and its text
+        steps += 1
+        headline = _headline_likeness(block) - (CAPTION_AS_TITLE_COST if block.may_be_headline else 0.0)
         if headline <= 0:
             continue
-        distance = start - index
-        repeated = sum(1 for text in texts if text == texts[index]) > 1
-        score = headline - 0.08 * distance + (0.3 if repeated else 0.0)
+        repeated = texts.count(texts[index]) > 1
+        score = headline - TITLE_DISTANCE_COST * (steps - 1) + (TITLE_REPEATED_BONUS if repeated else 0.0)
         if best is None or score > best[0]:
             best = (score, index)
-    if best is None and start == 0 and blocks[0].media_index is None and _headline_likeness(blocks[0]) > 0:
-        return 0
     return best[1] if best else None
 
 
@@ -280,61 +499,50 @@ def _headline_likeness(block: _Block) -> float:
         return 0.0
     if not text[:1].isupper() and text[:1] not in "“\"'‘" and not _CJK.match(text):
         return 0.0
+    # Headlines run 5 to 14 words; a longer unpunctuated line is more often the standfirst under one.
     score = 1.0
-    if 5 <= len(words) <= 16:
+    if 5 <= len(words) <= 14:
         score += 0.5
+    elif len(words) <= 18:
+        score += 0.2
     capitalised = sum(1 for word in words if word[:1].isupper())
     score += 0.5 * capitalised / len(words)
+    if len(words) <= 3 and capitalised == len(words):
+        score -= 0.8  # reads as a person's name: an author line, not a headline
     return score
-
-
-def _authors(blocks: list[_Block], title_index: int | None, start: int, end: int) -> list[str]:
-    first = title_index if title_index is not None else max(0, start - 10)
-    for block in blocks[first : end + 1]:
-        if block.reason == "byline":
-            authors = boilerplate.authors_in_byline(block.text)
-            if authors:
-                return authors
-    return []
 
 
 def _removed(
     blocks: list[_Block], start: int, end: int, title_index: int | None, kept_media: set[int]
 ) -> list[Removed]:
-    """Everything not kept, with a reason; runs of navigation far from the article become one entry each."""
+    """Everything not kept, with a reason; each contiguous run outside the article becomes one entry."""
     removed: list[Removed] = []
     run: list[_Block] = []
 
     def flush() -> None:
-        if not run:
-            return
         if len(run) == 1:
             removed.append(Removed(run[0].text, run[0].reason or "navigation"))
-        else:
-            removed.append(Removed(" | ".join(block.text for block in run), run[0].reason or "navigation"))
+        elif run:
+            reasons = {block.reason for block in run}
+            mixed = "navigation" if run[0].index < start else "outside_article"
+            reason = run[0].reason if len(reasons) == 1 and run[0].reason else mixed
+            removed.append(Removed(" | ".join(block.text for block in run), reason))
         run.clear()
 
     for block in blocks:
-        if block.index == title_index:
+        inside = start <= block.index <= end
+        if block.index == title_index or (inside and block.reason is None and block.media_index is None):
             flush()
             continue
-        inside = start <= block.index <= end
         if block.media_index is not None:
             flush()
-            reason = "caption" if block.media_index in kept_media else "related"
-            removed.append(Removed(block.text, reason))
+            removed.append(Removed(block.text, "caption" if block.media_index in kept_media else "related"))
             continue
-        if inside and block.reason is None:
-            flush()
-            continue
-        reason = block.reason or ("navigation" if block.index < start else "outside_article")
-        block.reason = reason
+        block.reason = block.reason or ("navigation" if block.index < start else "outside_article")
         if inside:
             flush()
-            removed.append(Removed(block.text, reason))
-            continue
-        if run and run[-1].reason != reason:
-            flush()
-        run.append(block)
+            removed.append(Removed(block.text, block.reason))
+        else:
+            run.append(block)
     flush()
     return removed

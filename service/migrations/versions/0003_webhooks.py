@@ -1,7 +1,7 @@
 """webhooks: inbound integrations and outbound subscriptions
 
 Revision ID: 0002_webhooks
-Revises: 0001
+Revises: 0002_near_duplicates
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0002_webhooks"
-down_revision = "0001"
+down_revision = "0002_near_duplicates"
 branch_labels = None
 depends_on = None
 

