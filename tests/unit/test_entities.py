@@ -214,3 +214,21 @@ def test_a_model_for_another_language_is_used_for_that_language(monkeypatch: pyt
         ("Olaf Scholz", "person"),
         ("Berlin", "place"),
     }
+
+
+def test_variants_of_a_full_name_are_one_person() -> None:
+    from workers.pipeline.entities import EntityIndex, Mention
+
+    mentions = [
+        Mention("Joshua Apte", "person", 0, 11, paragraph=0),
+        Mention("Josh Apte", "person", 0, 9, paragraph=1),
+        Mention("Apte", "person", 0, 4, paragraph=2),
+        Mention("John F. Kennedy", "person", 0, 15, paragraph=3),
+        Mention("John Kennedy", "person", 0, 12, paragraph=4),
+        Mention("Robert Kennedy", "person", 0, 14, paragraph=5),
+    ]
+    people = {entity["name"]: entity for entity in EntityIndex(mentions).as_dicts()}
+    assert set(people) == {"Joshua Apte", "John F. Kennedy", "Robert Kennedy"}
+    assert people["Joshua Apte"]["mentions"] == 3
+    assert set(people["Joshua Apte"]["aliases"]) == {"Josh Apte", "Apte"}
+    assert people["John F. Kennedy"]["mentions"] == 2

@@ -267,9 +267,9 @@ class EntityIndex:
         for position, mention in enumerate(self.mentions):
             first_seen.setdefault(strip_titles(mention.text), position)
         people: dict[str, Entity] = {}
-        for name, _ in sorted(full_names.items(), key=lambda item: -len(tokens(item[0]))):
-            longer = next((entity for key, entity in people.items() if key.endswith(" " + name.casefold())), None)
-            people[name.casefold()] = longer or Entity(name=name, kind="person", first_seen=first_seen[name])
+        for name, _ in sorted(full_names.items(), key=lambda item: (-len(tokens(item[0])), -len(item[0]))):
+            same = next((entity for entity in people.values() if _same_person_name(entity.name, name)), None)
+            people[name.casefold()] = same or Entity(name=name, kind="person", first_seen=first_seen[name])
         return people
 
     def _outvoted_person_names(self) -> set[str]:
@@ -348,6 +348,19 @@ def _with_half_read_names_as_people(mentions: list[Mention]) -> list[Mention]:
             mention = replace(mention, kind="person")
         corrected.append(mention)
     return corrected
+
+
+def _same_person_name(known: str, name: str) -> bool:
+    """`Kim Jong Un` and `Jong Un`, `Joshua Apte` and `Josh Apte`, `John F. Kennedy` and `John Kennedy`."""
+    if known.casefold().endswith(" " + name.casefold()):
+        return True
+    known_words, words = tokens(known.casefold()), tokens(name.casefold())
+    if known_words[-1] != words[-1] or is_family_name_first(known) or is_family_name_first(name):
+        return False
+    known_given, given = known_words[0].rstrip("."), words[0].rstrip(".")
+    # The same family name with a shortened given name, or with middle names or initials added.
+    shortened = len(given) >= 3 and (known_given.startswith(given) or given.startswith(known_given))
+    return shortened or (known_given == given and len(known_words) != len(words))
 
 
 def _canonical_name(entity: Entity) -> str:
