@@ -232,3 +232,23 @@ def test_variants_of_a_full_name_are_one_person() -> None:
     assert people["Joshua Apte"]["mentions"] == 3
     assert set(people["Joshua Apte"]["aliases"]) == {"Josh Apte", "Apte"}
     assert people["John F. Kennedy"]["mentions"] == 2
+
+
+def test_possessive_person_and_lowercase_names() -> None:
+    from workers.pipeline.entities import find_mentions
+
+    class FakeSpan:
+        def __init__(self, text: str, start: int, label: str) -> None:
+            self.start_char, self.end_char, self.label_ = start, start + len(text), label
+
+    class FakeDoc:
+        def __init__(self, text: str) -> None:
+            found = [("Jeff Bezos’s Blue Origin", "PERSON"), ("crash", "PERSON")]
+            self.ents = [FakeSpan(name, text.index(name), label) for name, label in found if name in text]
+
+    class FakeModel:
+        def pipe(self, texts: list[str], batch_size: int) -> list[FakeDoc]:
+            return [FakeDoc(text) for text in texts]
+
+    mentions = find_mentions(FakeModel(), ["Jeff Bezos’s Blue Origin won, after the crash of its rival."], [])
+    assert [(mention.text, mention.kind) for mention in mentions] == [("Jeff Bezos", "person")]

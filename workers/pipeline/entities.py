@@ -96,8 +96,13 @@ def find_mentions(nlp: Any, paragraphs: list[str], captions: list[tuple[int, str
             if kind is None:
                 continue
             start, end, surface = _trim(text, ent.start_char, ent.end_char)
+            possessive = re.search(r"[’']s\s", surface)
+            if kind == "person" and possessive:  # `Jeff Bezos’s Blue Origin`: the person is the possessor
+                end, surface = start + possessive.start(), surface[: possessive.start()]
             if not any(character.isalpha() for character in surface) or is_title(surface):
                 continue  # "State" out of "Secretary of State" names nothing
+            if kind == "person" and not any(character.isupper() for character in surface):
+                continue  # a name in lowercase ("crash", "keyboard") is the model misreading a common word
             where: dict[str, int] = (
                 {"paragraph": position}
                 if position < len(paragraphs)
@@ -234,7 +239,7 @@ class EntityIndex:
                 surname = family_name(entity.name)
                 # A Western-order surname is how readers search ("Putin"); a family-name-first name gets its
                 # short form only when the text uses it ("Wang"), and never the given name ("Jinping").
-                if surname and not is_family_name_first(entity.name):
+                if surname and len(surname) > 1 and not is_family_name_first(entity.name):
                     entity.extra_aliases.append(surname)
 
     def resolve(self, name: str) -> str | None:
