@@ -179,53 +179,60 @@ class EntityIndex:
         ]
 
     def _group(self) -> None:
+        """Assign every mention to an entity, then settle each entity's type, name and aliases."""
         self._outvoted = self._outvoted_person_names()
+        self._person_words = {m.text for m in self.mentions if m.kind == "person"}
+        self._speaking_words = {m.text for m in self.mentions if m.speaks}
+        self._titled_or_speaking = self._speaking_words | {m.text for m in self.mentions if m.title_before}
+        self._other_counts = Counter(m.text for m in self.mentions if m.kind != "person")
+        self._full_name_counts = Counter(strip_titles(m.text).casefold() for m in self.mentions if m.kind == "person")
         people = self._people()
         surnames = self._surname_index(people)
-        person_words = {m.text for m in self.mentions if m.kind == "person"}
-        speaking_words = {m.text for m in self.mentions if m.speaks}
-        other_counts = Counter(m.text for m in self.mentions if m.kind != "person")
-        full_name_counts = Counter(strip_titles(m.text).casefold() for m in self.mentions if m.kind == "person")
-        self._titled_or_speaking = speaking_words | {m.text for m in self.mentions if m.title_before}
         others: dict[str, Entity] = {}
         for position, mention in enumerate(self.mentions):
-            entity = None
-            if mention.kind == "person" or len(tokens(mention.text)) == 1:
-                entity = people.get(strip_titles(mention.text).casefold())
-                # A lone surname after the full name is the person, even when the model read it as an
-                # organisation, unless that reading dominates (`Disney` the company next to one `Walt Disney`).
-                if (
-                    entity is None
-                    and mention.text in surnames
-                    and not looks_like_organisation(mention.text)
-                    and (
-                        mention.kind == "person"
-                        or mention.text in person_words
-                        or mention.text in speaking_words
-                        or other_counts[mention.text]
-                        <= SURNAME_OVER_FULL_NAME * full_name_counts[surnames[mention.text].name.casefold()]
-                    )
-                ):
-                    entity = surnames[mention.text]
-            if entity is None and mention.kind == "person" and self._is_misread_place(mention):
-                entity = others.setdefault(
-                    mention.text.casefold(), Entity(name=mention.text, kind="place", first_seen=position)
-                )
-            if entity is None and mention.kind == "person" and strip_titles(mention.text).casefold() in self._outvoted:
-                entity = others.setdefault(
-                    mention.text.casefold(), Entity(name=mention.text, kind="other", first_seen=position)
-                )
-            if entity is None and mention.kind == "person":
-                name = strip_titles(mention.text)
-                entity = people.setdefault(name.casefold(), Entity(name=name, kind="person", first_seen=position))
-            if entity is None:
-                key = mention.text.casefold()
-                entity = others.setdefault(key, Entity(name=mention.text, kind=mention.kind, first_seen=position))
+            entity = self._person_of(mention, people, surnames) or self._other_of(mention, position, people, others)
             form = strip_titles(mention.text) if entity.kind == "person" else mention.text
             entity.forms[form] += 1
             entity.kinds[mention.kind if entity.kind != "person" else "person"] += 1
             self.entity_of[position] = entity
         self._join_acronyms(others)
+        self._settle(people, others)
+
+    def _person_of(self, mention: Mention, people: dict[str, Entity], surnames: dict[str, Entity]) -> Entity | None:
+        """The known person a mention names: by its full name, or by a lone surname that stands for them."""
+        if mention.kind != "person" and len(tokens(mention.text)) != 1:
+            return None
+        entity = people.get(strip_titles(mention.text).casefold())
+        if entity is None and mention.text in surnames and self._surname_stands_for_person(mention, surnames):
+            entity = surnames[mention.text]
+        return entity
+
+    def _surname_stands_for_person(self, mention: Mention, surnames: dict[str, Entity]) -> bool:
+        """True when a lone surname stands for the person with that family name."""
+        # Even when the model read it as an organisation, unless that reading dominates (`Disney` the company
+        # next to one `Walt Disney`).
+        if looks_like_organisation(mention.text):
+            return False
+        if mention.kind == "person" or mention.text in self._person_words or mention.text in self._speaking_words:
+            return True
+        full_name = surnames[mention.text].name.casefold()
+        return self._other_counts[mention.text] <= SURNAME_OVER_FULL_NAME * self._full_name_counts[full_name]
+
+    def _other_of(
+        self, mention: Mention, position: int, people: dict[str, Entity], others: dict[str, Entity]
+    ) -> Entity:
+        """The entity of a mention that is no known person: a new person, or a place/organisation/other."""
+        if mention.kind == "person" and self._is_misread_place(mention):
+            return others.setdefault(mention.text.casefold(), Entity(mention.text, "place", first_seen=position))
+        if mention.kind == "person" and strip_titles(mention.text).casefold() in self._outvoted:
+            return others.setdefault(mention.text.casefold(), Entity(mention.text, "other", first_seen=position))
+        if mention.kind == "person":
+            name = strip_titles(mention.text)
+            return people.setdefault(name.casefold(), Entity(name, "person", first_seen=position))
+        return others.setdefault(mention.text.casefold(), Entity(mention.text, mention.kind, first_seen=position))
+
+    def _settle(self, people: dict[str, Entity], others: dict[str, Entity]) -> None:
+        """Types by vote, canonical names, and the surname alias readers search by."""
         mentions_of: dict[int, list[Mention]] = {}
         for position, owner in self.entity_of.items():
             mentions_of.setdefault(id(owner), []).append(self.mentions[position])
