@@ -285,10 +285,8 @@ class EntityIndex:
         return people
 
     def _outvoted_person_names(self) -> set[str]:
-        """Names tagged as a person less often than as something else (`MacBook Pro`), folded.
-
-        A title before the name or a speech verb after it counts as a vote for a person.
-        """
+        """Names tagged as a person less often than as something else (`MacBook Pro`), folded."""
+        # A title before the name or a speech verb after it counts as a vote for a person.
         person_votes: Counter[str] = Counter()
         other_votes: Counter[str] = Counter()
         for mention in self.mentions:
