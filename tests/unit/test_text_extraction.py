@@ -132,6 +132,20 @@ def test_teasers_with_headline_glued_to_summary_are_related() -> None:
     assert [item.reason for item in extraction.removed if item.text.startswith("Police")] == ["related"]
 
 
+def test_teasers_with_headline_running_into_a_dateline_are_related() -> None:
+    teaser = (
+        "UN regrets new US position on settlements UNITED NATIONS: The secretary general regrets the decision by "
+        "the United States to reverse its position, a spokesman said on Tuesday."
+    )
+    quote = (
+        "In an interview on Tuesday evening the minister told the BBC: The plan is good and it will work well for "
+        "all of the people who live in the northern suburbs of the city."
+    )
+    extraction = extract_text(dump(teaser, "Council expands bus network", PROSE[0], quote, *PROSE[1:]))
+    assert [paragraph.text for paragraph in extraction.paragraphs] == [PROSE[0], quote, *PROSE[1:]]
+    assert extraction.removed[0].reason == "related"
+
+
 def test_block_repeating_the_whole_article_is_a_duplicate() -> None:
     extraction = extract_text(dump("Council expands bus network", *PROSE, " ".join(PROSE)))
     assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE

@@ -63,6 +63,9 @@ _SENTENCE_END = re.compile(r"[.!?…。！？][”\"’')\]]*$")
 # A word of five letters or more, or closing punctuation, running straight into a capitalised word. Shorter
 # fragments are names and brands: McDonald, iPhone, HomeKit.
 _GLUED_JUNCTION = re.compile(r"(?:(?<![\w'’])[A-Za-z]{0,30}[a-z]{5}|(?<=\S)[?!’'”\"])(?=[A-Z][a-z])")
+# A headline, then the capitalised place name that opens a wire story: "... settlements UNITED NATIONS: ...".
+# (A lone capitalised word needs five letters: "told the BBC: ..." is a quote, not a dateline.)
+_DATELINE_IN_TEASER = re.compile(r"^(.{20,160}?)\s+(?:[A-Z]{2,}(?:[ ,.]+[A-Z]{2,})+|[A-Z]{5,})\s*(?::|—|–|--)\s+[A-Z]")
 _CREDIT_WORD = re.compile(r"\b(?:photo|photograph|picture|image|credit)s?\b", re.IGNORECASE)
 _CAPTION_LABEL = re.compile(r"^(?:image|media|video|photo|picture) caption\s*:?\s*(\S.*)$", re.IGNORECASE)
 _CREDIT_LABEL = re.compile(
@@ -331,7 +334,12 @@ def _is_credit_line(text: str) -> bool:
 
 
 def _is_glued_teaser(text: str) -> bool:
-    """A teaser whose headline runs into its summary with no space: "Couple Finds Old NewspapersA couple found ..."."""
+    """A teaser whose headline runs into its summary: "Couple Finds Old NewspapersA couple found ...", or into the
+    summary's dateline: "UN regrets new US position UNITED NATIONS: The UN said ...".
+    """
+    datelined = _DATELINE_IN_TEASER.match(text)
+    if datelined and not _TERMINAL_PUNCTUATION.search(datelined.group(1)):
+        return len(datelined.group(1).split()) >= 4 and len(text.split()) >= TEASER_SUMMARY_WORDS + 4
     junction = _GLUED_JUNCTION.search(text[:200])
     if junction is None:
         return False
