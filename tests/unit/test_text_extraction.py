@@ -94,6 +94,29 @@ def test_subheading_inside_the_article_is_kept_as_heading() -> None:
     )
 
 
+def test_list_after_a_colon_line_is_kept() -> None:
+    items = ["8 ripe pears", "1 lemon", "6 tbsp pectin", "1 tsp cinnamon"]
+    extraction = extract_text(dump("Council expands bus network", *PROSE[:2], "You will need:", *items, *PROSE[2:]))
+    paragraphs = [(paragraph.text, paragraph.kind) for paragraph in extraction.paragraphs]
+    assert paragraphs == [
+        *[(text, "body") for text in PROSE[:2]],
+        ("You will need:", "body"),
+        *[(item, "list") for item in items],
+        *[(text, "body") for text in PROSE[2:]],
+    ]
+
+
+def test_list_closing_the_article_is_kept() -> None:
+    items = [
+        "Hundreds of new routes that will make your commute faster and easier",
+        "Buses every ten minutes at peak time",
+    ]
+    body = body_of(
+        dump("Council expands bus network", *PROSE, "What the plan brings:", *items, "Related Articles", "x y")
+    )
+    assert body == [*PROSE, "What the plan brings:", *items]
+
+
 def test_reader_comments_after_the_article_are_not_body() -> None:
     comments = [
         "12 Comments",

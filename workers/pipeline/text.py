@@ -48,6 +48,8 @@ CAPTION_AS_TITLE_COST = 0.5
 TWIN_DISTANCE = 2
 # Furniture that closes an article (comments, related stories, footer) weighs more than a stray label.
 BARRIER_WEIGHTS = {"comment": 4.0, "related": 6.0, "footer": 4.0, "newsletter": 4.0}
+# A list closing the article ("Ingredients:") has at most this many items.
+CLOSING_LIST_MAX_ITEMS = 40
 # Furniture costs per word up to this many words.
 FURNITURE_MAX_WORDS = 6
 # Each further label in a run costs this much more than the one before (a menu is a long run of labels).
@@ -160,13 +162,22 @@ def _release_caption(blocks: list[_Block], headline: _Block) -> None:
 
 
 def _label_short_lines(blocks: list[_Block], start: int, end: int) -> None:
-    """Inside the article, a short line is a subheading when prose follows it, else navigation."""
+    """Inside the article, a short line is a list item after a line ending in a colon, a subheading when prose
+    follows it, else navigation."""
+    in_list = False
     for block in blocks[start : end + 1]:
-        if block.reason is None and block.media_index is None and _is_label(block):
-            if _is_heading(blocks, block, end):
-                block.kind = "heading"
-            else:
-                block.reason = "navigation"
+        if block.reason is not None or block.media_index is not None:
+            continue
+        if _is_list_introduction(block):
+            in_list = True
+        elif in_list and block.words < PROSE_WORDS:
+            block.kind = "list"
+        elif not _is_label(block):
+            in_list = False
+        elif _is_heading(blocks, block, end):
+            block.kind = "heading"
+        else:
+            block.reason = "navigation"
 
 
 def _read_header(extraction: Extraction, header: list[_Block], after_article: list[_Block]) -> None:
@@ -438,7 +449,27 @@ def _article_region(blocks: list[_Block]) -> tuple[int, int]:
     # A last short sentence ("That's correct," he said.) adds nothing to the score but belongs to the text.
     while best_end + 1 < len(candidates) and _is_short_sentence(blocks[best_end + 1]):
         best_end += 1
-    return best_start, best_end
+    return best_start, _closing_list_end(candidates, best_end)
+
+
+def _closing_list_end(blocks: list[_Block], end: int) -> int:
+    """The last item of a list the article ends with, introduced by a line ending in a colon, or `end` itself.
+
+    ("Ingredients:", "Here's what to know:", then short items): items score as labels, so the region stops short.
+    """
+    introduction = end + 1
+    if introduction >= len(blocks) or not _is_list_introduction(blocks[introduction]):
+        return end
+    last = end
+    for block in blocks[introduction + 1 : introduction + 1 + CLOSING_LIST_MAX_ITEMS]:
+        if block.reason is not None or block.media_index is not None or block.words > PROSE_WORDS * 2:
+            break
+        last = block.index
+    return last if last > introduction else end
+
+
+def _is_list_introduction(block: _Block) -> bool:
+    return block.reason is None and block.media_index is None and block.text.endswith(":") and block.words <= 15
 
 
 def _is_short_sentence(block: _Block) -> bool:
