@@ -284,6 +284,8 @@ def classify_line(text: str) -> str | None:
     if not line:
         return "empty"
     words = len(line.split())
+    if words > 80:
+        return None  # no furniture runs that long
     short = words <= 12
     # Word limits first: a long paragraph that merely mentions cookies or a newsletter is article text.
     if short and (_WIDGET.match(line) or _HANDLE.match(line)):

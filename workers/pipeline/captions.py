@@ -76,6 +76,7 @@ _NOT_A_NAME = re.compile(
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]*|[a-z]{1,3}|[A-Z]\.)$")
 # Longer than the longest credit any trailing pattern accepts.
 CREDIT_SEARCH_WINDOW = 200
+_CREDIT_HINT = re.compile(r"photo|picture|image|credit|courtesy|©", re.IGNORECASE)
 _CREDIT_SEPARATOR = re.compile(r"\s*/\s*|\s+via\s+|\s+for\s+|\s*,\s*|\s*;\s*|\s*\|\s*|\s+-\s+|\s+and\s+")
 # An agency name not followed by a possessive ("NASA's Goddard Space Flight Center" is one organisation).
 _AGENCY_BEFORE_NAME = re.compile(_AGENCY_PATTERN.pattern + r"(?!['’]s\b)")
@@ -134,6 +135,9 @@ def looks_like_credit(text: str) -> bool:
 def split_credit(caption: str) -> tuple[str, str | None]:
     """Split trailing credits off a caption: ("caption", "credit") or (caption, None) when there is none."""
     rest = caption.strip()
+    ending = rest[-CREDIT_SEARCH_WINDOW:]
+    if not (ending.endswith((")", "]")) or _CREDIT_HINT.search(ending) or _AGENCY_PATTERN.search(ending)):
+        return rest, None  # nothing a trailing credit could start with
     credits: list[str] = []
     while True:
         # Credits sit at the very end: search only the tail, so long paragraphs cost no more than captions.
