@@ -369,6 +369,7 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
 
 @cache
 def _stopwords() -> frozenset[str]:
+    # jusText (a trafilatura dependency, pinned in constraints.txt) ships stop lists; loaded once, on first use.
     from justext import get_stoplist
 
     words: set[str] = set()
@@ -396,9 +397,9 @@ def _prose_score(block: _Block) -> float:
     if block.reason == "dateline":
         return SEPARATOR_SCORE  # an article states its date once, above or below the text: dates inside mean a list
     if block.reason is not None:
-        # Section headers ("Related stories", "Comments") close an article; a long inline teaser only interrupts it.
+        # Section headers ("Related stories", "Comments") close an article and weigh more; a long inline teaser
+        # only interrupts it and costs no more than a header.
         weight = BARRIER_WEIGHTS.get(block.reason, 1.0) if block.words <= FURNITURE_MAX_WORDS else 1.0
-        # A long teaser link costs no more than a header: what matters is that the text is interrupted.
         return -min(max(3.0, block.words), FURNITURE_MAX_WORDS) * weight
     words = block.words
     ends_sentence = bool(_SENTENCE_END.search(block.text))
@@ -418,7 +419,7 @@ def _prose_score(block: _Block) -> float:
 
 def _headline_cased(text: str, share: float = 0.7) -> bool:
     """Most words capitalised, as in menus, teaser headlines and section names."""
-    words = [word for word in re.findall(r"[^\W\d_][\w'’-]*", text)]
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
     if not words:
         return True
     stopwords = _stopwords()
