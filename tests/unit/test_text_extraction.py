@@ -117,6 +117,16 @@ def test_list_closing_the_article_is_kept() -> None:
     assert body == [*PROSE, "What the plan brings:", *items]
 
 
+def test_markdown_headings() -> None:
+    extraction = extract_text(dump("# Council expands bus network", *PROSE[:2], "## What happens next?", *PROSE[2:]))
+    assert extraction.title == "Council expands bus network"
+    assert [(paragraph.text, paragraph.kind) for paragraph in extraction.paragraphs] == [
+        *[(text, "body") for text in PROSE[:2]],
+        ("What happens next?", "heading"),
+        *[(text, "body") for text in PROSE[2:]],
+    ]
+
+
 def test_reader_comments_after_the_article_are_not_body() -> None:
     comments = [
         "12 Comments",

@@ -68,6 +68,7 @@ _GLUED_JUNCTION = re.compile(r"(?:(?<![\w'’])[A-Za-z]{0,30}[a-z]{5}|(?<=\S)[?!
 # A headline, then the capitalised place name that opens a wire story: "... settlements UNITED NATIONS: ...".
 # (A lone capitalised word needs five letters: "told the BBC: ..." is a quote, not a dateline.)
 _DATELINE_IN_TEASER = re.compile(r"^(.{20,160}?)\s+(?:[A-Z]{2,}(?:[ ,.]+[A-Z]{2,})+|[A-Z]{5,})\s*(?::|—|–|--)\s+[A-Z]")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(\S.*?)\s*#*$")
 _CREDIT_WORD = re.compile(r"\b(?:photo|photograph|picture|image|credit)s?\b", re.IGNORECASE)
 _CAPTION_LABEL = re.compile(r"^(?:image|media|video|photo|picture) caption\s*:?\s*(\S.*)$", re.IGNORECASE)
 _CREDIT_LABEL = re.compile(
@@ -174,7 +175,7 @@ def _label_short_lines(blocks: list[_Block], start: int, end: int) -> None:
             block.kind = "list"
         elif not _is_label(block):
             in_list = False
-        elif _is_heading(blocks, block, end):
+        elif block.kind == "heading" or _is_heading(blocks, block, end):
             block.kind = "heading"
         else:
             block.reason = "navigation"
@@ -208,7 +209,12 @@ def _split_blocks(text: str) -> list[_Block]:
             continue
         for group in _paragraph_lines(lines) if pasted else [lines]:
             joined = " ".join(group)
-            blocks.append(_Block(index=len(blocks), lines=group, text=joined, words=_word_count(joined)))
+            # A Markdown heading ("## What happens next") is a heading whatever its wording.
+            heading = _MARKDOWN_HEADING.match(joined)
+            text = heading.group(1) if heading else joined
+            block = _Block(index=len(blocks), lines=group, text=text, words=_word_count(text))
+            block.kind = "heading" if heading else "body"
+            blocks.append(block)
     return blocks
 
 
