@@ -117,6 +117,21 @@ def test_list_closing_the_article_is_kept() -> None:
     assert body == [*PROSE, "What the plan brings:", *items]
 
 
+def test_prose_in_a_language_outside_the_common_stop_lists() -> None:
+    polish = [
+        "Rada miasta zagłosowała we wtorek za rozbudową sieci autobusowej na północne przedmieścia, nad którym "
+        "dyskutowano od ponad dwóch lat i który budził wiele emocji wśród mieszkańców.",
+        "Zwolennicy twierdzą, że nowe linie skrócą czas dojazdu tysiącom pracowników, a krytycy ostrzegają, że koszty "
+        "projektu mogą jeszcze wzrosnąć w kolejnych latach.",
+        "Burmistrz powiedziała, że pierwsze autobusy pojadą wiosną, a rada ponownie oceni sieć po roku działania i "
+        "wtedy zdecyduje o kolejnych liniach.",
+    ]
+    menu = ["Strona główna", "Wiadomości", "Sport", "Biznes", "Kultura", "Pogoda"]
+    extraction = extract_text(dump(*menu, "Rada miasta rozbudowuje sieć autobusową", *polish, "Kontakt", "Reklama"))
+    assert extraction.title == "Rada miasta rozbudowuje sieć autobusową"
+    assert [paragraph.text for paragraph in extraction.paragraphs] == polish
+
+
 def test_markdown_headings() -> None:
     extraction = extract_text(dump("# Council expands bus network", *PROSE[:2], "## What happens next?", *PROSE[2:]))
     assert extraction.title == "Council expands bus network"

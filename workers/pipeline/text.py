@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+import py3langid
+
 from workers.pipeline import boilerplate, captions
 from workers.pipeline.document import Extraction, Media, Paragraph, Removed
 from workers.pipeline.normalise import clean_line
@@ -59,6 +61,25 @@ ARTICLE_BEFORE_END_MARKER = 100
 # A short unpunctuated sentence-case line is more often a teaser headline than article text: it costs per word.
 SENTENCE_CASE_LINE_WEIGHT = -0.4
 
+# Stop lists always used (they cover most pages), and how much text the language of the rest is read from.
+COMMON_LANGUAGES = ("English", "Portuguese", "Spanish", "French", "German", "Italian", "Russian", "Indonesian")
+LANGUAGE_SAMPLE_BLOCKS = 30
+LANGUAGE_SAMPLE_CHARS = 2000
+_JUSTEXT_LANGUAGES = {
+    "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "hy": "Armenian", "az": "Azerbaijani", "eu": "Basque",
+    "be": "Belarusian", "bn": "Bengali", "bs": "Bosnian", "br": "Breton", "bg": "Bulgarian", "ca": "Catalan",
+    "hr": "Croatian", "cs": "Czech", "da": "Danish", "nl": "Dutch", "en": "English", "eo": "Esperanto",
+    "et": "Estonian", "fi": "Finnish", "fr": "French", "gl": "Galician", "ka": "Georgian", "de": "German",
+    "el": "Greek", "gu": "Gujarati", "ht": "Haitian", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian",
+    "is": "Icelandic", "id": "Indonesian", "ga": "Irish", "it": "Italian", "jv": "Javanese", "kn": "Kannada",
+    "kk": "Kazakh", "ko": "Korean", "ku": "Kurdish", "ky": "Kyrgyz", "la": "Latin", "lv": "Latvian",
+    "lt": "Lithuanian", "lb": "Luxembourgish", "mk": "Macedonian", "ms": "Malay", "ml": "Malayalam", "mt": "Maltese",
+    "mr": "Marathi", "ne": "Nepali", "nb": "Norwegian_Bokmal", "no": "Norwegian_Bokmal", "nn": "Norwegian_Nynorsk",
+    "oc": "Occitan", "fa": "Persian", "pl": "Polish", "pt": "Portuguese", "qu": "Quechua", "ro": "Romanian",
+    "ru": "Russian", "sr": "Serbian", "sk": "Slovak", "sl": "Slovenian", "es": "Spanish", "sw": "Swahili",
+    "sv": "Swedish", "tl": "Tagalog", "ta": "Tamil", "te": "Telugu", "tr": "Turkish", "uk": "Ukrainian",
+    "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese", "cy": "Welsh", "fy": "West_Frisian", "yo": "Yoruba",
+}  # fmt: skip
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?…。！？][”\"’')\]]*$")
@@ -86,6 +107,7 @@ class _Block:
     reason: str | None = None
     media_index: int | None = None
     score: float = 0.0
+    stop_ratio: float = 0.0
     kind: str = "body"
     # An unpunctuated line taken for a caption because a credit follows it: a headline above a photo looks the same.
     may_be_headline: bool = False
@@ -141,7 +163,9 @@ def _classify(blocks: list[_Block]) -> list[Media]:
                 block.reason = line_reasons[0] if len(set(line_reasons)) == 1 else "boilerplate"
     media = _collect_captions(blocks)
     _mark_repeats(blocks)
+    stopwords = _document_stopwords(blocks)
     for block in blocks:
+        block.stop_ratio = _stopword_ratio(block.text, stopwords)
         if block.media_index is not None:
             block.reason = None
         elif block.reason is None and _is_glued_teaser(block.text):
@@ -374,23 +398,35 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
 
 
 @cache
-def _stopwords() -> frozenset[str]:
-    # jusText (a trafilatura dependency, pinned in constraints.txt) ships stop lists; loaded once, on first use.
+def _stoplist(language: str) -> frozenset[str]:
+    # jusText (a trafilatura dependency, pinned in constraints.txt) ships stop lists; each is loaded once.
     from justext import get_stoplist
 
-    words: set[str] = set()
-    for language in ("English", "Portuguese", "Spanish", "French", "German", "Italian", "Russian", "Indonesian"):
-        words |= {word.casefold() for word in get_stoplist(language)}
-    return frozenset(words)
+    return frozenset(word.casefold() for word in get_stoplist(language))
 
 
-def _stopword_ratio(text: str) -> float:
+@cache
+def _stopwords() -> frozenset[str]:
+    """Function words of the languages seen most on news sites, to tell a sentence from a title-case label."""
+    return frozenset().union(*(_stoplist(language) for language in COMMON_LANGUAGES))
+
+
+def _document_stopwords(blocks: list[_Block]) -> frozenset[str]:
+    """Stop words of the document's language (and English, the language of most page furniture)."""
+    sample = " ".join(block.text for block in sorted(blocks, key=lambda block: -block.words)[:LANGUAGE_SAMPLE_BLOCKS])
+    code, _ = py3langid.classify(sample[:LANGUAGE_SAMPLE_CHARS])
+    language = _JUSTEXT_LANGUAGES.get(str(code))
+    if language is None or language == "English":
+        return _stopwords()
+    return _stopwords() | _stoplist(language)
+
+
+def _stopword_ratio(text: str, stopwords: frozenset[str]) -> float:
     words = _WORD.findall(text.casefold())
     if not words:
         return 0.0
     if _CJK.search(text):
         return 0.4  # no stop list for these scripts; sentence punctuation does the work
-    stopwords = _stopwords()
     return sum(1 for word in words if word in stopwords) / len(words)
 
 
@@ -409,7 +445,7 @@ def _prose_score(block: _Block) -> float:
         return -min(max(3.0, block.words), FURNITURE_MAX_WORDS) * weight
     words = block.words
     ends_sentence = bool(_SENTENCE_END.search(block.text))
-    ratio = _stopword_ratio(block.text)
+    ratio = block.stop_ratio
     if words >= PROSE_WORDS and ratio >= 0.2:
         return words * (1.0 if ends_sentence else 0.7)
     if words >= 8 and ends_sentence and ratio >= 0.15:
