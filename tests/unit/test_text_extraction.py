@@ -222,6 +222,13 @@ def test_long_teaser_link_inside_the_article_does_not_cut_it() -> None:
     assert body_of(dump(*blocks)) == PROSE
 
 
+def test_links_under_a_related_header_inside_the_article_are_related() -> None:
+    links = ["Bus fares rise again across the region as operators blame fuel", "New tram line opens"]
+    extraction = extract_text(dump("Council expands bus network", *PROSE[:2], "Related articles", *links, *PROSE[2:]))
+    assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
+    assert [item.reason for item in extraction.removed if item.text in links] == ["related", "related"]
+
+
 def test_twin_captions_are_one_media_item() -> None:
     long = "The mayor speaks at the council meeting in the town hall on Tuesday, Nov. 19, 2019. The vote was close."
     short = "The mayor speaks at the council meeting in the town hall on Tuesday, Nov. 19, 2019. (Jane Doe/AP)"

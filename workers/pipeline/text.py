@@ -33,6 +33,8 @@ SOURCE_TAGGED_PARAGRAPH_WORDS = 30
 CAPTION_WITH_CREDIT_BELOW_MAX_WORDS = 40
 # A block no article region may span.
 SEPARATOR_SCORE = -1000.0
+# A link under a "Related" header is a headline, not a paragraph.
+TEASER_LINK_MAX_WORDS = 16
 # A glued teaser's summary is a sentence.
 TEASER_SUMMARY_WORDS = 10
 # Share of a block's 4-word shingles found in other blocks that makes it a repeat of them.
@@ -189,10 +191,16 @@ def _release_caption(blocks: list[_Block], headline: _Block) -> None:
 def _label_short_lines(blocks: list[_Block], start: int, end: int) -> None:
     """Inside the article, a short line is a list item after a line ending in a colon, a subheading when prose
     follows it, else navigation."""
-    in_list = False
+    in_list = after_related_header = False
     for block in blocks[start : end + 1]:
         if block.reason is not None or block.media_index is not None:
+            # Short lines right under "Related articles" or "Don't miss" are the links it announces.
+            after_related_header = block.reason == "related" or (after_related_header and block.media_index is not None)
             continue
+        if after_related_header and block.words <= TEASER_LINK_MAX_WORDS and not _SENTENCE_END.search(block.text):
+            block.reason = "related"
+            continue
+        after_related_header = False
         if _is_list_introduction(block):
             in_list = True
         elif in_list and block.words < PROSE_WORDS:
