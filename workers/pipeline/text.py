@@ -84,7 +84,8 @@ _JUSTEXT_LANGUAGES = {
 }  # fmt: skip
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_SENTENCE_END = re.compile(r"[.!?…。！？][”\"’')\]]*$")
+# Sentence punctuation, then maybe closing quotes and a trailing emoji or two ("See you soon! 🙂").
+_SENTENCE_END = re.compile(r"[.!?…。！？][”\"’')\]]*(?:\s*[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]{1,3})?$")
 # A word of five letters or more, or closing punctuation, running straight into a capitalised word. Shorter
 # fragments are names and brands: McDonald, iPhone, HomeKit.
 _GLUED_JUNCTION = re.compile(r"(?:(?<![\w'’])[A-Za-z]{0,30}[a-z]{5}|(?<=\S)[?!’'”\"])(?=[A-Z][a-z])")
