@@ -43,8 +43,10 @@ REPEAT_COVERAGE = 0.7
 # "First published ..." line may sit.
 HEADER_BLOCKS = 10
 FOOTER_DATE_BLOCKS = 3
-# Headline search: how many candidate blocks above the first paragraph, and what each step away costs.
+# Headline search: how many candidate blocks above the first paragraph (furniture in between not counted, up to a
+# reach of blocks in all), and what each step away costs.
 TITLE_SEARCH_BLOCKS = 12
+TITLE_SEARCH_REACH = 40
 TITLE_DISTANCE_COST = 0.15
 TITLE_REPEATED_BONUS = 0.3
 CAPTION_AS_TITLE_COST = 0.5
@@ -566,11 +568,13 @@ def _title_index(blocks: list[_Block], start: int, end: int) -> int | None:
     texts = [block.text.casefold() for block in blocks]
     best: tuple[float, int] | None = None
     steps = 0
-    for index in range(first_paragraph - 1, max(-1, first_paragraph - 1 - TITLE_SEARCH_BLOCKS), -1):
+    for index in range(first_paragraph - 1, max(-1, first_paragraph - 1 - TITLE_SEARCH_REACH), -1):
         block = blocks[index]
         if block.reason is not None or (block.media_index is not None and not block.may_be_headline):
             continue  # bylines, dates, captions and share bars sit between a headline and its text
         steps += 1
+        if steps > TITLE_SEARCH_BLOCKS:
+            break
         headline = _headline_likeness(block) - (CAPTION_AS_TITLE_COST if block.may_be_headline else 0.0)
         if headline <= 0:
             continue
@@ -600,6 +604,8 @@ def _headline_likeness(block: _Block) -> float:
     score += 0.5 * capitalised / len(words)
     if len(words) <= 3 and capitalised == len(words):
         score -= 0.8  # reads as a person's name: an author line, not a headline
+    if text.isupper():
+        score -= 0.5  # shouted labels are section names and buttons more often than headlines
     return score
 
 
