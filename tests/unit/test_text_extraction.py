@@ -80,6 +80,12 @@ def test_title_is_the_headline_above_byline_and_date() -> None:
     assert body_of(text) == PROSE
 
 
+def test_title_above_a_long_share_bar() -> None:
+    share_bar = ["Share", "Facebook", "Twitter", "LinkedIn", "Email", "Print", "Reddit", "Flipboard", "WhatsApp"] * 2
+    extraction = extract_text(dump(*MENU, "Council expands bus network to northern suburbs", *share_bar, *PROSE))
+    assert extraction.title == "Council expands bus network to northern suburbs"
+
+
 def test_first_line_headline_of_a_clean_dump() -> None:
     extraction = extract_text(dump("Council Expands Bus Network", *PROSE))
     assert extraction.title == "Council Expands Bus Network"
