@@ -287,6 +287,14 @@ def test_standalone_credit_line_is_not_a_headline() -> None:
     assert ("Photo by Kirk Irwin/Getty Images", "credit") in [(item.text, item.reason) for item in extraction.removed]
 
 
+def test_repeated_caption_is_one_media_item() -> None:
+    caption = "The mayor at the town hall on Tuesday. (Jane Doe/AP)"
+    extraction = extract_text(dump("Council expands bus network", PROSE[0], caption, *PROSE[1:3], caption, PROSE[3]))
+    assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
+    assert [media.caption for media in extraction.media] == ["The mayor at the town hall on Tuesday."]
+    assert [item.reason for item in extraction.removed] == ["caption", "caption"]
+
+
 def test_source_line_under_the_last_paragraph_is_no_photo_credit() -> None:
     extraction = extract_text(dump("Council expands bus network", *PROSE, "Reuters"))
     assert extraction.media == []

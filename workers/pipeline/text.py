@@ -153,8 +153,20 @@ def extract_text(text: str) -> Extraction:
         }
     )
     extraction.removed = _removed(blocks, start, end, title_index, set(kept_media))
-    extraction.media = [captions.complete_media(media[index]) for index in kept_media]
+    extraction.media = _unique([captions.complete_media(media[index]) for index in kept_media])
     return extraction
+
+
+def _unique(media: list[Media]) -> list[Media]:
+    """The media items with repeats (a slideshow and its thumbnail strip show the same caption) left out."""
+    seen: set[tuple[str, str | None]] = set()
+    unique: list[Media] = []
+    for item in media:
+        key = (_comparable(item.caption), item.credit)
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique
 
 
 def _classify(blocks: list[_Block]) -> list[Media]:
@@ -301,7 +313,7 @@ def _collect_captions(blocks: list[_Block]) -> list[Media]:
         twin = _twin_of(blocks, block, cores)
         if twin is None and credit is None:
             credit_below = _bare_credit_after(blocks, block)
-            if credit_below is not None and block.words <= CAPTION_WITH_CREDIT_BELOW_MAX_WORDS:
+            if credit_below is not None and 3 <= block.words <= CAPTION_WITH_CREDIT_BELOW_MAX_WORDS:
                 block.media_index = credit_below.media_index = len(media)
                 block.may_be_headline = True
                 media.append(Media(caption=block.text, credit=credit_below.text))
