@@ -183,7 +183,7 @@ def test_teasers_with_headline_glued_to_summary_are_related() -> None:
         dump(teaser, teaser.replace("Two After", "Three After"), "Council expands bus network", *PROSE)
     )
     assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
-    assert [item.reason for item in extraction.removed if item.text.startswith("Police")] == ["related"]
+    assert [item.reason for item in extraction.removed if item.text.startswith("Police")] == ["related", "related"]
 
 
 def test_teasers_with_headline_running_into_a_dateline_are_related() -> None:

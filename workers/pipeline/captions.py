@@ -143,6 +143,11 @@ def looks_like_credit(text: str) -> bool:
     return bool(_CREDIT_KEYWORDS.search(text)) and len(words) <= 8 and _mostly_capitalised(words)
 
 
+def looks_like_credit_line(text: str) -> bool:
+    """True for a photo credit standing on its own line: it names an agency or says "Photo by", "Credit:", "©"."""
+    return looks_like_credit(text) and bool(agencies_in(text) or _CREDIT_LEAD.match(text))
+
+
 def split_credit(caption: str) -> tuple[str, str | None]:
     """Split trailing credits off a caption: ("caption", "credit") or (caption, None) when there is none."""
     rest = caption.strip()

@@ -56,6 +56,8 @@ TWIN_DISTANCE = 2
 BARRIER_WEIGHTS = {"comment": 4.0, "related": 6.0, "footer": 4.0, "newsletter": 4.0}
 # A list closing the article ("Ingredients:") has at most this many items.
 CLOSING_LIST_MAX_ITEMS = 40
+# Removed blocks outside the article that are summarised, one entry per contiguous run.
+SUMMARISED_REASONS = frozenset({"navigation", "outside_article", "boilerplate", "share"})
 # Furniture costs per word up to this many words.
 FURNITURE_MAX_WORDS = 6
 # Each further label in a run costs this much more than the one before (a menu is a long run of labels).
@@ -95,7 +97,6 @@ _GLUED_JUNCTION = re.compile(r"(?:(?<![\w'’])[A-Za-z]{0,30}[a-z]{5}|(?<=\S)[?!
 # (A lone capitalised word needs five letters: "told the BBC: ..." is a quote, not a dateline.)
 _DATELINE_IN_TEASER = re.compile(r"^(.{20,160}?)\s+(?:[A-Z]{2,}(?:[ ,.]+[A-Z]{2,})+|[A-Z]{5,})\s*(?::|—|–|--)\s+[A-Z]")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(\S.*?)\s*#*$")
-_CREDIT_WORD = re.compile(r"\b(?:photo|photograph|picture|image|credit)s?\b", re.IGNORECASE)
 _CAPTION_LABEL = re.compile(r"^(?:image|media|video|photo|picture) caption\s*:?\s*(\S.*)$", re.IGNORECASE)
 _CREDIT_LABEL = re.compile(
     r"^(?:image|photo|picture|video|media) (?:copyright|source|credit)\s*:?\s*(\S.*)$", re.IGNORECASE
@@ -187,7 +188,11 @@ def _classify(blocks: list[_Block]) -> list[Media]:
             block.reason = None
         elif block.reason is None and _is_glued_teaser(block.text):
             block.reason = "related"
-        elif block.reason is None and block.words <= CREDIT_LINE_MAX_WORDS and _is_credit_line(block.text):
+        elif (
+            block.reason is None
+            and block.words <= CREDIT_LINE_MAX_WORDS
+            and captions.looks_like_credit_line(block.text)
+        ):
             block.reason = "credit"
         block.score = _prose_score(block)
     return media
@@ -348,7 +353,7 @@ def _bare_credit_after(blocks: list[_Block], block: _Block) -> _Block | None:
     if _CREDIT_LABEL.match(following.text):
         return None  # "Image copyright ..." belongs to the "Image caption ..." below it
     # An agency name alone under a paragraph is the story's source, not a photo credit.
-    if captions.canonical_agency(following.text) or not _is_credit_line(following.text):
+    if captions.canonical_agency(following.text) or not captions.looks_like_credit_line(following.text):
         return None
     return following
 
@@ -390,11 +395,6 @@ def _mark_repeats(blocks: list[_Block]) -> None:
         repeated = sum(1 for shingle in shingles if shortest_holder[shingle] < block.words)
         if repeated >= REPEAT_COVERAGE * len(shingles):
             block.reason = "duplicate"
-
-
-def _is_credit_line(text: str) -> bool:
-    """A photo credit standing alone ("Photo by Jane Doe/Getty Images"), left over from an image without caption."""
-    return captions.looks_like_credit(text) and bool(captions.agencies_in(text) or _CREDIT_WORD.search(text))
 
 
 def _is_glued_teaser(text: str) -> bool:
@@ -624,7 +624,11 @@ def _headline_likeness(block: _Block) -> float:
 def _removed(
     blocks: list[_Block], start: int, end: int, title_index: int | None, kept_media: set[int]
 ) -> list[Removed]:
-    """Everything not kept, with a reason; each contiguous run outside the article becomes one entry."""
+    """Everything not kept, with a reason.
+
+    Outside the article, each contiguous run of menu labels and widgets becomes one entry; furniture that says
+    something about the page (cookie notice, newsletter box, byline, credit, related header ...) keeps its own.
+    """
     removed: list[Removed] = []
     run: list[_Block] = []
 
@@ -648,7 +652,7 @@ def _removed(
             removed.append(Removed(block.text, "caption" if block.media_index in kept_media else "related"))
             continue
         block.reason = block.reason or ("navigation" if block.index < start else "outside_article")
-        if inside:
+        if inside or block.reason not in SUMMARISED_REASONS:
             flush()
             removed.append(Removed(block.text, block.reason))
         else:
