@@ -1,8 +1,13 @@
-"""Plain-text extraction: title, paragraphs, boilerplate and captions out of a text dump.
+"""Plain-text extraction: title, paragraphs, captions, metadata and page furniture out of a text dump.
 
-A dump is a sequence of blocks separated by blank lines (a line break inside a block is a <br>). Blocks are
-classified one by one (caption, furniture, prose, label), then the article is the best-scoring contiguous run of
-prose blocks, so menus, teasers and footers far from it drop out even when no phrase list knows them.
+A dump is a sequence of blocks separated by blank lines (a line break inside a block is a <br>); pasted text with
+single newlines gets one block per line. Each block is classified first: page furniture (`boilerplate`), photo
+caption (`captions`: a credit at its end, a credit on the next line, or a twin of a credited caption), a repeat of
+other blocks, a glued teaser. Then every block gets a prose score (long, sentence-like, stop-word rich text is
+positive; labels, menus and furniture negative, runs of them more so) and the article is the contiguous run with the
+highest total, cut at a comment section, a copyright notice or a biography header. The headline is looked for just
+above the article, bylines, dates and a standfirst between the two. Nothing is dropped silently: every block that is
+not a paragraph or the title is in `removed` with a reason (runs of menu labels outside the article as one entry).
 """
 
 from __future__ import annotations
