@@ -145,7 +145,7 @@ def looks_like_credit(text: str) -> bool:
 
 def looks_like_credit_line(text: str) -> bool:
     """True for a photo credit standing on its own line: it names an agency or says "Photo by", "Credit:", "©"."""
-    return looks_like_credit(text) and bool(agencies_in(text) or _CREDIT_LEAD.match(text))
+    return bool(_CREDIT_LEAD.match(text) or _AGENCY_PATTERN.search(text)) and looks_like_credit(text)
 
 
 def split_credit(caption: str) -> tuple[str, str | None]:
