@@ -59,6 +59,7 @@ _SHARE_LABEL = _whole_line(
     r"facebook|twitter|x|pinterest|linkedin|whatsapp|reddit|tumblr|flipboard|telegram|messenger|sms|instagram",
     r"youtube|tiktok|snapchat|rss",
     r"copy|copy link|copied|link copied|share article|share story|more sharing options|sharing options",
+    r"(?:share )?permalink|short ?link",
     r"shares|\d+ shares|like|likes|follow|follow us|follow us on \w+|gift article",
     r"listen to (?:this )?article|text size|font size|a a|aa|a\+|a-|reprints?|permissions",
     r"click to (?:share|email|print)\b.*",
@@ -284,6 +285,8 @@ def classify_line(text: str) -> str | None:
     if not line:
         return "empty"
     words = len(line.split())
+    if words > 80:
+        return None  # no furniture runs that long
     short = words <= 12
     # Word limits first: a long paragraph that merely mentions cookies or a newsletter is article text.
     if short and (_WIDGET.match(line) or _HANDLE.match(line)):
