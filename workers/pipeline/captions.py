@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from workers.pipeline.document import Media
 
@@ -116,6 +117,7 @@ def agencies_in(text: str) -> list[str]:
     return sorted(found, key=str.casefold)
 
 
+@lru_cache(maxsize=8192)
 def looks_like_credit(text: str) -> bool:
     """True when a short piece of text reads as a photo credit (agency, "Photo by", "NAME/AGENCY")."""
     text = text.strip()
@@ -148,6 +150,7 @@ def looks_like_credit_line(text: str) -> bool:
     return bool(_CREDIT_LEAD.match(text) or _AGENCY_PATTERN.search(text)) and looks_like_credit(text)
 
 
+@lru_cache(maxsize=8192)
 def split_credit(caption: str) -> tuple[str, str | None]:
     """Split trailing credits off a caption: ("caption", "credit") or (caption, None) when there is none."""
     rest = caption.strip()
