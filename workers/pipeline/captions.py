@@ -102,7 +102,6 @@ _TRAILING_LABELLED = re.compile(
 )
 # A credit glued to the caption's last sentence ("Austria.Leonhard Foeger / Reuters") is common in scraped text.
 _TRAILING_BARE = re.compile(r"(?:(?<=[.!?”\"’])\s*|\s*[|–—]\s*)([A-Z][^.!?|]{1,89})$")
-_SENTENCE_END = re.compile(r"[.!?…][”\"’)]*\s*$")
 
 
 def canonical_agency(text: str) -> str | None:
