@@ -7,6 +7,7 @@ and says why it is not article text, or None. Phrases are regex fragments, match
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 def _whole_line(*phrases: str) -> re.Pattern[str]:
@@ -279,6 +280,8 @@ _ZONES = {
 _UPDATED = re.compile(r"\b(?:updated|modified|last updated|edited)\b", re.IGNORECASE)
 
 
+# Menus and footers repeat the same labels on a page and across a site's pages: each is classified once.
+@lru_cache(maxsize=8192)
 def classify_line(text: str) -> str | None:
     """Why one line or block is page furniture (a removal reason), or None when it may be article text."""
     line = text.strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from workers.pipeline.document import Media
 
@@ -101,7 +102,6 @@ _TRAILING_LABELLED = re.compile(
 )
 # A credit glued to the caption's last sentence ("Austria.Leonhard Foeger / Reuters") is common in scraped text.
 _TRAILING_BARE = re.compile(r"(?:(?<=[.!?”\"’])\s*|\s*[|–—]\s*)([A-Z][^.!?|]{1,89})$")
-_SENTENCE_END = re.compile(r"[.!?…][”\"’)]*\s*$")
 
 
 def canonical_agency(text: str) -> str | None:
@@ -116,6 +116,7 @@ def agencies_in(text: str) -> list[str]:
     return sorted(found, key=str.casefold)
 
 
+@lru_cache(maxsize=8192)
 def looks_like_credit(text: str) -> bool:
     """True when a short piece of text reads as a photo credit (agency, "Photo by", "NAME/AGENCY")."""
     text = text.strip()
@@ -148,6 +149,7 @@ def looks_like_credit_line(text: str) -> bool:
     return bool(_CREDIT_LEAD.match(text) or _AGENCY_PATTERN.search(text)) and looks_like_credit(text)
 
 
+@lru_cache(maxsize=8192)
 def split_credit(caption: str) -> tuple[str, str | None]:
     """Split trailing credits off a caption: ("caption", "credit") or (caption, None) when there is none."""
     rest = caption.strip()

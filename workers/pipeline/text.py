@@ -75,7 +75,7 @@ SENTENCE_CASE_LINE_WEIGHT = -0.4
 # Stop lists always used (they cover most pages), and how much text the language of the rest is read from.
 COMMON_LANGUAGES = ("English", "Portuguese", "Spanish", "French", "German", "Italian", "Russian", "Indonesian")
 LANGUAGE_SAMPLE_BLOCKS = 30
-LANGUAGE_SAMPLE_CHARS = 2000
+LANGUAGE_SAMPLE_CHARS = 1000
 _JUSTEXT_LANGUAGES = {
     "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "hy": "Armenian", "az": "Azerbaijani", "eu": "Basque",
     "be": "Belarusian", "bn": "Bengali", "bs": "Bosnian", "br": "Breton", "bg": "Bulgarian", "ca": "Catalan",
