@@ -52,7 +52,9 @@ def db_session(app: Flask) -> Iterator[Any]:
     database.session.configure(bind=connection, join_transaction_mode="create_savepoint")
     yield database.session
     database.session.remove()
-    database.session.configure(bind=database.engine, join_transaction_mode="conditional_savepoint")
+    # Back to the factory's own defaults, so sessions made after this test bind to the engine as usual.
+    database.session.session_factory.kw.pop("join_transaction_mode", None)
+    database.session.configure(bind=database.engine)
     transaction.rollback()
     connection.close()
 

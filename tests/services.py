@@ -22,6 +22,7 @@ REDIS_PORT = int(os.environ.get("INGEST_TEST_REDIS_PORT", "6379"))
 # checkouts can run their suites side by side on one Redis).
 REDIS_DB_API = int(os.environ.get("INGEST_TEST_REDIS_DB_API", "11"))
 REDIS_DB_END_TO_END = int(os.environ.get("INGEST_TEST_REDIS_DB_END_TO_END", "12"))
+REDIS_DB_WEBHOOKS = int(os.environ.get("INGEST_TEST_REDIS_DB_WEBHOOKS", "13"))
 # Rate-limit storage of tests/api/test_rate_limits.py.
 REDIS_DB_RATE_LIMITS = int(os.environ.get("INGEST_TEST_REDIS_DB_RATE_LIMITS", "14"))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +18,8 @@ from service.integrations.models import Integration, IntegrationType
 from service.integrations.schemas import DeliveryReceivedSchema
 from service.integrations.signatures import SignatureInvalid
 from service.models import utcnow
+
+log = logging.getLogger(__name__)
 
 blp = Blueprint(
     "webhooks",
@@ -98,4 +101,7 @@ class Webhook(MethodView):
             )
         except ValueError as error:
             abort_problem(404, str(error), problem_type="subscription-refused")
+        if request.args.get("hub.mode") == "denied":
+            reason = request.args.get("hub.reason")
+            log.warning("hub denied the subscription of integration %s: %s", integration.id, reason)
         return Response(challenge, status=200, mimetype="text/plain")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import ModuleType
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -13,12 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.ingest import submit
-from service.integrations.adapters import InboundDelivery, ghost, standard, websub, wordpress
+from service.integrations.adapters import Adapter, InboundDelivery, ghost, standard, websub, wordpress
 from service.integrations.models import Integration, IntegrationType, ReceivedDelivery
 from service.models import new_id, utcnow
 from service.subscriptions.signing import generate_secret
 
-ADAPTERS: dict[str, ModuleType] = {
+ADAPTERS: dict[str, Adapter] = {
     IntegrationType.STANDARD: standard,
     IntegrationType.WEBSUB: websub,
     IntegrationType.WORDPRESS: wordpress,
@@ -81,7 +80,7 @@ class Outcome:
 
 def verify(integration: Integration, delivery: InboundDelivery) -> str:
     """The delivery id once the signature checks out (SignatureInvalid otherwise)."""
-    return str(ADAPTERS[integration.type].verify(delivery))
+    return ADAPTERS[integration.type].verify(delivery)
 
 
 def receive(session: Session, integration: Integration, delivery: InboundDelivery) -> Outcome:

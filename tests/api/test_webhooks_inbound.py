@@ -241,6 +241,8 @@ def test_websub_hub_verification_echoes_the_challenge(client: FlaskClient) -> No
     assert wrong_topic.status_code == 404
     no_challenge = client.get(f"/v1/webhooks/{created['id']}", query_string={"hub.mode": "subscribe"})
     assert no_challenge.status_code == 404
+    denied = client.get(f"/v1/webhooks/{created['id']}", query_string={"hub.mode": "denied", "hub.reason": "spam"})
+    assert denied.status_code == 200 and denied.data == b""
     not_websub = integration(client, "ghost")
     assert client.get(f"/v1/webhooks/{not_websub['id']}", query_string=query).status_code == 404
 

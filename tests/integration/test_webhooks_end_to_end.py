@@ -22,7 +22,6 @@ pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_58a277481ee7be65.txt"
-REDIS_DB_WEBHOOKS = 13
 # The operator allow-list that lets the worker reach the receivers on 127.0.0.1 (nothing else is allowed).
 WEBHOOK_CONFIG = {"WEBHOOK_ALLOWED_NETWORKS": '["127.0.0.1/32"]', "WEBHOOK_TIMEOUT_SECONDS": "3"}
 
@@ -31,9 +30,9 @@ WEBHOOK_CONFIG = {"WEBHOOK_ALLOWED_NETWORKS": '["127.0.0.1/32"]', "WEBHOOK_TIMEO
 def webhook_stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if request.param == "production":
         database_url = services.create_database("ingest_hooks")
-        broker = services.redis_client(REDIS_DB_WEBHOOKS)
+        broker = services.redis_client(services.REDIS_DB_WEBHOOKS)
         broker.flushdb()
-        config = {"DATABASE_URL": database_url, "BROKER_URL": services.redis_url(REDIS_DB_WEBHOOKS)}
+        config = {"DATABASE_URL": database_url, "BROKER_URL": services.redis_url(services.REDIS_DB_WEBHOOKS)}
         yield from _stack("production", {**config, **WEBHOOK_CONFIG}, tmp_path_factory.mktemp("hooks-production"))
         broker.flushdb()
         services.drop_database(database_url)
@@ -162,8 +161,6 @@ def test_each_inbound_type_ingests_end_to_end(
     expected_author: str | None,
 ) -> None:
     stack = webhook_stack
-    if stack.name == "embedded" and integration_type != "ghost":
-        pytest.skip("the embedded stack runs one inbound type; the production stack runs them all")
     integration = stack.client.post("/v1/integrations", json={"type": integration_type}).get_json()
     body, headers = sign(integration["secret"])
     forged = stack.client.post(f"/v1/webhooks/{integration['id']}", data=body + b" ", headers=headers)

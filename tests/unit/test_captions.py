@@ -68,6 +68,10 @@ def test_no_credit_in_ordinary_prose(prose: str) -> None:
         ("EPA-EFE/JEAN-PIERRE MULLER", "Jean-Pierre Muller"),
         ("Al Goldis, Associated Press", "Al Goldis"),
         ("Getty Images", None),
+        ("Jaafar ASHTIYEH / AFP", "Jaafar Ashtiyeh"),
+        ("Ringo H.W. Chiu, AP", "Ringo H.W. Chiu"),
+        ("RenderBurger for Quanta Magazine", None),
+        ("Kevin Mazur/Getty Images for Ithaca Holdings", "Kevin Mazur"),
         ("NASA/JPL-Caltech", None),
     ],
 )
@@ -91,6 +95,7 @@ def test_photographer_in(credit: str, photographer: str | None) -> None:
         ("ITAR-TASS", ["TASS"]),
         ("Xinhua/Shutterstock", ["Shutterstock", "Xinhua"]),
         ("Jane Doe for The Guardian", []),
+        ("Image: getty", ["Getty Images"]),
     ],
 )
 def test_agencies_in(credit: str, agencies: list[str]) -> None:

@@ -214,3 +214,41 @@ def test_a_model_for_another_language_is_used_for_that_language(monkeypatch: pyt
         ("Olaf Scholz", "person"),
         ("Berlin", "place"),
     }
+
+
+def test_variants_of_a_full_name_are_one_person() -> None:
+    from workers.pipeline.entities import EntityIndex, Mention
+
+    mentions = [
+        Mention("Joshua Apte", "person", 0, 11, paragraph=0),
+        Mention("Josh Apte", "person", 0, 9, paragraph=1),
+        Mention("Apte", "person", 0, 4, paragraph=2),
+        Mention("John F. Kennedy", "person", 0, 15, paragraph=3),
+        Mention("John Kennedy", "person", 0, 12, paragraph=4),
+        Mention("Robert Kennedy", "person", 0, 14, paragraph=5),
+    ]
+    people = {entity["name"]: entity for entity in EntityIndex(mentions).as_dicts()}
+    assert set(people) == {"Joshua Apte", "John F. Kennedy", "Robert Kennedy"}
+    assert people["Joshua Apte"]["mentions"] == 3
+    assert set(people["Joshua Apte"]["aliases"]) == {"Josh Apte", "Apte"}
+    assert people["John F. Kennedy"]["mentions"] == 2
+
+
+def test_possessive_person_and_lowercase_names() -> None:
+    from workers.pipeline.entities import find_mentions
+
+    class FakeSpan:
+        def __init__(self, text: str, start: int, label: str) -> None:
+            self.start_char, self.end_char, self.label_ = start, start + len(text), label
+
+    class FakeDoc:
+        def __init__(self, text: str) -> None:
+            found = [("Jeff Bezos’s Blue Origin", "PERSON"), ("crash", "PERSON")]
+            self.ents = [FakeSpan(name, text.index(name), label) for name, label in found if name in text]
+
+    class FakeModel:
+        def pipe(self, texts: list[str], batch_size: int) -> list[FakeDoc]:
+            return [FakeDoc(text) for text in texts]
+
+    mentions = find_mentions(FakeModel(), ["Jeff Bezos’s Blue Origin won, after the crash of its rival."], [])
+    assert [(mention.text, mention.kind) for mention in mentions] == [("Jeff Bezos", "person")]

@@ -80,6 +80,12 @@ def test_title_is_the_headline_above_byline_and_date() -> None:
     assert body_of(text) == PROSE
 
 
+def test_title_above_a_long_share_bar() -> None:
+    share_bar = ["Share", "Facebook", "Twitter", "LinkedIn", "Email", "Print", "Reddit", "Flipboard", "WhatsApp"] * 2
+    extraction = extract_text(dump(*MENU, "Council expands bus network to northern suburbs", *share_bar, *PROSE))
+    assert extraction.title == "Council expands bus network to northern suburbs"
+
+
 def test_first_line_headline_of_a_clean_dump() -> None:
     extraction = extract_text(dump("Council Expands Bus Network", *PROSE))
     assert extraction.title == "Council Expands Bus Network"
@@ -92,6 +98,54 @@ def test_subheading_inside_the_article_is_kept_as_heading() -> None:
         "What happens next",
         "heading",
     )
+
+
+def test_list_after_a_colon_line_is_kept() -> None:
+    items = ["8 ripe pears", "1 lemon", "6 tbsp pectin", "1 tsp cinnamon"]
+    extraction = extract_text(dump("Council expands bus network", *PROSE[:2], "You will need:", *items, *PROSE[2:]))
+    paragraphs = [(paragraph.text, paragraph.kind) for paragraph in extraction.paragraphs]
+    assert paragraphs == [
+        *[(text, "body") for text in PROSE[:2]],
+        ("You will need:", "body"),
+        *[(item, "list") for item in items],
+        *[(text, "body") for text in PROSE[2:]],
+    ]
+
+
+def test_list_closing_the_article_is_kept() -> None:
+    items = [
+        "Hundreds of new routes that will make your commute faster and easier",
+        "Buses every ten minutes at peak time",
+    ]
+    body = body_of(
+        dump("Council expands bus network", *PROSE, "What the plan brings:", *items, "Related Articles", "x y")
+    )
+    assert body == [*PROSE, "What the plan brings:", *items]
+
+
+def test_prose_in_a_language_outside_the_common_stop_lists() -> None:
+    polish = [
+        "Rada miasta zagłosowała we wtorek za rozbudową sieci autobusowej na północne przedmieścia, nad którym "
+        "dyskutowano od ponad dwóch lat i który budził wiele emocji wśród mieszkańców.",
+        "Zwolennicy twierdzą, że nowe linie skrócą czas dojazdu tysiącom pracowników, a krytycy ostrzegają, że koszty "
+        "projektu mogą jeszcze wzrosnąć w kolejnych latach.",
+        "Burmistrz powiedziała, że pierwsze autobusy pojadą wiosną, a rada ponownie oceni sieć po roku działania i "
+        "wtedy zdecyduje o kolejnych liniach.",
+    ]
+    menu = ["Strona główna", "Wiadomości", "Sport", "Biznes", "Kultura", "Pogoda"]
+    extraction = extract_text(dump(*menu, "Rada miasta rozbudowuje sieć autobusową", *polish, "Kontakt", "Reklama"))
+    assert extraction.title == "Rada miasta rozbudowuje sieć autobusową"
+    assert [paragraph.text for paragraph in extraction.paragraphs] == polish
+
+
+def test_markdown_headings() -> None:
+    extraction = extract_text(dump("# Council expands bus network", *PROSE[:2], "## What happens next?", *PROSE[2:]))
+    assert extraction.title == "Council expands bus network"
+    assert [(paragraph.text, paragraph.kind) for paragraph in extraction.paragraphs] == [
+        *[(text, "body") for text in PROSE[:2]],
+        ("What happens next?", "heading"),
+        *[(text, "body") for text in PROSE[2:]],
+    ]
 
 
 def test_reader_comments_after_the_article_are_not_body() -> None:
@@ -129,7 +183,21 @@ def test_teasers_with_headline_glued_to_summary_are_related() -> None:
         dump(teaser, teaser.replace("Two After", "Three After"), "Council expands bus network", *PROSE)
     )
     assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
-    assert [item.reason for item in extraction.removed if item.text.startswith("Police")] == ["related"]
+    assert [item.reason for item in extraction.removed if item.text.startswith("Police")] == ["related", "related"]
+
+
+def test_teasers_with_headline_running_into_a_dateline_are_related() -> None:
+    teaser = (
+        "UN regrets new US position on settlements UNITED NATIONS: The secretary general regrets the decision by "
+        "the United States to reverse its position, a spokesman said on Tuesday."
+    )
+    quote = (
+        "In an interview on Tuesday evening the minister told the BBC: The plan is good and it will work well for "
+        "all of the people who live in the northern suburbs of the city."
+    )
+    extraction = extract_text(dump(teaser, "Council expands bus network", PROSE[0], quote, *PROSE[1:]))
+    assert [paragraph.text for paragraph in extraction.paragraphs] == [PROSE[0], quote, *PROSE[1:]]
+    assert extraction.removed[0].reason == "related"
 
 
 def test_block_repeating_the_whole_article_is_a_duplicate() -> None:
@@ -158,6 +226,13 @@ def test_long_teaser_link_inside_the_article_does_not_cut_it() -> None:
     )
     blocks = ["Council expands bus network", PROSE[0], teaser, *PROSE[1:]]
     assert body_of(dump(*blocks)) == PROSE
+
+
+def test_links_under_a_related_header_inside_the_article_are_related() -> None:
+    links = ["Bus fares rise again across the region as operators blame fuel", "New tram line opens"]
+    extraction = extract_text(dump("Council expands bus network", *PROSE[:2], "Related articles", *links, *PROSE[2:]))
+    assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
+    assert [item.reason for item in extraction.removed if item.text in links] == ["related", "related"]
 
 
 def test_twin_captions_are_one_media_item() -> None:
@@ -210,6 +285,14 @@ def test_standalone_credit_line_is_not_a_headline() -> None:
     extraction = extract_text(dump("Council expands bus network", "Photo by Kirk Irwin/Getty Images", *PROSE))
     assert extraction.title == "Council expands bus network"
     assert ("Photo by Kirk Irwin/Getty Images", "credit") in [(item.text, item.reason) for item in extraction.removed]
+
+
+def test_repeated_caption_is_one_media_item() -> None:
+    caption = "The mayor at the town hall on Tuesday. (Jane Doe/AP)"
+    extraction = extract_text(dump("Council expands bus network", PROSE[0], caption, *PROSE[1:3], caption, PROSE[3]))
+    assert [paragraph.text for paragraph in extraction.paragraphs] == PROSE
+    assert [media.caption for media in extraction.media] == ["The mayor at the town hall on Tuesday."]
+    assert [item.reason for item in extraction.removed] == ["caption", "caption"]
 
 
 def test_source_line_under_the_last_paragraph_is_no_photo_credit() -> None:

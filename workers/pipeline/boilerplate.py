@@ -7,6 +7,7 @@ and says why it is not article text, or None. Phrases are regex fragments, match
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 def _whole_line(*phrases: str) -> re.Pattern[str]:
@@ -59,6 +60,7 @@ _SHARE_LABEL = _whole_line(
     r"facebook|twitter|x|pinterest|linkedin|whatsapp|reddit|tumblr|flipboard|telegram|messenger|sms|instagram",
     r"youtube|tiktok|snapchat|rss",
     r"copy|copy link|copied|link copied|share article|share story|more sharing options|sharing options",
+    r"(?:share )?permalink|short ?link",
     r"shares|\d+ shares|like|likes|follow|follow us|follow us on \w+|gift article",
     r"listen to (?:this )?article|text size|font size|a a|aa|a\+|a-|reprints?|permissions",
     r"click to (?:share|email|print)\b.*",
@@ -278,12 +280,16 @@ _ZONES = {
 _UPDATED = re.compile(r"\b(?:updated|modified|last updated|edited)\b", re.IGNORECASE)
 
 
+# Menus and footers repeat the same labels on a page and across a site's pages: each is classified once.
+@lru_cache(maxsize=8192)
 def classify_line(text: str) -> str | None:
     """Why one line or block is page furniture (a removal reason), or None when it may be article text."""
     line = text.strip()
     if not line:
         return "empty"
     words = len(line.split())
+    if words > 80:
+        return None  # no furniture runs that long
     short = words <= 12
     # Word limits first: a long paragraph that merely mentions cookies or a newsletter is article text.
     if short and (_WIDGET.match(line) or _HANDLE.match(line)):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from workers.pipeline.document import Media
 
@@ -41,7 +42,6 @@ AGENCY_SPELLINGS: dict[str, tuple[str, ...]] = {
     "WENN": ("WENN",),
     "Imagn": ("Imagn", "USA TODAY Sports", "USA Today Sports"),
     "Polaris": ("Polaris",),
-    "Redux": ("Redux",),
     "Abaca": ("Abaca", "ABACA"),
     "MediaPunch": ("MediaPunch",),
     "Icon Sportswire": ("Icon Sportswire",),
@@ -51,10 +51,21 @@ AGENCY_SPELLINGS: dict[str, tuple[str, ...]] = {
     "NASA": ("NASA",),
 }
 
-_AGENCY_BY_SPELLING = {spelling: name for name, spellings in AGENCY_SPELLINGS.items() for spelling in spellings}
-# Longest first so "Getty Images" wins over "Getty" and "PA Images" over "PA".
+_AGENCY_BY_SPELLING = {
+    spelling.casefold(): name for name, spellings in AGENCY_SPELLINGS.items() for spelling in spellings
+}
+# Short names (AP, PA, EPA, dpa) count only as written, since "ap" or "pa" can be anything; longer ones ("getty",
+# "REUTERS") in any case. Longest first, so "Getty Images" wins over "Getty" and "PA Images" over "PA".
+_SHORT_AGENCY_LENGTH = 4
 _AGENCY_PATTERN = re.compile(
-    r"(?<!\w)(" + "|".join(re.escape(s) for s in sorted(_AGENCY_BY_SPELLING, key=len, reverse=True)) + r")(?!\w)"
+    r"(?<!\w)("
+    + "|".join(
+        re.escape(spelling) if len(spelling) <= _SHORT_AGENCY_LENGTH else f"(?i:{re.escape(spelling)})"
+        for spelling in sorted(
+            {spelling for spellings in AGENCY_SPELLINGS.values() for spelling in spellings}, key=len, reverse=True
+        )
+    )
+    + r")(?!\w)"
 )
 
 # Words that introduce or decorate a credit and are never part of a name.
@@ -76,6 +87,7 @@ _NOT_A_NAME = re.compile(
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]*|[a-z]{1,3}|[A-Z]\.)$")
 # Longer than the longest credit any trailing pattern accepts.
 CREDIT_SEARCH_WINDOW = 200
+_CREDIT_HINT = re.compile(r"photo|picture|image|credit|courtesy|©", re.IGNORECASE)
 _CREDIT_SEPARATOR = re.compile(r"\s*/\s*|\s+via\s+|\s+for\s+|\s*,\s*|\s*;\s*|\s*\|\s*|\s+-\s+|\s+and\s+")
 # An agency name not followed by a possessive ("NASA's Goddard Space Flight Center" is one organisation).
 _AGENCY_BEFORE_NAME = re.compile(_AGENCY_PATTERN.pattern + r"(?!['’]s\b)")
@@ -90,20 +102,21 @@ _TRAILING_LABELLED = re.compile(
 )
 # A credit glued to the caption's last sentence ("Austria.Leonhard Foeger / Reuters") is common in scraped text.
 _TRAILING_BARE = re.compile(r"(?:(?<=[.!?”\"’])\s*|\s*[|–—]\s*)([A-Z][^.!?|]{1,89})$")
-_SENTENCE_END = re.compile(r"[.!?…][”\"’)]*\s*$")
 
 
 def canonical_agency(text: str) -> str | None:
     """The canonical agency name when the whole text names one agency, else None."""
-    return _AGENCY_BY_SPELLING.get(text.strip())
+    match = _AGENCY_PATTERN.fullmatch(text.strip())
+    return _AGENCY_BY_SPELLING[match.group(1).casefold()] if match else None
 
 
 def agencies_in(text: str) -> list[str]:
     """Every agency named in a credit, canonical and sorted case-insensitively."""
-    found = {_AGENCY_BY_SPELLING[match.group(1)] for match in _AGENCY_PATTERN.finditer(text)}
+    found = {_AGENCY_BY_SPELLING[match.group(1).casefold()] for match in _AGENCY_PATTERN.finditer(text)}
     return sorted(found, key=str.casefold)
 
 
+@lru_cache(maxsize=8192)
 def looks_like_credit(text: str) -> bool:
     """True when a short piece of text reads as a photo credit (agency, "Photo by", "NAME/AGENCY")."""
     text = text.strip()
@@ -131,9 +144,18 @@ def looks_like_credit(text: str) -> bool:
     return bool(_CREDIT_KEYWORDS.search(text)) and len(words) <= 8 and _mostly_capitalised(words)
 
 
+def looks_like_credit_line(text: str) -> bool:
+    """True for a photo credit standing on its own line: it names an agency or says "Photo by", "Credit:", "©"."""
+    return bool(_CREDIT_LEAD.match(text) or _AGENCY_PATTERN.search(text)) and looks_like_credit(text)
+
+
+@lru_cache(maxsize=8192)
 def split_credit(caption: str) -> tuple[str, str | None]:
     """Split trailing credits off a caption: ("caption", "credit") or (caption, None) when there is none."""
     rest = caption.strip()
+    ending = rest[-CREDIT_SEARCH_WINDOW:]
+    if not (ending.endswith((")", "]")) or _CREDIT_HINT.search(ending) or _AGENCY_PATTERN.search(ending)):
+        return rest, None  # nothing a trailing credit could start with
     credits: list[str] = []
     while True:
         # Credits sit at the very end: search only the tail, so long paragraphs cost no more than captions.
@@ -162,7 +184,8 @@ def split_credit(caption: str) -> tuple[str, str | None]:
 def photographer_in(credit: str) -> str | None:
     """The first person named in a credit, title-cased when written in capitals."""
     for segment in re.split(r"[;()\[\]]", credit):
-        segment = _CREDIT_LEAD.sub("", segment.strip())
+        # "Jane Doe for The Guardian": what follows "for" is the client, never the photographer.
+        segment = _CREDIT_LEAD.sub("", re.split(r"\s+for\s+", segment.strip())[0])
         for part in re.split(r"\s*/\s*|\s+via\s+|\s+for\s+|\s*,\s*|\s*\|\s*|\s+-\s+", segment):
             part = _CREDIT_LEAD.sub("", part.strip()).strip(" .")
             part = _AGENCY_PATTERN.sub("", part).strip(" .")
@@ -241,6 +264,11 @@ def _mostly_capitalised(words: list[str]) -> bool:
 
 
 def _title_case_name(name: str) -> str:
-    if name.upper() != name:
-        return name
-    return " ".join("-".join(part.capitalize() for part in word.split("-")) for word in name.split())
+    """Title-case the words written in capitals ("Jaafar ASHTIYEH" becomes "Jaafar Ashtiyeh"); initials stay."""
+    return " ".join(
+        "-".join(
+            part.capitalize() if part.isalpha() and part.isupper() and len(part) > 2 else part
+            for part in word.split("-")
+        )
+        for word in name.split()
+    )

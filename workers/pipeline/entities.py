@@ -96,8 +96,13 @@ def find_mentions(nlp: Any, paragraphs: list[str], captions: list[tuple[int, str
             if kind is None:
                 continue
             start, end, surface = _trim(text, ent.start_char, ent.end_char)
+            possessive = re.search(r"[’']s\s", surface)
+            if kind == "person" and possessive:  # `Jeff Bezos’s Blue Origin`: the person is the possessor
+                end, surface = start + possessive.start(), surface[: possessive.start()]
             if not any(character.isalpha() for character in surface) or is_title(surface):
                 continue  # "State" out of "Secretary of State" names nothing
+            if kind == "person" and not any(character.isupper() for character in surface):
+                continue  # a name in lowercase ("crash", "keyboard") is the model misreading a common word
             where: dict[str, int] = (
                 {"paragraph": position}
                 if position < len(paragraphs)
@@ -174,53 +179,60 @@ class EntityIndex:
         ]
 
     def _group(self) -> None:
+        """Assign every mention to an entity, then settle each entity's type, name and aliases."""
         self._outvoted = self._outvoted_person_names()
+        self._person_words = {m.text for m in self.mentions if m.kind == "person"}
+        self._speaking_words = {m.text for m in self.mentions if m.speaks}
+        self._titled_or_speaking = self._speaking_words | {m.text for m in self.mentions if m.title_before}
+        self._other_counts = Counter(m.text for m in self.mentions if m.kind != "person")
+        self._full_name_counts = Counter(strip_titles(m.text).casefold() for m in self.mentions if m.kind == "person")
         people = self._people()
         surnames = self._surname_index(people)
-        person_words = {m.text for m in self.mentions if m.kind == "person"}
-        speaking_words = {m.text for m in self.mentions if m.speaks}
-        other_counts = Counter(m.text for m in self.mentions if m.kind != "person")
-        full_name_counts = Counter(strip_titles(m.text).casefold() for m in self.mentions if m.kind == "person")
-        self._titled_or_speaking = speaking_words | {m.text for m in self.mentions if m.title_before}
         others: dict[str, Entity] = {}
         for position, mention in enumerate(self.mentions):
-            entity = None
-            if mention.kind == "person" or len(tokens(mention.text)) == 1:
-                entity = people.get(strip_titles(mention.text).casefold())
-                # A lone surname after the full name is the person, even when the model read it as an
-                # organisation, unless that reading dominates (`Disney` the company next to one `Walt Disney`).
-                if (
-                    entity is None
-                    and mention.text in surnames
-                    and not looks_like_organisation(mention.text)
-                    and (
-                        mention.kind == "person"
-                        or mention.text in person_words
-                        or mention.text in speaking_words
-                        or other_counts[mention.text]
-                        <= SURNAME_OVER_FULL_NAME * full_name_counts[surnames[mention.text].name.casefold()]
-                    )
-                ):
-                    entity = surnames[mention.text]
-            if entity is None and mention.kind == "person" and self._is_misread_place(mention):
-                entity = others.setdefault(
-                    mention.text.casefold(), Entity(name=mention.text, kind="place", first_seen=position)
-                )
-            if entity is None and mention.kind == "person" and strip_titles(mention.text).casefold() in self._outvoted:
-                entity = others.setdefault(
-                    mention.text.casefold(), Entity(name=mention.text, kind="other", first_seen=position)
-                )
-            if entity is None and mention.kind == "person":
-                name = strip_titles(mention.text)
-                entity = people.setdefault(name.casefold(), Entity(name=name, kind="person", first_seen=position))
-            if entity is None:
-                key = mention.text.casefold()
-                entity = others.setdefault(key, Entity(name=mention.text, kind=mention.kind, first_seen=position))
+            entity = self._person_of(mention, people, surnames) or self._other_of(mention, position, people, others)
             form = strip_titles(mention.text) if entity.kind == "person" else mention.text
             entity.forms[form] += 1
             entity.kinds[mention.kind if entity.kind != "person" else "person"] += 1
             self.entity_of[position] = entity
         self._join_acronyms(others)
+        self._settle(people, others)
+
+    def _person_of(self, mention: Mention, people: dict[str, Entity], surnames: dict[str, Entity]) -> Entity | None:
+        """The known person a mention names: by its full name, or by a lone surname that stands for them."""
+        if mention.kind != "person" and len(tokens(mention.text)) != 1:
+            return None
+        entity = people.get(strip_titles(mention.text).casefold())
+        if entity is None and mention.text in surnames and self._surname_stands_for_person(mention, surnames):
+            entity = surnames[mention.text]
+        return entity
+
+    def _surname_stands_for_person(self, mention: Mention, surnames: dict[str, Entity]) -> bool:
+        """True when a lone surname stands for the person with that family name."""
+        # Even when the model read it as an organisation, unless that reading dominates (`Disney` the company
+        # next to one `Walt Disney`).
+        if looks_like_organisation(mention.text):
+            return False
+        if mention.kind == "person" or mention.text in self._person_words or mention.text in self._speaking_words:
+            return True
+        full_name = surnames[mention.text].name.casefold()
+        return self._other_counts[mention.text] <= SURNAME_OVER_FULL_NAME * self._full_name_counts[full_name]
+
+    def _other_of(
+        self, mention: Mention, position: int, people: dict[str, Entity], others: dict[str, Entity]
+    ) -> Entity:
+        """The entity of a mention that is no known person: a new person, or a place/organisation/other."""
+        if mention.kind == "person" and self._is_misread_place(mention):
+            return others.setdefault(mention.text.casefold(), Entity(mention.text, "place", first_seen=position))
+        if mention.kind == "person" and strip_titles(mention.text).casefold() in self._outvoted:
+            return others.setdefault(mention.text.casefold(), Entity(mention.text, "other", first_seen=position))
+        if mention.kind == "person":
+            name = strip_titles(mention.text)
+            return people.setdefault(name.casefold(), Entity(name, "person", first_seen=position))
+        return others.setdefault(mention.text.casefold(), Entity(mention.text, mention.kind, first_seen=position))
+
+    def _settle(self, people: dict[str, Entity], others: dict[str, Entity]) -> None:
+        """Types by vote, canonical names, and the surname alias readers search by."""
         mentions_of: dict[int, list[Mention]] = {}
         for position, owner in self.entity_of.items():
             mentions_of.setdefault(id(owner), []).append(self.mentions[position])
@@ -234,7 +246,7 @@ class EntityIndex:
                 surname = family_name(entity.name)
                 # A Western-order surname is how readers search ("Putin"); a family-name-first name gets its
                 # short form only when the text uses it ("Wang"), and never the given name ("Jinping").
-                if surname and not is_family_name_first(entity.name):
+                if surname and len(surname) > 1 and not is_family_name_first(entity.name):
                     entity.extra_aliases.append(surname)
 
     def resolve(self, name: str) -> str | None:
@@ -267,16 +279,14 @@ class EntityIndex:
         for position, mention in enumerate(self.mentions):
             first_seen.setdefault(strip_titles(mention.text), position)
         people: dict[str, Entity] = {}
-        for name, _ in sorted(full_names.items(), key=lambda item: -len(tokens(item[0]))):
-            longer = next((entity for key, entity in people.items() if key.endswith(" " + name.casefold())), None)
-            people[name.casefold()] = longer or Entity(name=name, kind="person", first_seen=first_seen[name])
+        for name, _ in sorted(full_names.items(), key=lambda item: (-len(tokens(item[0])), -len(item[0]))):
+            same = next((entity for entity in people.values() if _same_person_name(entity.name, name)), None)
+            people[name.casefold()] = same or Entity(name=name, kind="person", first_seen=first_seen[name])
         return people
 
     def _outvoted_person_names(self) -> set[str]:
-        """Names tagged as a person less often than as something else (`MacBook Pro`), folded.
-
-        A title before the name or a speech verb after it counts as a vote for a person.
-        """
+        """Names tagged as a person less often than as something else (`MacBook Pro`), folded."""
+        # A title before the name or a speech verb after it counts as a vote for a person.
         person_votes: Counter[str] = Counter()
         other_votes: Counter[str] = Counter()
         for mention in self.mentions:
@@ -348,6 +358,19 @@ def _with_half_read_names_as_people(mentions: list[Mention]) -> list[Mention]:
             mention = replace(mention, kind="person")
         corrected.append(mention)
     return corrected
+
+
+def _same_person_name(known: str, name: str) -> bool:
+    """`Kim Jong Un` and `Jong Un`, `Joshua Apte` and `Josh Apte`, `John F. Kennedy` and `John Kennedy`."""
+    if known.casefold().endswith(" " + name.casefold()):
+        return True
+    known_words, words = tokens(known.casefold()), tokens(name.casefold())
+    if known_words[-1] != words[-1] or is_family_name_first(known) or is_family_name_first(name):
+        return False
+    known_given, given = known_words[0].rstrip("."), words[0].rstrip(".")
+    # The same family name with a shortened given name, or with middle names or initials added.
+    shortened = len(given) >= 3 and (known_given.startswith(given) or given.startswith(known_given))
+    return shortened or (known_given == given and len(known_words) != len(words))
 
 
 def _canonical_name(entity: Entity) -> str:

@@ -65,11 +65,11 @@ def _add(chosen: list[str], phrase: str) -> None:
 @functools.cache
 def _stop_words(language: str | None) -> frozenset[str]:
     """spaCy's stop words for the language (English news words added for English), empty if it has none."""
-    import spacy.util
-
     if not language:
         return frozenset()
     try:
+        import spacy.util
+
         stop_words = frozenset(spacy.util.get_lang_class(language).Defaults.stop_words)
     except ImportError:
         return frozenset()

@@ -87,10 +87,8 @@ class _Paragraph:
 def find_quotes(
     paragraphs: list[str], names: list[NamedSpan], resolve_name: Callable[[str], str | None] | None = None
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Quotes with speaker, cue, paragraph and offsets of the quoted text; warnings for unbalanced marks.
-
-    resolve_name maps a name the recogniser missed (`Scholz`) to the entity it belongs to (`Olaf Scholz`).
-    """
+    """Quotes with speaker, cue, paragraph and offsets of the quoted text; warnings for unbalanced marks."""
+    # resolve_name maps a name the recogniser missed (`Scholz`) to the person it belongs to (`Olaf Scholz`).
     warnings: list[str] = []
     parsed = [_Paragraph(index, text) for index, text in enumerate(paragraphs)]
     for paragraph in parsed:

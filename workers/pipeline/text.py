@@ -1,8 +1,13 @@
-"""Plain-text extraction: title, paragraphs, boilerplate and captions out of a text dump.
+"""Plain-text extraction: title, paragraphs, captions, metadata and page furniture out of a text dump.
 
-A dump is a sequence of blocks separated by blank lines (a line break inside a block is a <br>). Blocks are
-classified one by one (caption, furniture, prose, label), then the article is the best-scoring contiguous run of
-prose blocks, so menus, teasers and footers far from it drop out even when no phrase list knows them.
+A dump is a sequence of blocks separated by blank lines (a line break inside a block is a <br>); pasted text with
+single newlines gets one block per line. Each block is classified first: page furniture (`boilerplate`), photo
+caption (`captions`: a credit at its end, a credit on the next line, or a twin of a credited caption), a repeat of
+other blocks, a glued teaser. Then every block gets a prose score (long, sentence-like, stop-word rich text is
+positive; labels, menus and furniture negative, runs of them more so) and the article is the contiguous run with the
+highest total, cut at a comment section, a copyright notice or a biography header. The headline is looked for just
+above the article, bylines, dates and a standfirst between the two. Nothing is dropped silently: every block that is
+not a paragraph or the title is in `removed` with a reason (runs of menu labels outside the article as one entry).
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+
+import py3langid
 
 from workers.pipeline import boilerplate, captions
 from workers.pipeline.document import Extraction, Media, Paragraph, Removed
@@ -31,6 +38,8 @@ SOURCE_TAGGED_PARAGRAPH_WORDS = 30
 CAPTION_WITH_CREDIT_BELOW_MAX_WORDS = 40
 # A block no article region may span.
 SEPARATOR_SCORE = -1000.0
+# A link under a "Related" header is a headline, not a paragraph.
+TEASER_LINK_MAX_WORDS = 16
 # A glued teaser's summary is a sentence.
 TEASER_SUMMARY_WORDS = 10
 # Share of a block's 4-word shingles found in other blocks that makes it a repeat of them.
@@ -39,8 +48,10 @@ REPEAT_COVERAGE = 0.7
 # "First published ..." line may sit.
 HEADER_BLOCKS = 10
 FOOTER_DATE_BLOCKS = 3
-# Headline search: how many candidate blocks above the first paragraph, and what each step away costs.
+# Headline search: how many candidate blocks above the first paragraph (furniture in between not counted, up to a
+# reach of blocks in all), and what each step away costs.
 TITLE_SEARCH_BLOCKS = 12
+TITLE_SEARCH_REACH = 40
 TITLE_DISTANCE_COST = 0.15
 TITLE_REPEATED_BONUS = 0.3
 CAPTION_AS_TITLE_COST = 0.5
@@ -48,6 +59,10 @@ CAPTION_AS_TITLE_COST = 0.5
 TWIN_DISTANCE = 2
 # Furniture that closes an article (comments, related stories, footer) weighs more than a stray label.
 BARRIER_WEIGHTS = {"comment": 4.0, "related": 6.0, "footer": 4.0, "newsletter": 4.0}
+# A list closing the article ("Ingredients:") has at most this many items.
+CLOSING_LIST_MAX_ITEMS = 40
+# Removed blocks outside the article that are summarised, one entry per contiguous run.
+SUMMARISED_REASONS = frozenset({"navigation", "outside_article", "boilerplate", "share"})
 # Furniture costs per word up to this many words.
 FURNITURE_MAX_WORDS = 6
 # Each further label in a run costs this much more than the one before (a menu is a long run of labels).
@@ -57,13 +72,36 @@ ARTICLE_BEFORE_END_MARKER = 100
 # A short unpunctuated sentence-case line is more often a teaser headline than article text: it costs per word.
 SENTENCE_CASE_LINE_WEIGHT = -0.4
 
+# Stop lists always used (they cover most pages), and how much text the language of the rest is read from.
+COMMON_LANGUAGES = ("English", "Portuguese", "Spanish", "French", "German", "Italian", "Russian", "Indonesian")
+LANGUAGE_SAMPLE_BLOCKS = 30
+LANGUAGE_SAMPLE_CHARS = 1000
+_JUSTEXT_LANGUAGES = {
+    "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "hy": "Armenian", "az": "Azerbaijani", "eu": "Basque",
+    "be": "Belarusian", "bn": "Bengali", "bs": "Bosnian", "br": "Breton", "bg": "Bulgarian", "ca": "Catalan",
+    "hr": "Croatian", "cs": "Czech", "da": "Danish", "nl": "Dutch", "en": "English", "eo": "Esperanto",
+    "et": "Estonian", "fi": "Finnish", "fr": "French", "gl": "Galician", "ka": "Georgian", "de": "German",
+    "el": "Greek", "gu": "Gujarati", "ht": "Haitian", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian",
+    "is": "Icelandic", "id": "Indonesian", "ga": "Irish", "it": "Italian", "jv": "Javanese", "kn": "Kannada",
+    "kk": "Kazakh", "ko": "Korean", "ku": "Kurdish", "ky": "Kyrgyz", "la": "Latin", "lv": "Latvian",
+    "lt": "Lithuanian", "lb": "Luxembourgish", "mk": "Macedonian", "ms": "Malay", "ml": "Malayalam", "mt": "Maltese",
+    "mr": "Marathi", "ne": "Nepali", "nb": "Norwegian_Bokmal", "no": "Norwegian_Bokmal", "nn": "Norwegian_Nynorsk",
+    "oc": "Occitan", "fa": "Persian", "pl": "Polish", "pt": "Portuguese", "qu": "Quechua", "ro": "Romanian",
+    "ru": "Russian", "sr": "Serbian", "sk": "Slovak", "sl": "Slovenian", "es": "Spanish", "sw": "Swahili",
+    "sv": "Swedish", "tl": "Tagalog", "ta": "Tamil", "te": "Telugu", "tr": "Turkish", "uk": "Ukrainian",
+    "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese", "cy": "Welsh", "fy": "West_Frisian", "yo": "Yoruba",
+}  # fmt: skip
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_SENTENCE_END = re.compile(r"[.!?…。！？][”\"’')\]]*$")
+# Sentence punctuation, then maybe closing quotes and a trailing emoji or two ("See you soon! 🙂").
+_SENTENCE_END = re.compile(r"[.!?…。！？][”\"’')\]]*(?:\s*[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]{1,3})?$")
 # A word of five letters or more, or closing punctuation, running straight into a capitalised word. Shorter
 # fragments are names and brands: McDonald, iPhone, HomeKit.
 _GLUED_JUNCTION = re.compile(r"(?:(?<![\w'’])[A-Za-z]{0,30}[a-z]{5}|(?<=\S)[?!’'”\"])(?=[A-Z][a-z])")
-_CREDIT_WORD = re.compile(r"\b(?:photo|photograph|picture|image|credit)s?\b", re.IGNORECASE)
+# A headline, then the capitalised place name that opens a wire story: "... settlements UNITED NATIONS: ...".
+# (A lone capitalised word needs five letters: "told the BBC: ..." is a quote, not a dateline.)
+_DATELINE_IN_TEASER = re.compile(r"^(.{20,160}?)\s+(?:[A-Z]{2,}(?:[ ,.]+[A-Z]{2,})+|[A-Z]{5,})\s*(?::|—|–|--)\s+[A-Z]")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(\S.*?)\s*#*$")
 _CAPTION_LABEL = re.compile(r"^(?:image|media|video|photo|picture) caption\s*:?\s*(\S.*)$", re.IGNORECASE)
 _CREDIT_LABEL = re.compile(
     r"^(?:image|photo|picture|video|media) (?:copyright|source|credit)\s*:?\s*(\S.*)$", re.IGNORECASE
@@ -80,6 +118,7 @@ class _Block:
     reason: str | None = None
     media_index: int | None = None
     score: float = 0.0
+    stop_ratio: float = 0.0
     kind: str = "body"
     # An unpunctuated line taken for a caption because a credit follows it: a headline above a photo looks the same.
     may_be_headline: bool = False
@@ -120,8 +159,20 @@ def extract_text(text: str) -> Extraction:
         }
     )
     extraction.removed = _removed(blocks, start, end, title_index, set(kept_media))
-    extraction.media = [captions.complete_media(media[index]) for index in kept_media]
+    extraction.media = _unique([captions.complete_media(media[index]) for index in kept_media])
     return extraction
+
+
+def _unique(media: list[Media]) -> list[Media]:
+    """The media items with repeats (a slideshow and its thumbnail strip show the same caption) left out."""
+    seen: set[tuple[str, str | None]] = set()
+    unique: list[Media] = []
+    for item in media:
+        key = (_comparable(item.caption), item.credit)
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique
 
 
 def _classify(blocks: list[_Block]) -> list[Media]:
@@ -135,12 +186,18 @@ def _classify(blocks: list[_Block]) -> list[Media]:
                 block.reason = line_reasons[0] if len(set(line_reasons)) == 1 else "boilerplate"
     media = _collect_captions(blocks)
     _mark_repeats(blocks)
+    stopwords = _document_stopwords(blocks)
     for block in blocks:
+        block.stop_ratio = _stopword_ratio(block.text, stopwords)
         if block.media_index is not None:
             block.reason = None
         elif block.reason is None and _is_glued_teaser(block.text):
             block.reason = "related"
-        elif block.reason is None and block.words <= CREDIT_LINE_MAX_WORDS and _is_credit_line(block.text):
+        elif (
+            block.reason is None
+            and block.words <= CREDIT_LINE_MAX_WORDS
+            and captions.looks_like_credit_line(block.text)
+        ):
             block.reason = "credit"
         block.score = _prose_score(block)
     return media
@@ -157,13 +214,28 @@ def _release_caption(blocks: list[_Block], headline: _Block) -> None:
 
 
 def _label_short_lines(blocks: list[_Block], start: int, end: int) -> None:
-    """Inside the article, a short line is a subheading when prose follows it, else navigation."""
+    """Inside the article, a short line is a list item after a line ending in a colon, a subheading when prose
+    follows it, else navigation."""
+    in_list = after_related_header = False
     for block in blocks[start : end + 1]:
-        if block.reason is None and block.media_index is None and _is_label(block):
-            if _is_heading(blocks, block, end):
-                block.kind = "heading"
-            else:
-                block.reason = "navigation"
+        if block.reason is not None or block.media_index is not None:
+            # Short lines right under "Related articles" or "Don't miss" are the links it announces.
+            after_related_header = block.reason == "related" or (after_related_header and block.media_index is not None)
+            continue
+        if after_related_header and block.words <= TEASER_LINK_MAX_WORDS and not _SENTENCE_END.search(block.text):
+            block.reason = "related"
+            continue
+        after_related_header = False
+        if _is_list_introduction(block):
+            in_list = True
+        elif in_list and block.words < PROSE_WORDS:
+            block.kind = "list"
+        elif not _is_label(block):
+            in_list = False
+        elif block.kind == "heading" or _is_heading(blocks, block, end):
+            block.kind = "heading"
+        else:
+            block.reason = "navigation"
 
 
 def _read_header(extraction: Extraction, header: list[_Block], after_article: list[_Block]) -> None:
@@ -194,7 +266,12 @@ def _split_blocks(text: str) -> list[_Block]:
             continue
         for group in _paragraph_lines(lines) if pasted else [lines]:
             joined = " ".join(group)
-            blocks.append(_Block(index=len(blocks), lines=group, text=joined, words=_word_count(joined)))
+            # A Markdown heading ("## What happens next") is a heading whatever its wording.
+            heading = _MARKDOWN_HEADING.match(joined)
+            text = heading.group(1) if heading else joined
+            block = _Block(index=len(blocks), lines=group, text=text, words=_word_count(text))
+            block.kind = "heading" if heading else "body"
+            blocks.append(block)
     return blocks
 
 
@@ -246,7 +323,7 @@ def _collect_captions(blocks: list[_Block]) -> list[Media]:
         twin = _twin_of(blocks, block, cores)
         if twin is None and credit is None:
             credit_below = _bare_credit_after(blocks, block)
-            if credit_below is not None and block.words <= CAPTION_WITH_CREDIT_BELOW_MAX_WORDS:
+            if credit_below is not None and 3 <= block.words <= CAPTION_WITH_CREDIT_BELOW_MAX_WORDS:
                 block.media_index = credit_below.media_index = len(media)
                 block.may_be_headline = True
                 media.append(Media(caption=block.text, credit=credit_below.text))
@@ -281,7 +358,7 @@ def _bare_credit_after(blocks: list[_Block], block: _Block) -> _Block | None:
     if _CREDIT_LABEL.match(following.text):
         return None  # "Image copyright ..." belongs to the "Image caption ..." below it
     # An agency name alone under a paragraph is the story's source, not a photo credit.
-    if captions.canonical_agency(following.text) or not _is_credit_line(following.text):
+    if captions.canonical_agency(following.text) or not captions.looks_like_credit_line(following.text):
         return None
     return following
 
@@ -325,13 +402,13 @@ def _mark_repeats(blocks: list[_Block]) -> None:
             block.reason = "duplicate"
 
 
-def _is_credit_line(text: str) -> bool:
-    """A photo credit standing alone ("Photo by Jane Doe/Getty Images"), left over from an image without caption."""
-    return captions.looks_like_credit(text) and bool(captions.agencies_in(text) or _CREDIT_WORD.search(text))
-
-
 def _is_glued_teaser(text: str) -> bool:
-    """A teaser whose headline runs into its summary with no space: "Couple Finds Old NewspapersA couple found ..."."""
+    """A teaser whose headline runs into its summary: "Couple Finds Old NewspapersA couple found ...", or into the
+    summary's dateline: "UN regrets new US position UNITED NATIONS: The UN said ...".
+    """
+    datelined = _DATELINE_IN_TEASER.match(text)
+    if datelined and not _TERMINAL_PUNCTUATION.search(datelined.group(1)):
+        return len(datelined.group(1).split()) >= 4 and len(text.split()) >= TEASER_SUMMARY_WORDS + 4
     junction = _GLUED_JUNCTION.search(text[:200])
     if junction is None:
         return False
@@ -349,22 +426,35 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
 
 
 @cache
-def _stopwords() -> frozenset[str]:
+def _stoplist(language: str) -> frozenset[str]:
+    # jusText (a trafilatura dependency, pinned in constraints.txt) ships stop lists; each is loaded once.
     from justext import get_stoplist
 
-    words: set[str] = set()
-    for language in ("English", "Portuguese", "Spanish", "French", "German", "Italian", "Russian", "Indonesian"):
-        words |= {word.casefold() for word in get_stoplist(language)}
-    return frozenset(words)
+    return frozenset(word.casefold() for word in get_stoplist(language))
 
 
-def _stopword_ratio(text: str) -> float:
+@cache
+def _stopwords() -> frozenset[str]:
+    """Function words of the languages seen most on news sites, to tell a sentence from a title-case label."""
+    return frozenset().union(*(_stoplist(language) for language in COMMON_LANGUAGES))
+
+
+def _document_stopwords(blocks: list[_Block]) -> frozenset[str]:
+    """Stop words of the document's language (and English, the language of most page furniture)."""
+    sample = " ".join(block.text for block in sorted(blocks, key=lambda block: -block.words)[:LANGUAGE_SAMPLE_BLOCKS])
+    code, _ = py3langid.classify(sample[:LANGUAGE_SAMPLE_CHARS])
+    language = _JUSTEXT_LANGUAGES.get(str(code))
+    if language is None or language == "English":
+        return _stopwords()
+    return _stopwords() | _stoplist(language)
+
+
+def _stopword_ratio(text: str, stopwords: frozenset[str]) -> float:
     words = _WORD.findall(text.casefold())
     if not words:
         return 0.0
     if _CJK.search(text):
         return 0.4  # no stop list for these scripts; sentence punctuation does the work
-    stopwords = _stopwords()
     return sum(1 for word in words if word in stopwords) / len(words)
 
 
@@ -377,13 +467,13 @@ def _prose_score(block: _Block) -> float:
     if block.reason == "dateline":
         return SEPARATOR_SCORE  # an article states its date once, above or below the text: dates inside mean a list
     if block.reason is not None:
-        # Section headers ("Related stories", "Comments") close an article; a long inline teaser only interrupts it.
+        # Section headers ("Related stories", "Comments") close an article and weigh more; a long inline teaser
+        # only interrupts it and costs no more than a header.
         weight = BARRIER_WEIGHTS.get(block.reason, 1.0) if block.words <= FURNITURE_MAX_WORDS else 1.0
-        # A long teaser link costs no more than a header: what matters is that the text is interrupted.
         return -min(max(3.0, block.words), FURNITURE_MAX_WORDS) * weight
     words = block.words
     ends_sentence = bool(_SENTENCE_END.search(block.text))
-    ratio = _stopword_ratio(block.text)
+    ratio = block.stop_ratio
     if words >= PROSE_WORDS and ratio >= 0.2:
         return words * (1.0 if ends_sentence else 0.7)
     if words >= 8 and ends_sentence and ratio >= 0.15:
@@ -399,7 +489,7 @@ def _prose_score(block: _Block) -> float:
 
 def _headline_cased(text: str, share: float = 0.7) -> bool:
     """Most words capitalised, as in menus, teaser headlines and section names."""
-    words = [word for word in re.findall(r"[^\W\d_][\w'’-]*", text)]
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
     if not words:
         return True
     stopwords = _stopwords()
@@ -430,7 +520,27 @@ def _article_region(blocks: list[_Block]) -> tuple[int, int]:
     # A last short sentence ("That's correct," he said.) adds nothing to the score but belongs to the text.
     while best_end + 1 < len(candidates) and _is_short_sentence(blocks[best_end + 1]):
         best_end += 1
-    return best_start, best_end
+    return best_start, _closing_list_end(candidates, best_end)
+
+
+def _closing_list_end(blocks: list[_Block], end: int) -> int:
+    """The last item of a list the article ends with, introduced by a line ending in a colon, or `end` itself.
+
+    ("Ingredients:", "Here's what to know:", then short items): items score as labels, so the region stops short.
+    """
+    introduction = end + 1
+    if introduction >= len(blocks) or not _is_list_introduction(blocks[introduction]):
+        return end
+    last = end
+    for block in blocks[introduction + 1 : introduction + 1 + CLOSING_LIST_MAX_ITEMS]:
+        if block.reason is not None or block.media_index is not None or block.words > PROSE_WORDS * 2:
+            break
+        last = block.index
+    return last if last > introduction else end
+
+
+def _is_list_introduction(block: _Block) -> bool:
+    return block.reason is None and block.media_index is None and block.text.endswith(":") and block.words <= 15
 
 
 def _is_short_sentence(block: _Block) -> bool:
@@ -475,11 +585,13 @@ def _title_index(blocks: list[_Block], start: int, end: int) -> int | None:
     texts = [block.text.casefold() for block in blocks]
     best: tuple[float, int] | None = None
     steps = 0
-    for index in range(first_paragraph - 1, max(-1, first_paragraph - 1 - TITLE_SEARCH_BLOCKS), -1):
+    for index in range(first_paragraph - 1, max(-1, first_paragraph - 1 - TITLE_SEARCH_REACH), -1):
         block = blocks[index]
         if block.reason is not None or (block.media_index is not None and not block.may_be_headline):
             continue  # bylines, dates, captions and share bars sit between a headline and its text
         steps += 1
+        if steps > TITLE_SEARCH_BLOCKS:
+            break
         headline = _headline_likeness(block) - (CAPTION_AS_TITLE_COST if block.may_be_headline else 0.0)
         if headline <= 0:
             continue
@@ -509,13 +621,19 @@ def _headline_likeness(block: _Block) -> float:
     score += 0.5 * capitalised / len(words)
     if len(words) <= 3 and capitalised == len(words):
         score -= 0.8  # reads as a person's name: an author line, not a headline
+    if text.isupper():
+        score -= 0.5  # shouted labels are section names and buttons more often than headlines
     return score
 
 
 def _removed(
     blocks: list[_Block], start: int, end: int, title_index: int | None, kept_media: set[int]
 ) -> list[Removed]:
-    """Everything not kept, with a reason; each contiguous run outside the article becomes one entry."""
+    """Everything not kept, with a reason.
+
+    Outside the article, each contiguous run of menu labels and widgets becomes one entry; furniture that says
+    something about the page (cookie notice, newsletter box, byline, credit, related header ...) keeps its own.
+    """
     removed: list[Removed] = []
     run: list[_Block] = []
 
@@ -539,7 +657,7 @@ def _removed(
             removed.append(Removed(block.text, "caption" if block.media_index in kept_media else "related"))
             continue
         block.reason = block.reason or ("navigation" if block.index < start else "outside_article")
-        if inside:
+        if inside or block.reason not in SUMMARISED_REASONS:
             flush()
             removed.append(Removed(block.text, block.reason))
         else:

@@ -85,9 +85,14 @@ def _published(entry: Any) -> str | None:
 
 
 def verification_answer(mode: str | None, topic: str | None, challenge: str | None, expected_topic: str | None) -> str:
-    """The challenge to echo when the hub verifies a (un)subscription we agree to; ValueError otherwise."""
+    """The challenge to echo when the hub verifies a (un)subscription we agree to; ValueError otherwise.
+
+    A `denied` notice (the hub refused our subscription) carries no challenge: it is acknowledged with an empty body.
+    """
+    if mode == "denied":
+        return ""
     if mode not in ("subscribe", "unsubscribe"):
-        raise ValueError("hub.mode must be subscribe or unsubscribe.")
+        raise ValueError("hub.mode must be subscribe, unsubscribe or denied.")
     if not topic or not challenge:
         raise ValueError("hub.topic and hub.challenge are required.")
     if expected_topic and topic != expected_topic:
