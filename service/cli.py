@@ -185,12 +185,17 @@ LOCAL_TENANT = "default"
 
 def ensure_local_key(app: Any) -> str | None:
     """On first start, a key with every scope for the default tenant, written owner-only to LOCAL_KEY_FILE."""
-    from service.auth.keys import SCOPES, create_key
+    from service.auth.keys import SCOPES, create_key, find_active_key
 
     key_file = Path(app.config["LOCAL_KEY_FILE"])
+    session = app.extensions["db"].session
     if key_file.exists():
-        return key_file.read_text().strip() or None
-    issued = create_key(app.extensions["db"].session, LOCAL_TENANT, list(SCOPES), name="local (ingest run)")
+        kept = key_file.read_text().strip()
+        # A key file that outlived its database (or whose key was revoked) is replaced, not trusted.
+        if kept and find_active_key(session, kept) is not None:
+            return kept
+        key_file.unlink()
+    issued = create_key(session, LOCAL_TENANT, list(SCOPES), name="local (ingest run)")
     key_file.parent.mkdir(parents=True, exist_ok=True)
     key_file.touch(mode=0o600)
     key_file.write_text(issued.secret + "\n")

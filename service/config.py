@@ -105,13 +105,30 @@ MULTIPROCESS_METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def use_multiprocess_metrics(metrics_dir: str, role: str) -> Path:
-    """Give this role's processes a fresh shared metrics folder; must run before prometheus_client is imported,
+    """Give this process and its children a fresh metrics folder; must run before prometheus_client is imported,
     which is why it lives here and not in service/metrics.py."""
-    folder = Path(metrics_dir) / role
+    # One folder per starting process (two workers on one host must not share, or wipe, each other's files);
+    # folders left by processes that are gone are removed.
+    for old in Path(metrics_dir).glob(f"{role}-*"):
+        if not _process_alive(old.name.rsplit("-", 1)[-1]):
+            shutil.rmtree(old, ignore_errors=True)
+    folder = Path(metrics_dir) / f"{role}-{os.getpid()}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
     os.environ[MULTIPROCESS_METRICS_ENV] = str(folder)
     return folder
+
+
+def _process_alive(pid: str) -> bool:
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def is_embedded(config: dict[str, Any]) -> bool:

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 
+from service.auth.keys import find_active_key, revoke_key
 from service.cli import ensure_local_key
 from service.cli import main as ingest_cli
 from service.models import DEFAULT_TENANT_ID, Article, ArticleStatus, RawDocument
@@ -58,16 +59,22 @@ def test_reprocess_selects_by_source_and_parser_version(
     assert statuses == {old: "queued", newer: "done", unversioned: "queued", still_queued: "queued"}
 
 
-def test_the_embedded_default_creates_one_local_key(tmp_path: Path, app: Flask, db_session: Any) -> None:
-    original = app.config["LOCAL_KEY_FILE"]
-    app.config["LOCAL_KEY_FILE"] = str(tmp_path / "local-api-key")
-    try:
-        with app.app_context():
-            first = ensure_local_key(app)
-            again = ensure_local_key(app)
-    finally:
-        app.config["LOCAL_KEY_FILE"] = original
+def test_the_embedded_default_creates_one_local_key(
+    tmp_path: Path, app: Flask, db_session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key_file = tmp_path / "local-api-key"
+    monkeypatch.setitem(app.config, "LOCAL_KEY_FILE", str(key_file))
+    with app.app_context():
+        first = ensure_local_key(app)
+        again = ensure_local_key(app)
+
     assert first and first == again
-    assert stat.S_IMODE((tmp_path / "local-api-key").stat().st_mode) == 0o600
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     client = app.test_client()
     assert client.get("/v1/articles", headers={"X-API-Key": first}).status_code == 200
+
+    # A kept key that no longer works (revoked, or its database replaced) is replaced by a new one.
+    revoke_key(db_session, find_active_key(db_session, first).id)  # type: ignore[union-attr]
+    with app.app_context():
+        replaced = ensure_local_key(app)
+    assert replaced and replaced != first and key_file.read_text().strip() == replaced

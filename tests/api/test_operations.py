@@ -69,3 +69,19 @@ def test_logs_are_json_with_the_request_id(app: Flask) -> None:
     finally:
         unbind_task_request_id(token)
     assert "request_id" not in json.loads(formatter.format(record))
+
+
+def test_each_process_gets_its_own_metrics_folder(tmp_path: Any, monkeypatch: Any) -> None:
+    from service.config import MULTIPROCESS_METRICS_ENV, use_multiprocess_metrics
+
+    monkeypatch.delenv(MULTIPROCESS_METRICS_ENV, raising=False)
+    gone = tmp_path / "worker-999999999"
+    gone.mkdir()
+    other_role = tmp_path / "api-999999999"
+    other_role.mkdir()
+
+    folder = use_multiprocess_metrics(str(tmp_path), "worker")
+
+    assert folder.name.startswith("worker-") and folder.is_dir()
+    assert not gone.exists()  # left by a process that is no longer running
+    assert other_role.exists()  # another role's folders are that role's business
