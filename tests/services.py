@@ -68,6 +68,9 @@ class ServiceProcess:
         self.log_path = log_path
         self.log_file = log_path.open("wb")
         full_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
+        # Metrics files beside the log, not in the checkout; no metrics port unless a test asks for one.
+        full_env.setdefault("INGEST_METRICS_DIR", str(log_path.parent / "metrics"))
+        full_env.setdefault("INGEST_WORKER_METRICS_PORT", "0")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "service.cli", *args],
             cwd=PROJECT_ROOT,
