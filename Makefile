@@ -20,7 +20,8 @@ install: $(INSTALLED)
 run: install
 	$(BIN)/ingest run
 
-test: install
+# Lint first: it takes seconds and a failure there says more than a failing test would.
+test: install lint
 	bash scripts/ensure-services.sh
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
 
