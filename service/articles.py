@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import url_for
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from service import search
 from service.models import Article, ArticleStatus, RawDocument
-from service.schemas.base import parse_timestamp
+from service.schemas.base import parse_utc_timestamp
 
 
 class InvalidCursor(ValueError):
@@ -73,8 +73,9 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         received_at, article_id = json.loads(base64.urlsafe_b64decode(padded))
-        return datetime.fromisoformat(received_at), str(article_id)
-    except (binascii.Error, ValueError, TypeError) as error:
+        # Cursors we issue carry a zone; a hand-made one without is read as UTC rather than failing the query.
+        return parse_utc_timestamp(received_at), str(article_id)
+    except (binascii.Error, ValueError, TypeError, AttributeError) as error:
         raise InvalidCursor("This cursor was not issued by this service or is damaged.") from error
 
 
@@ -127,8 +128,7 @@ def list_articles(
 
 def as_utc(value: str) -> datetime:
     """An ISO 8601 query value as an aware datetime (a missing zone means UTC)."""
-    parsed = parse_timestamp(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parse_utc_timestamp(value)
 
 
 def request_reprocessing(session: Session, article: Article) -> bool:

@@ -7,18 +7,21 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.models import DEFAULT_TENANT_ID, Article, ArticleStatus, RawDocument
+from service.schemas.base import parse_utc_timestamp
 from service.subscriptions.events import emit, enqueue_deliveries, record_event
 from service.subscriptions.models import EventType
 
 log = logging.getLogger(__name__)
 
 DEFAULT_SOURCE = "api"
+PUBLISHED_AT_HINT_LENGTH = 40
+CONTENT_TYPE_LENGTH = 200
 
 
 @dataclass
@@ -100,6 +103,10 @@ def submit(session: Session, submission: Submission) -> SubmitResult:
 def enqueue_processing(article_id: str, request_id: str | None = None, *, reprocess: bool = False) -> bool:
     """Send the processing task; a broker outage is logged, and the reconciler sends it later."""
     celery = current_app.extensions["celery"]
+    in_request = has_request_context()
+    if in_request and g.get("broker_unavailable"):
+        # One failed publish per request is enough: a 1,000-item batch must not wait on 1,000 timeouts.
+        return False
     try:
         celery.send_task(
             "workers.tasks.process_article",
@@ -110,6 +117,8 @@ def enqueue_processing(article_id: str, request_id: str | None = None, *, reproc
         )
     except Exception:  # the row is committed, so nothing is lost: the reconciler re-sends queued articles
         log.exception("could not queue article %s; the reconciler will send it", article_id)
+        if in_request:
+            g.broker_unavailable = True
         return False
     return True
 
@@ -124,6 +133,13 @@ class BatchOutcome:
     problem: dict[str, Any] | None = None
 
 
+def _storable_timestamp(value: str | None) -> str | None:
+    """The client's timestamp as given, or in canonical UTC form when the given spelling is unusually long."""
+    if value is None or len(value) <= PUBLISHED_AT_HINT_LENGTH:
+        return value
+    return parse_utc_timestamp(value).isoformat()
+
+
 def _new_article(submission: Submission, input_sha256: str) -> Article:
     return Article(
         tenant_id=submission.tenant_id,
@@ -132,7 +148,7 @@ def _new_article(submission: Submission, input_sha256: str) -> Article:
         url=submission.url,
         external_id=submission.external_id,
         declared_format=submission.declared_format,
-        published_at_hint=submission.published_at,
+        published_at_hint=_storable_timestamp(submission.published_at),
         language_hint=submission.language,
         client_metadata=submission.metadata,
         input_sha256=input_sha256,

@@ -89,6 +89,9 @@ class Article(Base):
     processing_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
+    # Which task message holds the processing claim ("<task id>:<retry number>"): tells a redelivery after a
+    # crash (same token) from our own retry (same task, next number) and from another message (another task).
+    claim_token: Mapped[str | None] = mapped_column(String(80))
     parser_version: Mapped[str | None] = mapped_column(String(20))
     title: Mapped[str | None] = mapped_column(Text)
     result: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)

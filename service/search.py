@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, select, text
 from sqlalchemy.orm import Session
 
 from service.models import Article, ArticleEntity
-from service.schemas.base import parse_timestamp
+from service.schemas.base import parse_utc_timestamp
 
 ENTITY_TYPES = ("person", "organisation", "place")
 MAX_NAME_LENGTH = 300
@@ -52,10 +52,10 @@ def _published_at(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        parsed = parse_timestamp(value)
+        return parse_utc_timestamp(value)
     except ValueError:
+        # A page may claim any date; one that cannot be stored is simply not filterable.
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def entity_filter(tenant_id: str, entity_type: str, name: str) -> ColumnElement[bool]:

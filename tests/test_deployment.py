@@ -69,3 +69,9 @@ def test_dockerfile_installs_pinned_and_runs_the_api() -> None:
 
 def test_ci_runs_make_test() -> None:
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_flower_is_authenticated_and_not_published_beyond_loopback() -> None:
+    flower = SERVICES["flower"]
+    assert any(part.startswith("--basic-auth=") for part in flower["command"])
+    assert all(str(port).startswith("127.0.0.1:") for port in flower["ports"])

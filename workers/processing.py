@@ -6,15 +6,19 @@ Plain functions over a session so the Celery task stays a thin wrapper and tests
 from __future__ import annotations
 
 import logging
+import uuid
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from celery.exceptions import SoftTimeLimitExceeded
-from sqlalchemy import or_, select, update
+from kombu.exceptions import OperationalError as BrokerUnavailable
+from sqlalchemy import CursorResult, Update, delete, func, or_, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from service import near_duplicates
-from service.models import Article, ArticleStatus, utcnow
+from service.models import Article, ArticleEntity, ArticleStatus, FingerprintBand, utcnow
 from service.schemas.articles import ProcessedArticleSchema
 from service.search import index_article
 from service.subscriptions.events import enqueue_deliveries, record_event
@@ -25,6 +29,9 @@ log = logging.getLogger(__name__)
 
 CONTRACT = ProcessedArticleSchema()
 
+# Errors of the infrastructure, not of the document: the task retries them with backoff.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerUnavailable, ConnectionError)
+
 
 class Outcome:
     DONE = "done"
@@ -34,6 +41,11 @@ class Outcome:
 
 
 def _fail(session: Session, article: Article, code: str, title: str, detail: str, **extra: Any) -> str:
+    # A reprocessed article that fails must not go on serving, matching and being found by its old result.
+    article.result = None
+    article.title = None
+    session.execute(delete(ArticleEntity).where(ArticleEntity.article_id == article.id))
+    session.execute(delete(FingerprintBand).where(FingerprintBand.article_id == article.id))
     article.status = ArticleStatus.FAILED
     article.error = {"code": code, "title": title, "detail": detail, **extra}
     article.processed_at = utcnow()
@@ -46,30 +58,123 @@ def _fail(session: Session, article: Article, code: str, title: str, detail: str
     return Outcome.FAILED
 
 
-def claim(session: Session, article_id: str, max_attempts: int, reprocess: bool = False) -> Article | None:
-    """Mark the article as processing and count the attempt, or return None when there is nothing to do."""
-    article = session.get(Article, article_id)
-    if article is None:
-        return None
-    if article.status in (ArticleStatus.DONE, ArticleStatus.FAILED) and not reprocess:
-        return None
-    if article.status == ArticleStatus.PROCESSING and article.attempts >= max_attempts:
-        # Every earlier attempt died without recording an outcome (killed worker, hard time limit, OOM):
-        # processing it again would only kill another worker.
-        _fail(
-            session,
-            article,
-            "worker_lost",
-            "Processing kept crashing",
-            f"The worker processing this article stopped {article.attempts} times without finishing "
-            "(killed, out of memory or over the hard time limit). Resubmit a smaller or simpler document.",
+@dataclass(frozen=True)
+class ClaimToken:
+    """Which message claims an article: its task id, and the retry number of that task."""
+
+    task_id: str
+    retry: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.task_id}:{self.retry}"
+
+    @classmethod
+    def new(cls) -> ClaimToken:
+        return cls(uuid.uuid4().hex)
+
+    def is_earlier_try_of_same_task(self, stored: str | None) -> bool:
+        task_id, _, retry = (stored or "").rpartition(":")
+        return task_id == self.task_id and retry != str(self.retry)
+
+
+class ClaimDecision:
+    CLAIM = "claim"  # the article is ours, a new attempt
+    RECLAIM = "reclaim"  # ours again after our own transient failure: not a new attempt
+    GIVE_UP = "give_up"  # earlier holders all died: fail it rather than kill another worker
+    SKIP = "skip"  # finished, or another live message holds it
+
+
+def decide_claim(
+    article: Article, token: ClaimToken, *, max_attempts: int, stale_after: timedelta, reprocess: bool
+) -> str:
+    """What a message may do with an article, given the article's state (a pure decision, no I/O)."""
+    if article.status == ArticleStatus.QUEUED:
+        return ClaimDecision.CLAIM
+    if article.status in (ArticleStatus.DONE, ArticleStatus.FAILED):
+        return ClaimDecision.CLAIM if reprocess else ClaimDecision.SKIP
+    if token.is_earlier_try_of_same_task(article.claim_token):
+        return ClaimDecision.RECLAIM
+    holder_died = article.claim_token == str(token) or (
+        # Past the hard time limit no holder can still be running: the pool kills tasks at that limit.
+        article.processing_started_at is not None and article.processing_started_at < utcnow() - stale_after
+    )
+    if not holder_died:
+        return ClaimDecision.SKIP
+    return ClaimDecision.GIVE_UP if article.attempts >= max_attempts else ClaimDecision.CLAIM
+
+
+def claim(
+    session: Session,
+    article_id: str,
+    token: ClaimToken,
+    *,
+    max_attempts: int,
+    stale_after: timedelta,
+    reprocess: bool = False,
+) -> Article | None:
+    """Take the article for this message, or return None when there is nothing for it to do.
+
+    The update is conditional on the state the decision was made from, so two messages racing for one article
+    (a redelivery and a re-send, two workers, PostgreSQL or SQLite) cannot both win: the loser re-reads.
+    """
+    for _ in range(3):
+        article = session.get(Article, article_id, populate_existing=True)
+        if article is None:
+            return None
+        decision = decide_claim(article, token, max_attempts=max_attempts, stale_after=stale_after, reprocess=reprocess)
+        if decision == ClaimDecision.SKIP:
+            session.rollback()
+            return None
+        seen = (
+            (Article.id == article.id)
+            & (Article.status == article.status)
+            & (Article.attempts == article.attempts)
+            & (func.coalesce(Article.claim_token, "") == (article.claim_token or ""))
         )
-        return None
-    article.status = ArticleStatus.PROCESSING
-    article.attempts += 1
-    article.processing_started_at = utcnow()
+        if decision == ClaimDecision.GIVE_UP:
+            won = _updated_rows(session, update(Article).where(seen).values(claim_token=str(token))) == 1
+            if won:
+                session.refresh(article)
+                _fail(
+                    session,
+                    article,
+                    "worker_lost",
+                    "Processing kept crashing",
+                    f"The worker processing this article stopped {article.attempts} times without finishing "
+                    "(killed, out of memory or over the hard time limit). Resubmit a smaller or simpler document.",
+                )
+                return None
+            continue
+        attempts = article.attempts + (1 if decision == ClaimDecision.CLAIM else 0)
+        values = {
+            "status": ArticleStatus.PROCESSING,
+            "attempts": attempts,
+            "claim_token": str(token),
+            "processing_started_at": utcnow(),
+            "updated_at": utcnow(),
+        }
+        if _updated_rows(session, update(Article).where(seen).values(**values)) == 1:
+            session.commit()
+            session.refresh(article)
+            return article
+        session.rollback()
+    log.warning("gave up claiming article %s after repeated races", article_id)
+    return None
+
+
+def _updated_rows(session: Session, statement: Update) -> int:
+    return cast("CursorResult[Any]", session.execute(statement)).rowcount
+
+
+def release(session: Session, article_id: str, token: ClaimToken) -> None:
+    """Hand an article back to the queue after a transient failure, so the retry is not counted as a crash."""
+    session.rollback()
+    session.execute(
+        update(Article)
+        .where(Article.id == article_id, Article.claim_token == str(token), Article.status == ArticleStatus.PROCESSING)
+        .values(status=ArticleStatus.QUEUED, attempts=Article.attempts - 1, claim_token=None, updated_at=utcnow())
+    )
     session.commit()
-    return article
 
 
 def build_document(article: Article, parsed: dict[str, Any]) -> dict[str, Any]:
@@ -91,11 +196,44 @@ def build_document(article: Article, parsed: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def process_article(session: Session, article_id: str, *, max_attempts: int = 2, reprocess: bool = False) -> str:
+def process_article(
+    session: Session,
+    article_id: str,
+    *,
+    max_attempts: int = 2,
+    stale_after: timedelta = timedelta(minutes=5),
+    reprocess: bool = False,
+    token: ClaimToken | None = None,
+) -> str:
     """Parse, validate and store one article; safe to run twice (a finished article is left alone)."""
-    article = claim(session, article_id, max_attempts, reprocess=reprocess)
+    token = token or ClaimToken.new()
+    article = claim(session, article_id, token, max_attempts=max_attempts, stale_after=stale_after, reprocess=reprocess)
     if article is None:
         return Outcome.MISSING if session.get(Article, article_id) is None else Outcome.SKIPPED
+    try:
+        return _parse_and_store(session, article)
+    except TRANSIENT_ERRORS:
+        try:
+            release(session, article_id, token)
+        except TRANSIENT_ERRORS:
+            log.warning("could not hand article %s back; its retry will reclaim it", article_id)
+        raise
+    except Exception as error:  # after parsing: storing, indexing, events. Record it rather than leave it hanging.
+        log.exception("storing article %s failed", article_id)
+        session.rollback()
+        stored = session.get(Article, article_id, populate_existing=True)
+        if stored is None:
+            return Outcome.MISSING
+        return _fail(
+            session,
+            stored,
+            "internal_error",
+            "The parsed article could not be stored",
+            f"{type(error).__name__}: {error}"[:1000],
+        )
+
+
+def _parse_and_store(session: Session, article: Article) -> str:
     raw = article.raw
     try:
         parsed = parse(
@@ -164,7 +302,10 @@ def find_stuck(session: Session, *, queued_for: timedelta, processing_for: timed
         .where(
             or_(
                 (Article.status == ArticleStatus.QUEUED) & (Article.updated_at < now - queued_for),
-                (Article.status == ArticleStatus.PROCESSING) & (Article.processing_started_at < now - processing_for),
+                (Article.status == ArticleStatus.PROCESSING)
+                & (Article.processing_started_at < now - processing_for)
+                # touch() marks a re-send; the next pass waits a whole period again instead of re-sending at once.
+                & (Article.updated_at < now - processing_for),
             )
         )
         .order_by(Article.updated_at)

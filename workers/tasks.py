@@ -41,7 +41,10 @@ def process_article(self: Task, article_id: str, reprocess: bool = False) -> str
             database.session,
             article_id,
             max_attempts=current_app.config["MAX_PROCESSING_ATTEMPTS"],
+            # A claim older than the hard time limit (plus slack for the kill) has no living holder.
+            stale_after=timedelta(seconds=current_app.config["TASK_TIME_LIMIT"] + 30),
             reprocess=reprocess,
+            token=processing.ClaimToken(self.request.id or "", self.request.retries or 0),
         )
     except TRANSIENT_ERRORS:
         database.session.rollback()

@@ -16,7 +16,7 @@ from service import articles as article_service
 from service.auth import require_scope
 from service.errors import PROBLEM_TYPE_BASE, abort_problem
 from service.idempotency import idempotent
-from service.ingest import BatchOutcome, Submission, submission_from_json, submit, submit_many
+from service.ingest import CONTENT_TYPE_LENGTH, BatchOutcome, Submission, submission_from_json, submit, submit_many
 from service.schemas.articles import (
     ALWAYS_SELECTED,
     ArticleListQuerySchema,
@@ -103,10 +103,18 @@ def read_submission(options: dict[str, Any]) -> Submission:
                 problem_type="validation",
                 errors={"body": ["The document is blank."]},
             )
+        content_type = request.headers.get("Content-Type", media_type)
+        if len(content_type) > CONTENT_TYPE_LENGTH:
+            abort_problem(
+                422,
+                f"The Content-Type header is longer than {CONTENT_TYPE_LENGTH} characters.",
+                problem_type="validation",
+                errors={"headers": {"Content-Type": [f"Longer than {CONTENT_TYPE_LENGTH} characters."]}},
+            )
         declared = options.get("format", "auto")
         return Submission(
             raw=raw,
-            content_type=request.headers.get("Content-Type", media_type),
+            content_type=content_type,
             declared_format=RAW_CONTENT_TYPES[media_type] if declared == "auto" else declared,
             source=options.get("source") or "api",
             url=options.get("url"),

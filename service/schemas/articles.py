@@ -11,7 +11,8 @@ from service.models import ArticleStatus
 from service.schemas.base import IsoDate, Schema, Timestamp
 
 SOURCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$"
-LANGUAGE = validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", error="Not an ISO 639-1 code such as 'en' or 'pt-BR'.")
+# At most 8 characters, the width of the stored hint: language plus a region or script subtag.
+LANGUAGE = validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$", error="Not an ISO 639-1 code such as 'en' or 'pt-BR'.")
 
 
 def _http_url(**kwargs: Any) -> fields.Url:

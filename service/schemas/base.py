@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import marshmallow as ma
 from marshmallow import ValidationError, fields, pre_load
 
 
-def _contains_nul(value: Any) -> bool:
+def _is_unstorable(text: str) -> bool:
+    """NUL (PostgreSQL text cannot hold it) or a lone surrogate (not encodable as UTF-8 at all)."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _contains_unstorable(value: Any) -> bool:
     if isinstance(value, str):
-        return "\x00" in value
+        return _is_unstorable(value)
     if isinstance(value, Mapping):
-        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
+        return any(_contains_unstorable(key) or _contains_unstorable(item) for key, item in value.items())
     if isinstance(value, list | tuple):
-        return any(_contains_nul(item) for item in value)
+        return any(_contains_unstorable(item) for item in value)
     return False
 
 
@@ -27,10 +38,14 @@ class Schema(ma.Schema):
         unknown = ma.RAISE
 
     @pre_load
-    def refuse_nul_characters(self, data: Any, **kwargs: Any) -> Any:
-        # PostgreSQL text and JSONB cannot hold U+0000; refuse it here as a 422 rather than fail on insert.
-        if _contains_nul(data):
-            raise ValidationError("NUL characters (U+0000) are not accepted.", field_name="_schema")
+    def refuse_unstorable_characters(self, data: Any, **kwargs: Any) -> Any:
+        # Refused here as a 422 rather than failing on insert (NUL) or on encoding (a lone surrogate from JSON's
+        # "\ud800" escapes) with a 500.
+        if _contains_unstorable(data):
+            raise ValidationError(
+                "NUL characters (U+0000) and unpaired surrogates (U+D800-U+DFFF) are not accepted.",
+                field_name="_schema",
+            )
         return data
 
 
@@ -40,6 +55,18 @@ def parse_timestamp(value: str) -> datetime:
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     return datetime.fromisoformat(text)
+
+
+def parse_utc_timestamp(value: str) -> datetime:
+    """Parse an ISO 8601 timestamp into an aware UTC datetime; ValueError when it is invalid or out of range."""
+    parsed = parse_timestamp(value)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    try:
+        # 9999-12-31T23:00-05:00 parses but has no UTC equivalent: refuse it here, not in the database layer.
+        return parsed.astimezone(UTC)
+    except OverflowError as error:
+        raise ValueError("timestamp out of range") from error
 
 
 class Timestamp(fields.Field[str]):
@@ -58,7 +85,7 @@ class Timestamp(fields.Field[str]):
         if not isinstance(value, str):
             raise self.make_error("invalid")
         try:
-            parse_timestamp(value)
+            parse_utc_timestamp(value)
         except ValueError as error:
             raise self.make_error("invalid") from error
         return value.strip()

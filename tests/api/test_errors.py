@@ -120,3 +120,41 @@ def test_openapi_document_and_docs(client: FlaskClient) -> None:
     assert {"application/json", "text/plain", "text/html"} <= set(post["requestBody"]["content"])
     assert "Article" in spec["components"]["schemas"]
     assert client.get("/docs").status_code == 200
+
+
+def test_a_lone_surrogate_is_a_422_not_a_500(client: FlaskClient) -> None:
+    body = b'{"text": "Broken \\ud800 escape"}'
+    problem = assert_problem(client.post("/v1/articles", data=body, content_type="application/json"), 422)
+    assert "surrogate" in problem["detail"]
+
+
+def test_a_lone_surrogate_fails_only_its_batch_item(client: FlaskClient, queued_messages: Any) -> None:
+    body = b'[{"text": "A fine article about the harbour."}, {"text": "Broken \\udfff escape"}]'
+    response = client.post("/v1/articles/batch", data=body, content_type="application/json")
+
+    assert response.status_code == 200, response.data
+    statuses = [item["status"] for item in response.get_json()["items"]]
+    assert statuses == [202, 422]
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:30:00+01:00"])
+def test_a_timestamp_without_a_utc_equivalent_is_refused(client: FlaskClient, value: str) -> None:
+    problem = assert_problem(client.post("/v1/articles", json={"text": "a", "published_at": value}), 422)
+    assert "published_at" in problem["errors"]["json"]
+    assert_problem(client.get("/v1/articles", query_string={"published_after": value}), 422)
+
+
+def test_a_hand_made_cursor_without_a_zone_is_read_as_utc(client: FlaskClient) -> None:
+    import base64
+    import json
+
+    cursor = base64.urlsafe_b64encode(json.dumps(["2030-01-01T00:00:00", "zzz"]).encode()).decode().rstrip("=")
+    response = client.get("/v1/articles", query_string={"cursor": cursor})
+    assert response.status_code == 200
+
+
+def test_an_overlong_content_type_or_language_is_refused(client: FlaskClient) -> None:
+    long_type = "text/plain; charset=utf-8; " + "x=y; " * 60
+    assert_problem(client.post("/v1/articles", data=b"words", headers={"Content-Type": long_type}), 422)
+    problem = assert_problem(client.post("/v1/articles", json={"text": "a", "language": "en-scotland"}), 422)
+    assert "language" in problem["errors"]["json"]
