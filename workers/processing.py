@@ -281,6 +281,7 @@ def _parse_and_store(session: Session, article: Article) -> str:
         "near_duplicates": document["near_duplicates"],
     }
     near_duplicates.index(session, article, parsed.get("fingerprints") or {})
+    near_duplicates.link_back(session, article, similar)
     article.result = stored
     article.title = parsed.get("title")
     article.status = ArticleStatus.DONE

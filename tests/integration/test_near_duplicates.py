@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 
 # Prose stories (the corpus also holds a standings table, whose rows the text extractor rightly drops).
 PROSE = [story for story in articles() if len(story) >= 5 and sum(map(len, story)) / len(story) >= 120]
-STORIES, SPARE_STORY = PROSE[:10], PROSE[10]
+STORIES, SPARE_STORY, LATE_STORY = PROSE[:10], PROSE[10], PROSE[11]
 
 
 @pytest.fixture(scope="module", params=["postgresql", "sqlite"])
@@ -39,15 +39,23 @@ def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         services.drop_database(url)
 
 
-def ingest(app: Flask, paragraphs: list[str], source: str) -> str:
+def receive(app: Flask, paragraphs: list[str], source: str) -> str:
     session = app.extensions["db"].session
     text = "\n\n".join(paragraphs).encode()
     with app.app_context():
-        article = submit(
-            session, Submission(raw=text, content_type="text/plain", declared_format="text", source=source)
-        ).article
-        assert processing.process_article(session, article.id) == processing.Outcome.DONE
-        return article.id
+        submission = Submission(raw=text, content_type="text/plain", declared_format="text", source=source)
+        return submit(session, submission).article.id
+
+
+def process(app: Flask, article_id: str) -> None:
+    with app.app_context():
+        assert processing.process_article(app.extensions["db"].session, article_id) == processing.Outcome.DONE
+
+
+def ingest(app: Flask, paragraphs: list[str], source: str) -> str:
+    article_id = receive(app, paragraphs, source)
+    process(app, article_id)
+    return article_id
 
 
 def stored(app: Flask, article_id: str) -> Article:
@@ -93,3 +101,18 @@ def test_near_duplicates_are_served_by_the_api(app: Flask) -> None:
     assert document["duplicate_of"] == original_id
     assert document["near_duplicates"][0]["id"] == original_id
     assert set(document["fingerprints"]) == {"content_sha256", "simhash"}
+
+
+def test_an_original_processed_after_its_copy_still_becomes_its_duplicate_of(app: Flask) -> None:
+    original_id = receive(app, LATE_STORY, "slow-original")
+    copy_id = receive(app, new_headline(LATE_STORY), "fast-copy")
+
+    process(app, copy_id)  # the copy is processed first: nothing earlier is known yet
+    assert stored(app, copy_id).result["duplicate_of"] is None
+    process(app, original_id)
+
+    original, copy = stored(app, original_id).result, stored(app, copy_id).result
+    assert original["duplicate_of"] is None, "an original cannot duplicate a copy received after it"
+    assert [match["id"] for match in original["near_duplicates"]] == [copy_id]
+    assert copy["duplicate_of"] == original_id
+    assert [match["id"] for match in copy["near_duplicates"]] == [original_id]
