@@ -173,6 +173,9 @@ class IdempotencyRecord(Base):
     response_body: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # While in flight: the holder's lease; a request finding it lapsed takes the key over (None on rows older
+    # than the lease, which then count from created_at).
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class FingerprintBand(Base):
