@@ -418,7 +418,9 @@ def keys() -> None:
 
 @keys.command("create")
 @click.option("--tenant", "tenant_name", required=True, help="Tenant name (see `ingest tenants`).")
-@click.option("--scope", "scopes", multiple=True, required=True, type=click.Choice(["ingest", "read", "admin"]))
+@click.option(
+    "--scope", "scopes", multiple=True, required=True, type=click.Choice(["ingest", "read", "admin", "metrics"])
+)
 @click.option("--name", default=None, help="A label for people, e.g. who uses the key.")
 @click.option("--create-tenant", is_flag=True, help="Create the tenant first when it does not exist.")
 def keys_create(tenant_name: str, scopes: tuple[str, ...], name: str | None, create_tenant: bool) -> None:

@@ -40,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     # Comma-separated addresses or networks of the proxies in front of the API; only their X-Forwarded-For counts.
     "TRUSTED_PROXIES": "",
     "IDEMPOTENCY_TTL_SECONDS": 24 * 3600,
+    # An in-flight Idempotency-Key is held this long; past it the holder is presumed dead (killed by gunicorn's
+    # 60 s timeout, OOM or a deploy) and a retry takes the key over, so it must outlast the longest live request.
+    "IDEMPOTENCY_LEASE_SECONDS": 120,
     "BATCH_MAX_ITEMS": 1000,
     # Articles stored per transaction in a batch: one commit per chunk, then their messages are sent.
     "BATCH_CHUNK_SIZE": 100,

@@ -4,7 +4,8 @@ The first request with a key INSERTs a row (unique per tenant and key) and so ma
 concurrent request with the same key loses that INSERT and gets 409. Once the first finishes its response is
 stored and, for 24 hours, the same key with the same request replays it (status, Location, body), while the
 same key with a different request is 422. A request that fails with an error releases its key, so the client
-can retry it.
+can retry it. A process that dies mid-request (gunicorn timeout, OOM, deploy) cannot release it, so an in-flight
+key is only held for a lease (INGEST_IDEMPOTENCY_LEASE_SECONDS); a retry after that takes it over and runs.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import hashlib
 import logging
 from collections.abc import Callable
 from copy import deepcopy
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Response, current_app, make_response, request
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -58,6 +59,10 @@ def _session() -> Session:
     return current_app.extensions["db"].session  # type: ignore[no-any-return]
 
 
+def _lease() -> timedelta:
+    return timedelta(seconds=current_app.config["IDEMPOTENCY_LEASE_SECONDS"])
+
+
 def _claim(session: Session, tenant_id: str, key: str, fingerprint: str) -> IdempotencyRecord | None:
     """INSERT the key as in flight; None when it already exists (then the caller looks at the existing row)."""
     now = utcnow()
@@ -69,6 +74,7 @@ def _claim(session: Session, tenant_id: str, key: str, fingerprint: str) -> Idem
         state=IdempotencyState.IN_FLIGHT,
         created_at=now,
         expires_at=now + ttl,
+        locked_until=now + _lease(),
     )
     session.add(record)
     try:
@@ -76,6 +82,28 @@ def _claim(session: Session, tenant_id: str, key: str, fingerprint: str) -> Idem
     except IntegrityError:
         session.rollback()
         return None
+    return record
+
+
+def _take_over(session: Session, record: IdempotencyRecord) -> IdempotencyRecord | None:
+    """Renew the lease of an in-flight key whose holder's lease lapsed; None when another request holds it."""
+    now = utcnow()
+    lapsed = or_(
+        IdempotencyRecord.locked_until < now,
+        and_(IdempotencyRecord.locked_until.is_(None), IdempotencyRecord.created_at < now - _lease()),
+    )
+    # Conditional, so of several retries finding the same lapsed lease exactly one UPDATE matches.
+    result = session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.id == record.id, IdempotencyRecord.state == IdempotencyState.IN_FLIGHT, lapsed)
+        .values(locked_until=now + _lease())
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    session.refresh(record)
+    log.warning("idempotency key %s taken over: its previous request's lease lapsed", record.id)
     return record
 
 
@@ -93,9 +121,14 @@ def _replay(record: IdempotencyRecord) -> Response:
     return response
 
 
-def _release(session: Session, record: IdempotencyRecord) -> None:
+def _held(record_id: int, held_until: datetime | None) -> ColumnElement[bool]:
+    """Still ours: nobody took the key over since we claimed it (a takeover renews locked_until)."""
+    return and_(IdempotencyRecord.id == record_id, IdempotencyRecord.locked_until == held_until)
+
+
+def _release(session: Session, record_id: int, held_until: datetime | None) -> None:
     session.rollback()
-    session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record.id))
+    session.execute(delete(IdempotencyRecord).where(_held(record_id, held_until)))
     session.commit()
 
 
@@ -134,27 +167,38 @@ def run_idempotently(key: str, handler: Callable[[], Any]) -> Response:
                     f"This {HEADER} was already used for a different request; use a new key for a new request.",
                     problem_type="idempotency-key-reused",
                 )
-            if existing.state == IdempotencyState.IN_FLIGHT:
+            if existing.state != IdempotencyState.IN_FLIGHT:
+                return _replay(existing)
+            record = _take_over(session, existing)
+            if record is None:
                 abort_problem(
                     409,
                     f"A request with this {HEADER} is still being processed; retry shortly.",
                     problem_type="idempotency-in-flight",
                     headers={"Retry-After": "1"},
                 )
-            return _replay(existing)
+    record_id, held_until = record.id, record.locked_until
     try:
         response = make_response(handler())
     except BaseException:
-        _release(session, record)
+        _release(session, record_id, held_until)
         raise
     if response.status_code >= 500:
-        _release(session, record)
+        _release(session, record_id, held_until)
         return response
-    record.state = IdempotencyState.DONE
-    record.response_status = response.status_code
-    record.response_headers = {name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers}
-    record.response_body = response.get_data()
-    session.add(record)
+    # Conditional: a request that outlived its lease and was taken over leaves the key to the one that took it.
+    session.execute(
+        update(IdempotencyRecord)
+        .where(_held(record_id, held_until))
+        .values(
+            state=IdempotencyState.DONE,
+            locked_until=None,
+            response_status=response.status_code,
+            response_headers={name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers},
+            response_body=response.get_data(),
+        )
+        .execution_options(synchronize_session=False)
+    )
     session.commit()
     return response
 

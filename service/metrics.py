@@ -3,8 +3,9 @@
 Processes: gunicorn runs several API workers and Celery several worker processes, so `ingest api` and
 `ingest worker` switch prometheus_client to multiprocess mode (config.use_multiprocess_metrics: one folder per
 role in PROMETHEUS_MULTIPROC_DIR, set before prometheus_client is first imported) and every scrape sums all
-processes of that role. The API serves /metrics (admin scope); a Celery worker serves its own on
-INGEST_WORKER_METRICS_PORT. In one process (tests, `flask run`) the default registry is used as is.
+processes of that role. The API serves /metrics (metrics or admin scope; operator-level, every tenant's counts);
+a Celery worker serves its own on INGEST_WORKER_METRICS_PORT. In one process (tests, `flask run`) the default
+registry is used as is.
 
 The metric objects are module globals: prometheus_client keeps them per process by design.
 """

@@ -101,7 +101,7 @@ class Article(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Not mapped: articles.search_vector (PostgreSQL, generated tsvector) and articles_fts (SQLite FTS5, triggers)
-    # live in migration 0002 and are only read through service/search.py.
+    # live in migrations 0002_access and 0005_fts_article_id and are only read through service/search.py.
 
     raw: Mapped[RawDocument] = relationship(back_populates="article", cascade="all, delete-orphan", uselist=False)
 
@@ -176,6 +176,9 @@ class IdempotencyRecord(Base):
     response_body: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # While in flight: the holder's lease; a request finding it lapsed takes the key over (None on rows older
+    # than the lease, which then count from created_at).
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class FingerprintBand(Base):

@@ -99,6 +99,7 @@ def text_filter(session: Session, query: str) -> ColumnElement[bool]:
     fts = fts5_query(query)
     if not fts:
         return text("0 = 1")  # type: ignore[return-value]
-    return text("articles.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :search_query)").bindparams(
-        search_query=fts
-    )  # type: ignore[return-value]
+    # By article_id, never rowid: articles' rowid is SQLite's own and VACUUM may renumber it.
+    return text(
+        "articles.id IN (SELECT article_id FROM articles_fts WHERE articles_fts MATCH :search_query)"
+    ).bindparams(search_query=fts)  # type: ignore[return-value]

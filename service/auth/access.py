@@ -1,7 +1,8 @@
 """Who is calling: every route needs an API key unless marked public, and a view states the scope it needs.
 
 `authenticate_request` runs before every request (deny by default: a route nobody thought about still needs a
-key); `require_scope("read")` on a view method refuses keys without that scope and documents both in OpenAPI.
+key); `require_scope("read")` on a view method refuses keys without that scope (or without any of several:
+`require_scope("metrics", "admin")`) and documents it in OpenAPI.
 """
 
 from __future__ import annotations
@@ -95,10 +96,12 @@ def authenticate_request() -> None:
         _unauthenticated()
 
 
-def require_scope(scope: str) -> Callable[[F], F]:
-    """Refuse (403) callers whose key lacks `scope`; documents the security requirement and 401/403."""
-    if scope not in SCOPES:
-        raise ValueError(f"unknown scope {scope!r}")
+def require_scope(*scopes: str) -> Callable[[F], F]:
+    """Refuse (403) callers whose key has none of `scopes`; documents the security requirement and 401/403."""
+    if not scopes or not set(scopes) <= set(SCOPES):
+        raise ValueError(f"unknown scope in {scopes!r}")
+    named = " or ".join(f"'{scope}'" for scope in scopes)
+    documented = " or ".join(f"`{scope}`" for scope in scopes)
 
     def decorator(func: F) -> F:
         @wraps(func)
@@ -106,10 +109,10 @@ def require_scope(scope: str) -> Callable[[F], F]:
             caller = current_caller()
             if caller is None:
                 _unauthenticated()
-            elif scope not in caller.scopes:
+            elif caller.scopes.isdisjoint(scopes):
                 abort_problem(
                     403,
-                    f"This API key lacks the '{scope}' scope.",
+                    f"This API key lacks the {named} scope.",
                     problem_type="forbidden",
                 )
             return func(*args, **kwargs)
@@ -119,7 +122,7 @@ def require_scope(scope: str) -> Callable[[F], F]:
         manual = apidoc.setdefault("manual_doc", {})
         manual["security"] = SECURITY_REQUIREMENT
         manual["description"] = (
-            manual.get("description", "") + f"\n\nNeeds an API key with the `{scope}` scope."
+            manual.get("description", "") + f"\n\nNeeds an API key with the {documented} scope."
         ).strip()
         responses = apidoc.setdefault("response", {}).setdefault("responses", {})
         responses.setdefault(401, []).append("UNAUTHORIZED")

@@ -15,7 +15,8 @@ KEY_PREFIX = "ik_live_"
 # 32 random bytes = 256 bits, base64url: far past the 128 bits that make a plain SHA-256 safe to store.
 KEY_BYTES = 32
 DISPLAY_PREFIX_LENGTH = len(KEY_PREFIX) + 6
-SCOPES = ("ingest", "read", "admin")
+# metrics: scrape /metrics and nothing else, so Prometheus holds no key that can reconfigure webhooks.
+SCOPES = ("ingest", "read", "admin", "metrics")
 
 
 class UnknownTenant(LookupError):

@@ -13,4 +13,9 @@ class HealthSchema(Schema):
 
 class ReadinessSchema(Schema):
     status = fields.String(required=True, metadata={"description": "ready, or unavailable"})
-    checks = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    checks = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={"description": "ok or error for each dependency; the error itself goes to the log, not the public"},
+    )

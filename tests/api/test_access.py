@@ -210,3 +210,34 @@ def test_subscriptions_and_integrations_need_the_admin_scope(app: Flask, make_ke
     worker = authenticated(app, make_key(scopes=("ingest", "read")))
     assert worker.get("/v1/subscriptions").status_code == 403
     assert worker.post("/v1/integrations", json={"type": "standard"}).status_code == 403
+
+
+def test_metrics_take_a_metrics_or_admin_key_and_a_metrics_key_nothing_else(
+    app: Flask, make_key: Callable[..., str]
+) -> None:
+    scraper = authenticated(app, make_key(scopes=("metrics",)))
+    operator = authenticated(app, make_key(scopes=("admin",)))
+    reader = authenticated(app, make_key(scopes=("read",)))
+
+    assert scraper.get("/metrics").status_code == 200
+    assert operator.get("/metrics").status_code == 200
+    refused = reader.get("/metrics")
+    assert refused.status_code == 403 and "'metrics' or 'admin'" in refused.get_json()["detail"]
+    assert scraper.get("/v1/subscriptions").status_code == 403
+    assert scraper.post("/v1/integrations", json={"type": "standard"}).status_code == 403
+    assert scraper.get("/v1/articles").status_code == 403
+    assert scraper.post("/v1/articles", data=b"words", content_type="text/plain").status_code == 403
+
+
+def test_a_metrics_key_is_made_with_the_cli(app: Flask, postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INGEST_DATABASE_URL", postgres_url)
+    monkeypatch.setenv("INGEST_BROKER_URL", app.config["BROKER_URL"])
+    tenant = f"ops-{uuid.uuid4().hex[:8]}"
+    created = CliRunner().invoke(
+        ingest_cli, ["keys", "create", "--tenant", tenant, "--create-tenant", "--scope", "metrics", "--name", "prom"]
+    )
+    assert created.exit_code == 0, created.output
+    key = created.stdout.strip().splitlines()[-1]
+    client = app.test_client()
+    assert client.get("/metrics", headers={"X-API-Key": key}).status_code == 200
+    assert client.get("/v1/articles", headers={"X-API-Key": key}).status_code == 403

@@ -7,6 +7,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -14,6 +15,8 @@ from sqlalchemy import func, select
 from service.auth.keys import SCOPES, create_key, create_tenant
 from service.idempotency import request_fingerprint
 from service.models import Article, IdempotencyRecord, IdempotencyState, Tenant, utcnow
+
+RACED_KEY = "one-key-for-all"
 
 
 def post(client: FlaskClient, body: bytes, key: str, query: str = "") -> Any:
@@ -42,22 +45,48 @@ def test_same_key_other_body_is_422(client: FlaskClient, queued_messages: Any) -
     assert other_query.status_code == 422
 
 
-def test_a_key_still_in_flight_is_409(client: FlaskClient, db_session: Any) -> None:
-    with client.application.test_request_context(
-        "/v1/articles", method="POST", data=b"Still running.", content_type="text/plain"
+def in_flight_record(
+    app: Flask,
+    tenant_id: str,
+    key: str,
+    body: bytes,
+    started_ago: timedelta,
+    leased_for: timedelta | None,
+    path: str = "/v1/articles",
+) -> IdempotencyRecord:
+    """What a first request with this key looks like to a second one: running, or dead with its lease lapsing."""
+    with app.test_request_context(
+        path,
+        method="POST",
+        data=body,
+        content_type="text/plain",
     ):
         fingerprint = request_fingerprint()
-    tenant_id = db_session.scalar(select(Tenant.id).where(Tenant.name == "default"))
-    now = utcnow()
-    # What a first request with this key looks like to a second one while it runs.
+    started = utcnow() - started_ago
+    return IdempotencyRecord(
+        tenant_id=tenant_id,
+        key=key,
+        request_fingerprint=fingerprint,
+        state=IdempotencyState.IN_FLIGHT,
+        created_at=started,
+        expires_at=started + timedelta(hours=24),
+        locked_until=None if leased_for is None else started + leased_for,
+    )
+
+
+def default_tenant_id(db_session: Any) -> str:
+    return str(db_session.scalar(select(Tenant.id).where(Tenant.name == "default")))
+
+
+def test_a_key_still_in_flight_within_its_lease_is_409(client: FlaskClient, db_session: Any) -> None:
     db_session.add(
-        IdempotencyRecord(
-            tenant_id=tenant_id,
-            key="key-in-flight",
-            request_fingerprint=fingerprint,
-            state=IdempotencyState.IN_FLIGHT,
-            created_at=now,
-            expires_at=now + timedelta(hours=24),
+        in_flight_record(
+            client.application,
+            default_tenant_id(db_session),
+            "key-in-flight",
+            b"Still running.",
+            started_ago=timedelta(seconds=100),
+            leased_for=timedelta(seconds=120),
         )
     )
     db_session.commit()
@@ -66,6 +95,39 @@ def test_a_key_still_in_flight_is_409(client: FlaskClient, db_session: Any) -> N
 
     assert response.status_code == 409, response.get_json()
     assert response.headers["Retry-After"]
+
+
+@pytest.mark.parametrize(
+    "leased_for",
+    [timedelta(seconds=120), None],
+    ids=["lease-lapsed", "row-from-before-leases-older-than-a-lease"],
+)
+def test_a_key_whose_request_died_is_taken_over_after_its_lease(
+    client: FlaskClient, db_session: Any, queued_messages: Any, leased_for: timedelta | None
+) -> None:
+    body = f"Its first request was killed mid-way {uuid.uuid4()}.".encode()
+    db_session.add(
+        in_flight_record(
+            client.application,
+            default_tenant_id(db_session),
+            "key-of-a-dead-request",
+            body,
+            started_ago=timedelta(seconds=121),
+            leased_for=leased_for,
+        )
+    )
+    db_session.commit()
+
+    retried = post(client, body, "key-of-a-dead-request")
+    replayed = post(client, body, "key-of-a-dead-request")
+
+    assert retried.status_code == 202, retried.get_json()
+    assert replayed.status_code == 202 and replayed.headers["Idempotent-Replayed"] == "true"
+    assert replayed.get_json()["id"] == retried.get_json()["id"]
+    record = db_session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.key == "key-of-a-dead-request"))
+    db_session.refresh(record)
+    assert record.state == IdempotencyState.DONE
+    assert len(queued_messages()) == 1
 
 
 def test_an_expired_key_is_taken_afresh(client: FlaskClient, db_session: Any, queued_messages: Any) -> None:
@@ -95,13 +157,30 @@ def test_a_malformed_key_is_400(client: FlaskClient) -> None:
     assert response.status_code == 400
 
 
-def test_twenty_concurrent_requests_with_one_key_store_one_article(app: Flask, queued_messages: Any) -> None:
-    # No test transaction here: real commits from 20 threads, each with its own session, racing on the unique key.
+@pytest.mark.parametrize("key_state", ["new", "lease-lapsed"])
+def test_twenty_concurrent_requests_with_one_key_store_one_article(
+    app: Flask, queued_messages: Any, key_state: str
+) -> None:
+    # No test transaction here: real commits from 20 threads, each with its own session, racing on the unique key
+    # (or, with a lapsed lease, on the conditional UPDATE that takes the key over).
     session = app.extensions["db"].session_factory()
     tenant = create_tenant(session, f"race-{uuid.uuid4().hex[:8]}")
     key = create_key(session, tenant.name, list(SCOPES)).secret
-    session.close()
     body = f"Raced article {uuid.uuid4()}".encode()
+    if key_state == "lease-lapsed":
+        session.add(
+            in_flight_record(
+                app,
+                tenant.id,
+                RACED_KEY,
+                body,
+                started_ago=timedelta(seconds=300),
+                leased_for=timedelta(seconds=120),
+                path="/v1/articles?source=race",
+            )
+        )
+        session.commit()
+    session.close()
     barrier = threading.Barrier(20)
     statuses: list[int] = []
     bodies: list[Any] = []
@@ -114,7 +193,7 @@ def test_twenty_concurrent_requests_with_one_key_store_one_article(app: Flask, q
             "/v1/articles?source=race",
             data=body,
             content_type="text/plain",
-            headers={"Authorization": f"Bearer {key}", "Idempotency-Key": "one-key-for-all"},
+            headers={"Authorization": f"Bearer {key}", "Idempotency-Key": RACED_KEY},
         )
         with lock:
             statuses.append(response.status_code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -13,15 +14,16 @@ from prometheus_client import REGISTRY
 
 from service import metrics
 from service.logs import JsonFormatter, bind_task_request_id, unbind_task_request_id
+from tests.conftest import authenticated
 
 
-def test_metrics_need_the_admin_scope_and_report_requests_queues_and_articles(
-    client: FlaskClient, queued_messages: Any
+def test_metrics_report_requests_queues_and_articles(
+    app: Flask, client: FlaskClient, make_key: Callable[..., str], queued_messages: Any
 ) -> None:
     client.post("/v1/articles", data=b"Counted.", content_type="text/plain")
     client.get("/v1/articles/missing")
 
-    response = client.get("/metrics")
+    response = authenticated(app, make_key(scopes=("metrics",))).get("/metrics")
 
     assert response.status_code == 200
     assert response.mimetype == "text/plain"
