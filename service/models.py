@@ -101,7 +101,7 @@ class Article(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Not mapped: articles.search_vector (PostgreSQL, generated tsvector) and articles_fts (SQLite FTS5, triggers)
-    # live in migrations 0002_access and 0005_fts_article_id and are only read through service/search.py.
+    # live in migrations 0004_access.py and 0006_fts_article_id.py and are only read through service/search.py.
 
     raw: Mapped[RawDocument] = relationship(back_populates="article", cascade="all, delete-orphan", uselist=False)
 

@@ -1,7 +1,7 @@
 """Processing claims name the task message that holds them
 
-Revision ID: 0005_claim_token
-Revises: 0002_access
+Revision ID: 0007_claim_token
+Revises: 0005_fts_article_id
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_claim_token"
-down_revision = "0002_access"
+revision = "0007_claim_token"
+down_revision = "0005_fts_article_id"
 branch_labels = None
 depends_on = None
 
@@ -21,5 +21,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("articles") as batch_op:
-        batch_op.drop_column("claim_token")
+    # Native DROP COLUMN (SQLite 3.35+) for the same reason: no table rebuild, the triggers stay.
+    op.drop_column("articles", "claim_token")
