@@ -135,6 +135,9 @@ def resolve(host: str, port: int, timeout: float = DNS_TIMEOUT_SECONDS) -> list[
         error = failure[0]
         if isinstance(error, socket.gaierror):
             raise BlockedDestination(f"{host} does not resolve: {error.strerror}") from error
+        # The IDNA codec rejects a name it cannot encode (a label over 63 characters, say) with a UnicodeError.
+        if isinstance(error, ValueError):
+            raise BlockedDestination(f"{host} is not a valid host name: {error}") from error
         raise error
     addresses: list[IPAddress] = []
     for info in answer:
