@@ -180,6 +180,19 @@ def _bad_timestamp(secret: str, body: bytes) -> tuple[bytes, dict[str, str]]:
     return body, {**standard_headers(secret, body), "webhook-timestamp": "yesterday"}
 
 
+def _superscript_timestamp(secret: str, body: bytes) -> tuple[bytes, dict[str, str]]:
+    # str.isdigit() accepts "²"; int() does not.
+    return body, {**standard_headers(secret, body), "webhook-timestamp": "²"}
+
+
+def _huge_timestamp(secret: str, body: bytes) -> tuple[bytes, dict[str, str]]:
+    return body, {**standard_headers(secret, body), "webhook-timestamp": "9" * 30}
+
+
+def _negative_timestamp(secret: str, body: bytes) -> tuple[bytes, dict[str, str]]:
+    return body, {**standard_headers(secret, body), "webhook-timestamp": "-1700000000"}
+
+
 def _unsigned(secret: str, body: bytes) -> tuple[bytes, dict[str, str]]:
     headers = standard_headers(secret, body)
     del headers["webhook-signature"]
@@ -188,7 +201,19 @@ def _unsigned(secret: str, body: bytes) -> tuple[bytes, dict[str, str]]:
 
 @pytest.mark.parametrize(
     "forge",
-    [_tampered, _wrong_secret, _expired, _future, _malformed, _not_base64, _bad_timestamp, _unsigned],
+    [
+        _tampered,
+        _wrong_secret,
+        _expired,
+        _future,
+        _malformed,
+        _not_base64,
+        _bad_timestamp,
+        _superscript_timestamp,
+        _huge_timestamp,
+        _negative_timestamp,
+        _unsigned,
+    ],
 )
 def test_a_bad_standard_delivery_is_401_and_stores_nothing(
     client: FlaskClient, db_session: Any, queued_messages: Any, forge: Any
@@ -403,7 +428,19 @@ def test_ghost_post_published_becomes_an_article(client: FlaskClient, db_session
     assert deliver(client, created, body, headers).status_code == 200, "the same signed delivery is a replay"
 
 
-@pytest.mark.parametrize("forge", ["tampered", "wrong-secret", "expired", "malformed", "seconds-not-ms-resigned"])
+@pytest.mark.parametrize(
+    "forge",
+    [
+        "tampered",
+        "wrong-secret",
+        "expired",
+        "malformed",
+        "seconds-not-ms-resigned",
+        "superscript-timestamp",
+        "huge-timestamp",
+        "negative-timestamp",
+    ],
+)
 def test_a_bad_ghost_signature_is_401(client: FlaskClient, db_session: Any, forge: str) -> None:
     created = integration(client, "ghost")
     body = (FIXTURES / "ghost-post-published.json").read_bytes()
@@ -415,13 +452,17 @@ def test_a_bad_ghost_signature_is_401(client: FlaskClient, db_session: Any, forg
         "malformed": {"X-Ghost-Signature": "sha256=zz, t=abc"},
         # A timestamp in seconds reads as January 1970 in milliseconds: far outside the tolerance.
         "seconds-not-ms-resigned": ghost_headers(created["secret"], body, now_ms // 1000),
+        "superscript-timestamp": {"X-Ghost-Signature": "sha256=abcd, t=²"},
+        "huge-timestamp": {"X-Ghost-Signature": "sha256=abcd, t=" + "9" * 30},
+        "negative-timestamp": {"X-Ghost-Signature": f"sha256=abcd, t=-{now_ms}"},
     }[forge]
     if forge == "tampered":
         body = body.replace(b"midnight", b"noon")
 
     response = deliver(client, created, body, headers)
 
-    assert response.status_code == 401 and receipt_count(db_session) == 0
+    assert response.status_code == 401 and response.mimetype == "application/problem+json"
+    assert receipt_count(db_session) == 0
 
 
 def test_a_signed_ghost_body_of_another_shape_is_422(client: FlaskClient, db_session: Any) -> None:
