@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from datetime import UTC, datetime, timedelta
@@ -369,7 +370,7 @@ def test_wordpress_post_becomes_an_article(
     response = deliver(client, created, body, wordpress_headers(created["secret"], body, "wc-delivery-1", header))
 
     assert response.status_code == 202, response.get_json()
-    assert response.get_json()["delivery_id"] == "wc-delivery-1"
+    assert response.get_json()["delivery_id"] == "sha256:" + hashlib.sha256(body).hexdigest()
     article = db_session.get(Article, response.get_json()["created"][0])
     assert article.url == "https://news.example/2024/03/07/bridge-closure-extended/"
     assert article.external_id == "wordpress:4812"
@@ -378,6 +379,24 @@ def test_wordpress_post_becomes_an_article(
     assert article.client_metadata["title"] == "Bridge closure extended by two weeks"
     replay = deliver(client, created, body, wordpress_headers(created["secret"], body, "wc-delivery-1", header))
     assert replay.status_code == 200 and replay.get_json()["replay"] is True
+
+
+def test_a_wordpress_body_resent_with_a_fresh_delivery_id_is_a_replay(
+    client: FlaskClient, db_session: Any, queued_messages: Any
+) -> None:
+    created = integration(client, "wordpress")
+    body = (FIXTURES / "wordpress-post.json").read_bytes()
+    first = deliver(client, created, body, wordpress_headers(created["secret"], body, "wc-delivery-1"))
+    assert first.status_code == 202
+    articles_before = article_count(db_session)
+    queued_before = len(queued_messages())
+
+    # The delivery-id header is not signed: anyone holding a captured body can change it.
+    replay = deliver(client, created, body, wordpress_headers(created["secret"], body, "wc-delivery-2"))
+
+    assert replay.status_code == 200 and replay.get_json()["replay"] is True
+    assert article_count(db_session) == articles_before and len(queued_messages()) == queued_before
+    assert receipt_count(db_session) == 1
 
 
 def test_wordpress_drafts_are_skipped_not_ingested(client: FlaskClient, db_session: Any, queued_messages: Any) -> None:
