@@ -24,6 +24,8 @@ class Behaviour:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     body: bytes = b"ok"
+    # Seconds between the bytes of the response, status line included: every read is quick, the whole is not.
+    trickle: float = 0.0
 
 
 class Receiver:
@@ -42,6 +44,9 @@ class Receiver:
                 if receiver.behaviour.delay:
                     time.sleep(receiver.behaviour.delay)
                 try:
+                    if receiver.behaviour.trickle:
+                        self._trickle()
+                        return
                     self.send_response(receiver.behaviour.status)
                     for name, value in receiver.behaviour.headers.items():
                         self.send_header(name, value)
@@ -50,6 +55,14 @@ class Receiver:
                     self.wfile.write(receiver.behaviour.body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
+
+            def _trickle(self) -> None:
+                body = receiver.behaviour.body
+                head = f"HTTP/1.1 {receiver.behaviour.status} OK\r\nContent-Length: {len(body)}\r\n\r\n"
+                for byte in head.encode() + body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(receiver.behaviour.trickle)
 
             do_GET = do_POST
 
@@ -81,10 +94,14 @@ class Receiver:
 
 @contextmanager
 def receiver(
-    status: int = 200, headers: dict[str, str] | None = None, delay: float = 0.0, tls: ssl.SSLContext | None = None
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    delay: float = 0.0,
+    tls: ssl.SSLContext | None = None,
+    trickle: float = 0.0,
 ) -> Iterator[Receiver]:
     """A running receiver for the duration of the block (HTTPS when given a server TLS context)."""
-    running = Receiver(Behaviour(status=status, headers=headers or {}, delay=delay), tls).start()
+    running = Receiver(Behaviour(status=status, headers=headers or {}, delay=delay, trickle=trickle), tls).start()
     try:
         yield running
     finally:

@@ -93,7 +93,8 @@ def reconcile() -> dict[str, Any]:
     retry_backoff_max=300,
     retry_jitter=True,
     max_retries=8,
-    # One HTTP attempt is bounded by WEBHOOK_TIMEOUT_SECONDS (15 s); these only catch a wedged attempt.
+    # DNS and then the whole HTTP exchange are each bounded by WEBHOOK_TIMEOUT_SECONDS (15 s), wall clock; these only
+    # catch a wedged attempt. The soft limit is recorded as a failed attempt; the sweeper counts a hard-killed one.
     soft_time_limit=60,
     time_limit=90,
 )
@@ -126,14 +127,15 @@ def deliver_webhook(self: Task, delivery_id: str) -> str:
     max_retries=3,
 )
 def sweep_webhooks() -> dict[str, Any]:
-    """Send deliveries that are due with no message on the way, and forget inbound delivery ids past the window."""
+    """Count dead workers' attempts, send deliveries due with no message on the way, forget old inbound ids."""
     from service.integrations.service import forget_old_deliveries
-    from service.subscriptions.delivery import find_due
+    from service.subscriptions.delivery import DeliverySettings, find_due, reclaim_unfinished
     from service.subscriptions.events import enqueue_deliveries
 
     config = current_app.config
     session = current_app.extensions["db"].session
+    reclaimed = reclaim_unfinished(session, DeliverySettings.from_config(config))
     due = find_due(session, grace=timedelta(seconds=config["WEBHOOK_SWEEP_EVERY_SECONDS"]))
     enqueue_deliveries(due)
     forgotten = forget_old_deliveries(session, timedelta(seconds=config["WEBHOOK_REPLAY_RETENTION_SECONDS"]))
-    return {"sent": len(due), "forgotten": forgotten}
+    return {"reclaimed": reclaimed, "sent": len(due), "forgotten": forgotten}

@@ -6,6 +6,7 @@ Plain functions over a session: the Celery task is a thin wrapper, and tests cal
 from __future__ import annotations
 
 import email.utils
+import functools
 import logging
 import random
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ MAX_RETRY_AFTER = timedelta(hours=24)
 USER_AGENT = "article-ingest-webhooks/1"
 # A claim outlives the attempt by more than the task's hard time limit (90 s): only a dead worker's claim expires.
 CLAIM_MARGIN = timedelta(seconds=120)
+# Recorded for an attempt whose worker died or was killed before it could record anything itself.
+UNFINISHED_ATTEMPT = "attempt did not finish"
 
 
 def next_attempt_at(
@@ -133,7 +136,7 @@ def active_secrets(subscription: Subscription, now: datetime) -> list[str]:
 
 
 def attempt_delivery(
-    session: Session, delivery_id: str, settings: DeliverySettings, *, resolver: network.Resolver = network.resolve
+    session: Session, delivery_id: str, settings: DeliverySettings, *, resolver: network.Resolver | None = None
 ) -> AttemptResult:
     """Make one attempt at a due delivery and record it; safe to call twice (the claim lets one through)."""
     if not claim(session, delivery_id, settings):
@@ -147,16 +150,33 @@ def attempt_delivery(
         return _finish(session, delivery, DeliveryState.FAILED, f"Not sent: the subscription is disabled ({reason}).")
 
     now = utcnow()
+    try:
+        result = _send(delivery, subscription, now, settings, resolver)
+    # Anything, the worker's soft time limit included, is recorded as the attempt's failure: never strand the row.
+    except Exception as error:
+        log.exception("delivery %s: the attempt raised", delivery.id)
+        result = network.HttpResult(None, {}, b"", f"{UNFINISHED_ATTEMPT}: {type(error).__name__}: {error}"[:500], 0)
+    return _record(session, delivery, subscription, result, now, settings)
+
+
+def _send(
+    delivery: Delivery,
+    subscription: Subscription,
+    now: datetime,
+    settings: DeliverySettings,
+    resolver: network.Resolver | None,
+) -> network.HttpResult:
+    """Vet the URL, sign the payload and POST it: DNS and HTTP each within the configured timeout."""
     body = delivery.payload.encode()
     try:
-        target = network.vet(subscription.url, settings.policy, resolver)
+        target = network.vet(
+            subscription.url, settings.policy, resolver or functools.partial(network.resolve, timeout=settings.timeout)
+        )
     except network.BlockedDestination as error:
-        result = network.HttpResult(None, {}, b"", f"blocked: {error}", 0)
-    else:
-        headers = webhook_headers(active_secrets(subscription, now), delivery.id, int(now.timestamp()), body)
-        headers.update({"Content-Type": "application/json", "User-Agent": USER_AGENT})
-        result = network.post_pinned(target, body, headers, settings.timeout, ca_bundle=settings.ca_bundle)
-    return _record(session, delivery, subscription, result, now, settings)
+        return network.HttpResult(None, {}, b"", f"blocked: {error}", 0)
+    headers = webhook_headers(active_secrets(subscription, now), delivery.id, int(now.timestamp()), body)
+    headers.update({"Content-Type": "application/json", "User-Agent": USER_AGENT})
+    return network.post_pinned(target, body, headers, settings.timeout, ca_bundle=settings.ca_bundle)
 
 
 def _record(
@@ -234,16 +254,38 @@ def _finish(session: Session, delivery: Delivery, state: str, note: str | None) 
     return AttemptResult(Outcome.SUCCEEDED if state == DeliveryState.SUCCEEDED else Outcome.FAILED)
 
 
-def find_due(session: Session, *, grace: timedelta, limit: int = 500) -> list[str]:
-    """Deliveries whose attempt is overdue (no message is coming for them), after releasing dead workers' claims."""
+def reclaim_unfinished(session: Session, settings: DeliverySettings, *, limit: int = 500) -> int:
+    """Record each expired claim as a failed attempt, so a subscriber that kills its worker still runs out of tries."""
     now = utcnow()
-    session.execute(
-        update(Delivery)
-        .where(Delivery.state == DeliveryState.SENDING, Delivery.claimed_until < now)
-        .values(state=DeliveryState.PENDING, next_attempt_at=now, claimed_until=None)
-        .execution_options(synchronize_session=False)
-    )
+    reclaimed = 0
+    while reclaimed < limit:
+        # One row per transaction, locked until its attempt is recorded: two sweepers never count the same one twice.
+        delivery = session.scalars(
+            select(Delivery)
+            .where(Delivery.state == DeliveryState.SENDING, Delivery.claimed_until < now)
+            .order_by(Delivery.claimed_until)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        ).first()
+        if delivery is None:
+            break
+        reclaimed += 1
+        subscription = session.get(Subscription, delivery.subscription_id, populate_existing=True)
+        if subscription is None or not subscription.enabled:
+            reason = subscription.disabled_reason if subscription else "the subscription was deleted"
+            _finish(session, delivery, DeliveryState.FAILED, f"Not sent: the subscription is disabled ({reason}).")
+            continue
+        log.warning("delivery %s: the claim expired with no attempt recorded", delivery.id)
+        unfinished = network.HttpResult(None, {}, b"", UNFINISHED_ATTEMPT, 0)
+        _record(session, delivery, subscription, unfinished, now, settings)
     session.commit()
+    return reclaimed
+
+
+def find_due(session: Session, *, grace: timedelta, limit: int = 500) -> list[str]:
+    """Deliveries whose attempt is overdue: no message is coming for them."""
+    now = utcnow()
     query = (
         select(Delivery.id)
         .where(Delivery.state == DeliveryState.PENDING, Delivery.next_attempt_at <= now - grace)

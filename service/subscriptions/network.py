@@ -7,9 +7,11 @@ changes between the check and the connection (rebinding) cannot steer us to an i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +33,8 @@ IPV4_COMPATIBLE = ip_network("::/96")
 IPV4_NUMERIC_SPELLING = re.compile(r"^(0[xX][0-9a-fA-F]*|[0-9]+)(\.(0[xX][0-9a-fA-F]*|[0-9]+)){0,3}$")
 
 MAX_RESPONSE_BYTES = 64 * 1024
+# getaddrinfo has no timeout of its own: a resolver that never answers must not hold a worker (or a request).
+DNS_TIMEOUT_SECONDS = 5.0
 
 
 class BlockedDestination(ValueError):
@@ -110,14 +114,33 @@ def parse_ip_literal(host: str) -> IPAddress | None:
     return None
 
 
-def resolve(host: str, port: int) -> list[IPAddress]:
-    """Every address the system resolver gives for host."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as error:
-        raise BlockedDestination(f"{host} does not resolve: {error.strerror}") from error
+def resolve(host: str, port: int, timeout: float = DNS_TIMEOUT_SECONDS) -> list[IPAddress]:
+    """Every address the system resolver gives for host, waiting at most `timeout` seconds for it."""
+    answer: list[Any] = []
+    failure: list[BaseException] = []
+
+    def lookup() -> None:
+        try:
+            answer.extend(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except BaseException as error:  # handed to the caller's thread below
+            failure.append(error)
+
+    # A daemon thread: a lookup that never returns is abandoned, not waited for.
+    lookup_thread = threading.Thread(target=lookup, name="webhook-dns", daemon=True)
+    lookup_thread.start()
+    lookup_thread.join(timeout)
+    if lookup_thread.is_alive():
+        raise BlockedDestination(f"{host} did not resolve within {timeout:g} s")
+    if failure:
+        error = failure[0]
+        if isinstance(error, socket.gaierror):
+            raise BlockedDestination(f"{host} does not resolve: {error.strerror}") from error
+        # The IDNA codec rejects a name it cannot encode (a label over 63 characters, say) with a UnicodeError.
+        if isinstance(error, ValueError):
+            raise BlockedDestination(f"{host} is not a valid host name: {error}") from error
+        raise error
     addresses: list[IPAddress] = []
-    for info in infos:
+    for info in answer:
         address = ip_address(str(info[4][0]).split("%", 1)[0])
         if address not in addresses:
             addresses.append(address)
@@ -189,47 +212,141 @@ class HttpResult:
 def post_pinned(
     target: Target, body: bytes, headers: dict[str, str], timeout: float, ca_bundle: str | None = None
 ) -> HttpResult:
-    """POST to the vetted address only, never following redirects; any failure is returned, not raised."""
-    pool: urllib3.HTTPConnectionPool
-    pool_options: dict[str, Any] = {
-        "port": target.port,
-        "timeout": urllib3.Timeout(total=timeout),
-        "retries": False,
-        "maxsize": 1,
-    }
-    if target.scheme == "https":
-        # Connect to the address, but check the certificate and send SNI for the name.
-        pool = urllib3.HTTPSConnectionPool(
-            str(target.address),
-            server_hostname=target.host,
-            assert_hostname=target.host,
-            cert_reqs="CERT_REQUIRED",
-            ca_certs=ca_bundle,
-            **pool_options,
-        )
-    else:
-        pool = urllib3.HTTPConnectionPool(str(target.address), **pool_options)
+    """POST to the vetted address only, never following redirects, within `timeout` seconds in all; never raises."""
+    exchange = _Exchange(target, body, headers, timeout, ca_bundle)
     started = time.monotonic()
-    try:
-        response = pool.urlopen(
-            "POST",
-            target.path,
-            body=body,
-            headers={**headers, "Host": target.host_header},
-            redirect=False,
-            retries=False,
-            preload_content=False,
-            assert_same_host=False,
-        )
+    # urllib3's timeouts bound each socket operation, not the whole exchange: a receiver trickling a byte at a time
+    # would hold us for as long as it likes. The exchange runs in its own thread, and at the deadline its socket is
+    # shut down and the attempt is over for us, whatever that thread is still blocked in.
+    sender = threading.Thread(target=exchange.run, name="webhook-post", daemon=True)
+    sender.start()
+    sender.join(timeout)
+    if sender.is_alive():
+        exchange.abandon()
+        return HttpResult(None, {}, b"", f"timed out after {timeout:g} s", _elapsed_ms(started))
+    assert exchange.result is not None  # the thread always leaves a result
+    exchange.result.latency_ms = _elapsed_ms(started)
+    return exchange.result
+
+
+class _Exchange:
+    """One POST over one pinned connection, whose socket another thread can shut down."""
+
+    def __init__(
+        self, target: Target, body: bytes, headers: dict[str, str], timeout: float, ca_bundle: str | None
+    ) -> None:
+        self.target = target
+        self.body = body
+        self.headers = headers
+        self.timeout = timeout
+        self.ca_bundle = ca_bundle
+        self.result: HttpResult | None = None
+        self._lock = threading.Lock()
+        self._abandoned = False
+        self._connections: list[urllib3.connection.HTTPConnection] = []
+
+    def watch(self, connection: urllib3.connection.HTTPConnection) -> None:
+        """Called once a connection is up: remember it, or close it at once if the deadline already passed."""
+        with self._lock:
+            self._connections.append(connection)
+            abandoned = self._abandoned
+        if abandoned:
+            _shut_down(connection)
+
+    def abandon(self) -> None:
+        """The deadline passed: cut every connection so the thread's blocked read or write ends now."""
+        with self._lock:
+            self._abandoned = True
+            connections = list(self._connections)
+        for connection in connections:
+            _shut_down(connection)
+
+    def run(self) -> None:
         try:
-            content = response.read(MAX_RESPONSE_BYTES)
+            self.result = self._post()
+        # Any failure is an outcome of the attempt, never a crash of the thread that nobody would see.
+        except Exception as error:
+            self.result = HttpResult(None, {}, b"", _describe(error, self.timeout), 0)
+
+    def _post(self) -> HttpResult:
+        target = self.target
+        pool: urllib3.HTTPConnectionPool
+        pool_options: dict[str, Any] = {
+            "port": target.port,
+            "timeout": urllib3.Timeout(connect=self.timeout, read=self.timeout),
+            "retries": False,
+            "maxsize": 1,
+            "exchange": self,
+        }
+        if target.scheme == "https":
+            # Connect to the address, but check the certificate and send SNI for the name.
+            pool = _WatchedHTTPSConnectionPool(
+                str(target.address),
+                server_hostname=target.host,
+                assert_hostname=target.host,
+                cert_reqs="CERT_REQUIRED",
+                ca_certs=self.ca_bundle,
+                **pool_options,
+            )
+        else:
+            pool = _WatchedHTTPConnectionPool(str(target.address), **pool_options)
+        try:
+            response = pool.urlopen(
+                "POST",
+                target.path,
+                body=self.body,
+                headers={**self.headers, "Host": target.host_header},
+                redirect=False,
+                retries=False,
+                preload_content=False,
+                assert_same_host=False,
+            )
+            try:
+                content = response.read(MAX_RESPONSE_BYTES)
+            finally:
+                response.release_conn()
+            return HttpResult(response.status, dict(response.headers.items()), content, None, 0)
+        except (urllib3.exceptions.HTTPError, OSError) as error:
+            return HttpResult(None, {}, b"", _describe(error, self.timeout), 0)
         finally:
-            response.release_conn()
-        return HttpResult(response.status, dict(response.headers.items()), content, None, _elapsed_ms(started))
-    except urllib3.exceptions.HTTPError as error:
-        return HttpResult(None, {}, b"", _describe(error, timeout), _elapsed_ms(started))
-    finally:
-        pool.close()
+            pool.close()
+
+
+class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
+    def __init__(self, *args: Any, exchange: _Exchange, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._exchange = exchange
+
+    def connect(self) -> None:
+        super().connect()
+        self._exchange.watch(self)
+
+
+class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
+    def __init__(self, *args: Any, exchange: _Exchange, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._exchange = exchange
+
+    def connect(self) -> None:
+        super().connect()
+        self._exchange.watch(self)
+
+
+class _WatchedHTTPConnectionPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSConnectionPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+def _shut_down(connection: urllib3.connection.HTTPConnection) -> None:
+    sock = connection.sock
+    if sock is None:
+        return
+    # It may already be closed, by the other side or by the thread itself.
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _elapsed_ms(started: float) -> int:

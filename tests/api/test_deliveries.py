@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import ssl
 import subprocess
+import time
 from datetime import UTC, datetime, timedelta
 from ipaddress import ip_address, ip_network
 from pathlib import Path
 from typing import Any
 
 import pytest
+from billiard.exceptions import SoftTimeLimitExceeded
 from flask import Flask
 from flask.testing import FlaskClient
 from standardwebhooks import Webhook
@@ -139,6 +141,50 @@ def test_a_slow_subscriber_times_out(
     [attempt] = delivery_log(client, subscription["id"])[0]["attempts"]
     assert attempt["status_code"] is None and "timed out" in attempt["error"]
     assert 900 <= attempt["latency_ms"] < 2900, "the attempt gave up before the 3 s answer"
+
+
+def test_a_trickling_subscriber_is_cut_off_at_the_deadline(
+    app: Flask, client: FlaskClient, db_session: Any, loopback_allowed: None, article: Article
+) -> None:
+    # Every byte arrives well within the per-read timeout; the whole answer would take about 20 s.
+    settings = DeliverySettings(timeout=1.5, policy=LOOPBACK_ALLOWED, disable_after=timedelta(days=5))
+    with receiver(200, trickle=0.4) as target:
+        subscription = subscribe(client, target.url())
+        delivery_id = pending_delivery(app, db_session, article)
+
+        started = time.monotonic()
+        result = attempt_delivery(db_session, delivery_id, settings)
+        elapsed = time.monotonic() - started
+
+    assert result.outcome == Outcome.RETRY and result.next_attempt_at is not None
+    assert elapsed < 15, "the attempt is bounded by its timeout, not by how long the receiver keeps trickling"
+    [logged] = delivery_log(client, subscription["id"])
+    assert logged["state"] == "pending"
+    [attempt] = logged["attempts"]
+    assert attempt["status_code"] is None and attempt["error"] == "timed out after 1.5 s"
+    assert client.get(f"/v1/subscriptions/{subscription['id']}").get_json()["failing_since"]
+
+
+def test_the_soft_time_limit_mid_attempt_is_recorded_as_a_failed_attempt(
+    app: Flask, client: FlaskClient, db_session: Any, loopback_allowed: None, article: Article
+) -> None:
+    def interrupted(host: str, port: int) -> list[IPAddress]:
+        raise SoftTimeLimitExceeded()  # what Celery raises in the worker when the soft limit strikes
+
+    with receiver(200) as target:
+        # A name, not the literal address: only a name is resolved at delivery.
+        subscription = subscribe(client, f"http://localhost:{target.port}/hook")
+        delivery_id = pending_delivery(app, db_session, article)
+
+        result = attempt_delivery(db_session, delivery_id, SETTINGS, resolver=interrupted)
+
+    assert not target.requests
+
+    assert result.outcome == Outcome.RETRY and result.next_attempt_at is not None
+    [logged] = delivery_log(client, subscription["id"])
+    assert logged["state"] == "pending", "not stranded in sending"
+    [attempt] = logged["attempts"]
+    assert attempt["error"].startswith("attempt did not finish: SoftTimeLimitExceeded")
 
 
 def test_retry_after_is_honoured_on_429(

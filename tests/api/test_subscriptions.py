@@ -83,6 +83,20 @@ def test_patch_checks_the_new_url_too(client: FlaskClient, loopback_allowed: Non
     assert response.status_code == 422 and "url" in response.get_json()["errors"]["json"]
 
 
+def test_a_host_the_resolver_cannot_encode_is_a_422_on_create_and_patch(
+    client: FlaskClient, loopback_allowed: None
+) -> None:
+    unencodable = f"https://{'ä' * 60}.example/hook"  # one label over the 63 characters IDNA allows
+    subscription_id = create(client).get_json()["id"]
+
+    created = create(client, url=unencodable)
+    patched = client.patch(f"/v1/subscriptions/{subscription_id}", json={"url": unencodable})
+
+    for response in (created, patched):
+        assert response.status_code == 422 and response.mimetype == "application/problem+json"
+        assert "url" in response.get_json()["errors"]["json"]
+
+
 def test_rotation_shows_the_new_secret_and_keeps_the_old_one_signing(
     client: FlaskClient, loopback_allowed: None
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from datetime import UTC, datetime, timedelta
@@ -180,6 +181,19 @@ def _bad_timestamp(secret: str, body: bytes) -> tuple[bytes, dict[str, str]]:
     return body, {**standard_headers(secret, body), "webhook-timestamp": "yesterday"}
 
 
+def _superscript_timestamp(secret: str, body: bytes) -> tuple[bytes, dict[str, str]]:
+    # str.isdigit() accepts "²"; int() does not.
+    return body, {**standard_headers(secret, body), "webhook-timestamp": "²"}
+
+
+def _huge_timestamp(secret: str, body: bytes) -> tuple[bytes, dict[str, str]]:
+    return body, {**standard_headers(secret, body), "webhook-timestamp": "9" * 30}
+
+
+def _negative_timestamp(secret: str, body: bytes) -> tuple[bytes, dict[str, str]]:
+    return body, {**standard_headers(secret, body), "webhook-timestamp": "-1700000000"}
+
+
 def _unsigned(secret: str, body: bytes) -> tuple[bytes, dict[str, str]]:
     headers = standard_headers(secret, body)
     del headers["webhook-signature"]
@@ -188,7 +202,19 @@ def _unsigned(secret: str, body: bytes) -> tuple[bytes, dict[str, str]]:
 
 @pytest.mark.parametrize(
     "forge",
-    [_tampered, _wrong_secret, _expired, _future, _malformed, _not_base64, _bad_timestamp, _unsigned],
+    [
+        _tampered,
+        _wrong_secret,
+        _expired,
+        _future,
+        _malformed,
+        _not_base64,
+        _bad_timestamp,
+        _superscript_timestamp,
+        _huge_timestamp,
+        _negative_timestamp,
+        _unsigned,
+    ],
 )
 def test_a_bad_standard_delivery_is_401_and_stores_nothing(
     client: FlaskClient, db_session: Any, queued_messages: Any, forge: Any
@@ -344,7 +370,7 @@ def test_wordpress_post_becomes_an_article(
     response = deliver(client, created, body, wordpress_headers(created["secret"], body, "wc-delivery-1", header))
 
     assert response.status_code == 202, response.get_json()
-    assert response.get_json()["delivery_id"] == "wc-delivery-1"
+    assert response.get_json()["delivery_id"] == "sha256:" + hashlib.sha256(body).hexdigest()
     article = db_session.get(Article, response.get_json()["created"][0])
     assert article.url == "https://news.example/2024/03/07/bridge-closure-extended/"
     assert article.external_id == "wordpress:4812"
@@ -353,6 +379,24 @@ def test_wordpress_post_becomes_an_article(
     assert article.client_metadata["title"] == "Bridge closure extended by two weeks"
     replay = deliver(client, created, body, wordpress_headers(created["secret"], body, "wc-delivery-1", header))
     assert replay.status_code == 200 and replay.get_json()["replay"] is True
+
+
+def test_a_wordpress_body_resent_with_a_fresh_delivery_id_is_a_replay(
+    client: FlaskClient, db_session: Any, queued_messages: Any
+) -> None:
+    created = integration(client, "wordpress")
+    body = (FIXTURES / "wordpress-post.json").read_bytes()
+    first = deliver(client, created, body, wordpress_headers(created["secret"], body, "wc-delivery-1"))
+    assert first.status_code == 202
+    articles_before = article_count(db_session)
+    queued_before = len(queued_messages())
+
+    # The delivery-id header is not signed: anyone holding a captured body can change it.
+    replay = deliver(client, created, body, wordpress_headers(created["secret"], body, "wc-delivery-2"))
+
+    assert replay.status_code == 200 and replay.get_json()["replay"] is True
+    assert article_count(db_session) == articles_before and len(queued_messages()) == queued_before
+    assert receipt_count(db_session) == 1
 
 
 def test_wordpress_drafts_are_skipped_not_ingested(client: FlaskClient, db_session: Any, queued_messages: Any) -> None:
@@ -403,7 +447,19 @@ def test_ghost_post_published_becomes_an_article(client: FlaskClient, db_session
     assert deliver(client, created, body, headers).status_code == 200, "the same signed delivery is a replay"
 
 
-@pytest.mark.parametrize("forge", ["tampered", "wrong-secret", "expired", "malformed", "seconds-not-ms-resigned"])
+@pytest.mark.parametrize(
+    "forge",
+    [
+        "tampered",
+        "wrong-secret",
+        "expired",
+        "malformed",
+        "seconds-not-ms-resigned",
+        "superscript-timestamp",
+        "huge-timestamp",
+        "negative-timestamp",
+    ],
+)
 def test_a_bad_ghost_signature_is_401(client: FlaskClient, db_session: Any, forge: str) -> None:
     created = integration(client, "ghost")
     body = (FIXTURES / "ghost-post-published.json").read_bytes()
@@ -415,13 +471,17 @@ def test_a_bad_ghost_signature_is_401(client: FlaskClient, db_session: Any, forg
         "malformed": {"X-Ghost-Signature": "sha256=zz, t=abc"},
         # A timestamp in seconds reads as January 1970 in milliseconds: far outside the tolerance.
         "seconds-not-ms-resigned": ghost_headers(created["secret"], body, now_ms // 1000),
+        "superscript-timestamp": {"X-Ghost-Signature": "sha256=abcd, t=²"},
+        "huge-timestamp": {"X-Ghost-Signature": "sha256=abcd, t=" + "9" * 30},
+        "negative-timestamp": {"X-Ghost-Signature": f"sha256=abcd, t=-{now_ms}"},
     }[forge]
     if forge == "tampered":
         body = body.replace(b"midnight", b"noon")
 
     response = deliver(client, created, body, headers)
 
-    assert response.status_code == 401 and receipt_count(db_session) == 0
+    assert response.status_code == 401 and response.mimetype == "application/problem+json"
+    assert receipt_count(db_session) == 0
 
 
 def test_a_signed_ghost_body_of_another_shape_is_422(client: FlaskClient, db_session: Any) -> None:

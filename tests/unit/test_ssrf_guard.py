@@ -126,3 +126,8 @@ def test_the_operator_allow_list_opens_hosts_and_networks() -> None:
     assert vet("http://localhost:9/", by_host).address.is_loopback
     with pytest.raises(BlockedDestination):
         vet("http://127.0.0.1:9/", by_host)
+
+
+def test_a_name_the_idna_codec_cannot_encode_is_blocked_not_a_crash() -> None:
+    with pytest.raises(BlockedDestination, match="not a valid host name"):
+        vet(f"https://{'ä' * 60}.example/in", NetworkPolicy())

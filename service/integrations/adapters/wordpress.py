@@ -1,8 +1,9 @@
 """WordPress: a REST API post object, signed the way WooCommerce and the common webhook plugins sign.
 
 Signature: `X-WP-Webhook-Signature` (or WooCommerce's `X-WC-Webhook-Signature`) = base64 HMAC-SHA256 of the raw
-body with the shared secret. The delivery id is `X-WP-Webhook-Delivery-ID` / `X-WC-Webhook-Delivery-ID` when
-sent, else the hash of the body.
+body with the shared secret. The replay key is the hash of that signed body: the delivery-id headers are not signed,
+so a captured body resent with a fresh id is still recognised. The scheme signs no timestamp, so a body is only known
+as a replay for as long as we remember it (INGEST_WEBHOOK_REPLAY_RETENTION_SECONDS).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from service.integrations.documents import Post, iso_utc, submission
 from service.integrations.signatures import SignatureInvalid, hmac_digest, matches
 
 SIGNATURE_HEADERS = ("x-wp-webhook-signature", "x-wc-webhook-signature")
-DELIVERY_ID_HEADERS = ("x-wp-webhook-delivery-id", "x-wc-webhook-delivery-id")
 
 
 def verify(delivery: InboundDelivery) -> str:
@@ -31,8 +31,8 @@ def verify(delivery: InboundDelivery) -> str:
         raise SignatureInvalid("The signature is not base64.") from error
     if not matches(hmac_digest(delivery.secret.encode(), delivery.body), given):
         raise SignatureInvalid("The signature does not match this integration's secret.")
-    delivery_id = next((delivery.headers[name] for name in DELIVERY_ID_HEADERS if delivery.headers.get(name)), None)
-    return delivery_id or "sha256:" + hashlib.sha256(delivery.body).hexdigest()
+    # Not the X-WP/X-WC-Webhook-Delivery-ID header: it is outside the signature, and a fresh one would pass a replay.
+    return "sha256:" + hashlib.sha256(delivery.body).hexdigest()
 
 
 def parse(delivery: InboundDelivery) -> Received:
