@@ -8,16 +8,14 @@ from typing import Any
 
 from celery import Task, shared_task
 from flask import current_app
-from kombu.exceptions import OperationalError as BrokerUnavailable
-from sqlalchemy.exc import InterfaceError, OperationalError
 
 from service.models import utcnow
 from workers import processing
 
 log = logging.getLogger(__name__)
 
-# Errors of the infrastructure, not of the document: retry them with backoff.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerUnavailable, ConnectionError)
+# Errors of the infrastructure, not of the document: retried with backoff by every task.
+TRANSIENT_ERRORS = processing.TRANSIENT_ERRORS
 
 
 @shared_task(
