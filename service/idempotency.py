@@ -16,7 +16,7 @@ from collections.abc import Callable
 from copy import deepcopy
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from flask import Response, current_app, make_response, request
 from sqlalchemy import ColumnElement, and_, delete, or_, select, update
@@ -132,6 +132,16 @@ def _release(session: Session, record_id: int, held_until: datetime | None) -> N
     session.commit()
 
 
+def _abort_in_flight() -> NoReturn:
+    """409: the first request with this key has not finished (or vanished a moment ago); try again shortly."""
+    abort_problem(
+        409,
+        f"A request with this {HEADER} is still being processed; retry shortly.",
+        problem_type="idempotency-in-flight",
+        headers={"Retry-After": "1"},
+    )
+
+
 def run_idempotently(key: str, handler: Callable[[], Any]) -> Response:
     """Run the request once per (tenant, key); replay, refuse (422) or report in flight (409) otherwise."""
     if not 0 < len(key) <= MAX_KEY_LENGTH or not all(0x21 <= ord(char) <= 0x7E for char in key):
@@ -155,12 +165,7 @@ def run_idempotently(key: str, handler: Callable[[], Any]) -> Response:
         if record is None:
             if existing is None:
                 # It vanished between our INSERT and SELECT (released by a failed first request): retry later.
-                abort_problem(
-                    409,
-                    f"A request with this {HEADER} is in flight.",
-                    problem_type="idempotency-in-flight",
-                    headers={"Retry-After": "1"},
-                )
+                _abort_in_flight()
             if existing.request_fingerprint != fingerprint:
                 abort_problem(
                     422,
@@ -171,12 +176,7 @@ def run_idempotently(key: str, handler: Callable[[], Any]) -> Response:
                 return _replay(existing)
             record = _take_over(session, existing)
             if record is None:
-                abort_problem(
-                    409,
-                    f"A request with this {HEADER} is still being processed; retry shortly.",
-                    problem_type="idempotency-in-flight",
-                    headers={"Retry-After": "1"},
-                )
+                _abort_in_flight()
     record_id, held_until = record.id, record.locked_until
     try:
         response = make_response(handler())

@@ -312,24 +312,24 @@ class _Exchange:
             pool.close()
 
 
-class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
+class _WatchedConnection:
+    """Hands the connection to its exchange once connected, so the deadline can cut it off."""
+
     def __init__(self, *args: Any, exchange: _Exchange, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._exchange = exchange
 
     def connect(self) -> None:
-        super().connect()
-        self._exchange.watch(self)
+        super().connect()  # type: ignore[misc]
+        self._exchange.watch(self)  # type: ignore[arg-type]
 
 
-class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
-    def __init__(self, *args: Any, exchange: _Exchange, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._exchange = exchange
+class _WatchedHTTPConnection(_WatchedConnection, urllib3.connection.HTTPConnection):
+    pass
 
-    def connect(self) -> None:
-        super().connect()
-        self._exchange.watch(self)
+
+class _WatchedHTTPSConnection(_WatchedConnection, urllib3.connection.HTTPSConnection):
+    pass
 
 
 class _WatchedHTTPConnectionPool(urllib3.HTTPConnectionPool):

@@ -69,6 +69,29 @@ def pending_delivery(app: Flask, db_session: Any, article: Article, event: str =
     return delivery_ids[0]
 
 
+# A public-looking name that resolves to our local receiver: lets a test see which address and Host are used.
+HOOKS_EXAMPLE_ALLOWED = NetworkPolicy(allowed_hosts=frozenset({"hooks.example"}))
+
+
+def hooks_example(host: str, port: int) -> list[IPAddress]:
+    return [ip_address("127.0.0.1")]
+
+
+def deliver_to_hooks_example(
+    app: Flask, db_session: Any, article: Article, url: str, settings: DeliverySettings
+) -> tuple[str, Any]:
+    """Subscribe `url` (on hooks.example) and make one delivery attempt to it: the delivery id and the result."""
+    subscription_service.create_subscription(
+        db_session,
+        article.tenant_id,
+        {"url": url, "events": [EventType.PROCESSED]},
+        HOOKS_EXAMPLE_ALLOWED,
+        hooks_example,
+    )
+    delivery_id = pending_delivery(app, db_session, article)
+    return delivery_id, attempt_delivery(db_session, delivery_id, settings, resolver=hooks_example)
+
+
 def delivery_log(client: FlaskClient, subscription_id: str) -> list[dict[str, Any]]:
     response = client.get(f"/v1/subscriptions/{subscription_id}/deliveries")
     assert response.status_code == 200
@@ -375,22 +398,11 @@ def test_dns_rebinding_cannot_reach_the_canary(
 def test_the_connection_goes_to_the_vetted_address_with_the_name_as_host(
     app: Flask, client: FlaskClient, db_session: Any, article: Article
 ) -> None:
-    def hooks_example(host: str, port: int) -> list[IPAddress]:
-        return [ip_address("127.0.0.1")]
-
-    allowed = NetworkPolicy(allowed_hosts=frozenset({"hooks.example"}))
-    settings = DeliverySettings(timeout=1.0, policy=allowed, disable_after=timedelta(days=5))
+    settings = DeliverySettings(timeout=1.0, policy=HOOKS_EXAMPLE_ALLOWED, disable_after=timedelta(days=5))
     with receiver(200) as target:
-        subscription_service.create_subscription(
-            db_session,
-            article.tenant_id,
-            {"url": f"http://hooks.example:{target.port}/in?x=1", "events": [EventType.PROCESSED]},
-            allowed,
-            hooks_example,
+        _, result = deliver_to_hooks_example(
+            app, db_session, article, f"http://hooks.example:{target.port}/in?x=1", settings
         )
-        delivery_id = pending_delivery(app, db_session, article)
-
-        result = attempt_delivery(db_session, delivery_id, settings, resolver=hooks_example)
 
     assert result.outcome == Outcome.SUCCEEDED
     [request] = target.requests
@@ -461,24 +473,16 @@ def test_https_goes_to_the_vetted_address_and_checks_the_certificate_of_the_name
     seen_names: list[str | None] = []
     server_tls.sni_callback = lambda _socket, name, _context: seen_names.append(name)  # type: ignore[func-returns-value]
 
-    def hooks_example(host: str, port: int) -> list[IPAddress]:
-        return [ip_address("127.0.0.1")]
-
-    allowed = NetworkPolicy(allowed_hosts=frozenset({"hooks.example"}))
     settings = DeliverySettings(
-        timeout=2.0, policy=allowed, disable_after=timedelta(days=5), ca_bundle=str(certificate) if trusted else None
+        timeout=2.0,
+        policy=HOOKS_EXAMPLE_ALLOWED,
+        disable_after=timedelta(days=5),
+        ca_bundle=str(certificate) if trusted else None,
     )
     with receiver(200, tls=server_tls) as target:
-        subscription_service.create_subscription(
-            db_session,
-            article.tenant_id,
-            {"url": f"https://hooks.example:{target.port}/in", "events": [EventType.PROCESSED]},
-            allowed,
-            hooks_example,
+        delivery_id, result = deliver_to_hooks_example(
+            app, db_session, article, f"https://hooks.example:{target.port}/in", settings
         )
-        delivery_id = pending_delivery(app, db_session, article)
-
-        result = attempt_delivery(db_session, delivery_id, settings, resolver=hooks_example)
 
     assert seen_names and seen_names[0] == "hooks.example", "SNI names the host, not the address"
     if trusted:
