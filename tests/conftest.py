@@ -15,6 +15,11 @@ from service.migrate import upgrade
 from tests import services
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Give back (emptied) the Redis databases this run leased."""
+    services.LEASE.release()
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, migrated to head, dropped afterwards."""
@@ -26,12 +31,11 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def app(postgres_url: str) -> Iterator[Flask]:
-    broker = services.redis_client(services.REDIS_DB_API)
-    broker.flushdb()
+    services.flush_redis(services.redis_db("api"))
     application = create_app(
         {
             "DATABASE_URL": postgres_url,
-            "BROKER_URL": services.redis_url(services.REDIS_DB_API),
+            "BROKER_URL": services.redis_url(services.redis_db("api")),
             "TESTING": True,
             # Limits have tests of their own (tests/api/test_rate_limits.py); here they must never interfere.
             "RATE_LIMIT": "100000/minute",
@@ -39,7 +43,7 @@ def app(postgres_url: str) -> Iterator[Flask]:
     )
     yield application
     application.extensions["db"].dispose()
-    broker.flushdb()
+    services.flush_redis(services.redis_db("api"))
 
 
 @pytest.fixture
@@ -91,7 +95,7 @@ def anonymous_client(app: Flask, db_session: Any) -> FlaskClient:
 @pytest.fixture
 def queued_messages(app: Flask) -> Iterator[Any]:
     """The Redis list behind the ingest queue, emptied before and after the test."""
-    broker = services.redis_client(services.REDIS_DB_API)
+    broker = services.redis_client(services.redis_db("api"))
     broker.delete("ingest")
     yield lambda: broker.lrange("ingest", 0, -1)
     broker.delete("ingest")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -18,13 +19,81 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ADMIN_URL = os.environ.get("INGEST_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_HOST = os.environ.get("INGEST_TEST_REDIS_HOST", "127.0.0.1")
 REDIS_PORT = int(os.environ.get("INGEST_TEST_REDIS_PORT", "6379"))
-# Redis database indexes of our own, so the suite never touches anyone else's keys (overridable so that two
-# checkouts can run their suites side by side on one Redis).
-REDIS_DB_API = int(os.environ.get("INGEST_TEST_REDIS_DB_API", "11"))
-REDIS_DB_END_TO_END = int(os.environ.get("INGEST_TEST_REDIS_DB_END_TO_END", "12"))
-REDIS_DB_WEBHOOKS = int(os.environ.get("INGEST_TEST_REDIS_DB_WEBHOOKS", "13"))
-# Rate-limit storage of tests/api/test_rate_limits.py.
-REDIS_DB_RATE_LIMITS = int(os.environ.get("INGEST_TEST_REDIS_DB_RATE_LIMITS", "14"))
+# Redis database indexes this run may lease (INGEST_TEST_REDIS_DBS, "first-last"): a run holds two of them, one for
+# the in-process API and one for tests that start worker processes, so several checkouts' suites (or CI beside a
+# developer) can share one Redis without touching each other's queues.
+REDIS_DB_RANGE = os.environ.get("INGEST_TEST_REDIS_DBS", "2-15")
+REDIS_ROLES = ("api", "workers")
+LEASE_KEY = "ingest-test:lease"
+LEASE_SECONDS = 600
+LEASE_WAIT_SECONDS = 900
+
+
+class RedisLease:
+    """Redis databases held by this test run: taken with SET NX, renewed while the run lives, expiring if it dies."""
+
+    def __init__(self) -> None:
+        self.token = uuid.uuid4().hex
+        self.databases: dict[str, int] = {}
+        self._renewer: threading.Thread | None = None
+        self._stopped = threading.Event()
+
+    def database(self, role: str) -> int:
+        if not self.databases:
+            self._acquire()
+        return self.databases[role]
+
+    def _candidates(self) -> list[int]:
+        first, _, last = REDIS_DB_RANGE.partition("-")
+        return list(range(int(first), int(last or first) + 1))
+
+    def _acquire(self) -> None:
+        held: list[int] = []
+        deadline = time.monotonic() + LEASE_WAIT_SECONDS
+        while len(held) < len(REDIS_ROLES):
+            for db in self._candidates():
+                if db not in held and redis_client(db).set(LEASE_KEY, self.token, nx=True, ex=LEASE_SECONDS):
+                    held.append(db)
+                    if len(held) == len(REDIS_ROLES):
+                        break
+            if len(held) < len(REDIS_ROLES):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"no free Redis databases in {REDIS_DB_RANGE} (INGEST_TEST_REDIS_DBS)")
+                time.sleep(2)
+        self.databases = dict(zip(REDIS_ROLES, held, strict=True))
+        self._renewer = threading.Thread(target=self._renew, name="redis-lease", daemon=True)
+        self._renewer.start()
+
+    def _renew(self) -> None:
+        while not self._stopped.wait(LEASE_SECONDS / 5):
+            for db in self.databases.values():
+                redis_client(db).set(LEASE_KEY, self.token, ex=LEASE_SECONDS)
+
+    def restore(self, db: int) -> None:
+        """Mark a database ours again after it was flushed."""
+        redis_client(db).set(LEASE_KEY, self.token, ex=LEASE_SECONDS)
+
+    def release(self) -> None:
+        self._stopped.set()
+        for db in self.databases.values():
+            client = redis_client(db)
+            if client.get(LEASE_KEY) == self.token.encode():
+                client.flushdb()
+        self.databases = {}
+
+
+LEASE = RedisLease()
+
+
+def redis_db(role: str) -> int:
+    """This run's Redis database for a role: "api" (in-process apps, rate limits) or "workers" (worker processes)."""
+    return LEASE.database(role)
+
+
+def flush_redis(db: int) -> None:
+    """Empty one of this run's Redis databases, keeping it leased."""
+    redis_client(db).flushdb()
+    LEASE.restore(db)
 
 
 def redis_url(db: int) -> str:

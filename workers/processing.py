@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -85,9 +85,9 @@ class ClaimDecision:
 
 
 def decide_claim(
-    article: Article, token: ClaimToken, *, max_attempts: int, stale_after: timedelta, reprocess: bool
+    article: Article, token: ClaimToken, *, max_attempts: int, stale_after: timedelta, reprocess: bool, now: datetime
 ) -> str:
-    """What a message may do with an article, given the article's state (a pure decision, no I/O)."""
+    """What a message may do with an article, given the article's state at `now` (a pure decision, no I/O)."""
     if article.status == ArticleStatus.QUEUED:
         return ClaimDecision.CLAIM
     if article.status in (ArticleStatus.DONE, ArticleStatus.FAILED):
@@ -96,7 +96,7 @@ def decide_claim(
         return ClaimDecision.RECLAIM
     holder_died = article.claim_token == str(token) or (
         # Past the hard time limit no holder can still be running: the pool kills tasks at that limit.
-        article.processing_started_at is not None and article.processing_started_at < utcnow() - stale_after
+        article.processing_started_at is not None and article.processing_started_at < now - stale_after
     )
     if not holder_died:
         return ClaimDecision.SKIP
@@ -121,7 +121,10 @@ def claim(
         article = session.get(Article, article_id, populate_existing=True)
         if article is None:
             return None
-        decision = decide_claim(article, token, max_attempts=max_attempts, stale_after=stale_after, reprocess=reprocess)
+        now = utcnow()
+        decision = decide_claim(
+            article, token, max_attempts=max_attempts, stale_after=stale_after, reprocess=reprocess, now=now
+        )
         if decision == ClaimDecision.SKIP:
             session.rollback()
             return None
@@ -150,8 +153,8 @@ def claim(
             "status": ArticleStatus.PROCESSING,
             "attempts": attempts,
             "claim_token": str(token),
-            "processing_started_at": utcnow(),
-            "updated_at": utcnow(),
+            "processing_started_at": now,
+            "updated_at": now,
         }
         if _updated_rows(session, update(Article).where(seen).values(**values)) == 1:
             session.commit()

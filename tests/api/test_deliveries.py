@@ -43,7 +43,7 @@ def loopback_allowed(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def webhook_messages(app: Flask) -> Any:
-    broker = services.redis_client(services.REDIS_DB_API)
+    broker = services.redis_client(services.redis_db("api"))
     broker.delete("webhooks", "ingest")
     yield lambda: broker.lrange("webhooks", 0, -1)
     broker.delete("webhooks", "ingest")

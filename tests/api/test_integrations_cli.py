@@ -18,7 +18,7 @@ from tests import services
 
 @pytest.fixture
 def cli_env(app: Flask, postgres_url: str) -> Iterator[dict[str, str]]:
-    yield {"INGEST_DATABASE_URL": postgres_url, "INGEST_BROKER_URL": services.redis_url(services.REDIS_DB_API)}
+    yield {"INGEST_DATABASE_URL": postgres_url, "INGEST_BROKER_URL": services.redis_url(services.redis_db("api"))}
     # The CLI commits for real (no test transaction around it): remove what it made.
     with app.extensions["db"].engine.begin() as connection:
         connection.execute(delete(Integration).where(Integration.source == "cli-test-feed"))

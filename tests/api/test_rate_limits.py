@@ -1,4 +1,4 @@
-"""Rate limits per key on Redis (db 14), 429 problems with headers, failing open when the store is away, proxies."""
+"""Rate limits per key on Redis, 429 problems with headers, failing open when the store is away, proxies."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def limited_app(postgres_url: str, storage_url: str, **config: Any) -> Flask:
     return create_app(
         {
             "DATABASE_URL": postgres_url,
-            "BROKER_URL": services.redis_url(services.REDIS_DB_API),
+            "BROKER_URL": services.redis_url(services.redis_db("api")),
             "RATE_LIMIT": "3/minute",
             "RATE_LIMIT_STORAGE_URL": storage_url,
             **config,
@@ -36,14 +36,23 @@ def issue_keys(app: Flask, count: int) -> list[str]:
         return [create_key(session, tenant.name, list(SCOPES)).secret for _ in range(count)]
 
 
+LIMIT_KEYS = "LIMITS:*"
+
+
+def clear_limits(store: Any) -> None:
+    for key in store.scan_iter(LIMIT_KEYS):
+        store.delete(key)
+
+
 @pytest.fixture
 def redis_limited_app(postgres_url: str) -> Iterator[Flask]:
-    store = services.redis_client(services.REDIS_DB_RATE_LIMITS)
-    store.flushdb()
-    app = limited_app(postgres_url, services.redis_url(services.REDIS_DB_RATE_LIMITS))
+    # The limits live beside the API's queues in this run's database; only their own keys are cleared.
+    store = services.redis_client(services.redis_db("api"))
+    clear_limits(store)
+    app = limited_app(postgres_url, services.redis_url(services.redis_db("api")))
     yield app
     app.extensions["db"].dispose()
-    store.flushdb()
+    clear_limits(store)
     store.close()
 
 
@@ -66,7 +75,7 @@ def test_the_fourth_request_in_a_minute_is_429_with_headers(redis_limited_app: F
     assert limited.headers["RateLimit-Policy"] == "3;w=60"
     # The count is per key, kept in Redis.
     assert client.get("/v1/articles", headers={"X-API-Key": second_key}).status_code == 200
-    assert any(b"ingest" in key for key in services.redis_client(services.REDIS_DB_RATE_LIMITS).keys("*"))
+    assert any(b"ingest" in key for key in services.redis_client(services.redis_db("api")).keys(LIMIT_KEYS))
 
 
 def test_probes_are_never_limited(redis_limited_app: Flask) -> None:

@@ -21,7 +21,7 @@ SETTINGS = DeliverySettings(timeout=1.0, policy=NetworkPolicy(), disable_after=t
 
 @pytest.fixture
 def webhook_messages(app: Flask) -> Any:
-    broker = services.redis_client(services.REDIS_DB_API)
+    broker = services.redis_client(services.redis_db("api"))
     broker.delete("webhooks")
     yield lambda: broker.lrange("webhooks", 0, -1)
     broker.delete("webhooks")

@@ -79,11 +79,10 @@ def _stack(name: str, config: dict[str, str], tmp: Path) -> Iterator[Stack]:
 def production_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """PostgreSQL + Redis, as in production."""
     database_url = services.create_database("ingest_e2e")
-    broker = services.redis_client(services.REDIS_DB_END_TO_END)
-    broker.flushdb()
-    config = {"DATABASE_URL": database_url, "BROKER_URL": services.redis_url(services.REDIS_DB_END_TO_END)}
+    services.flush_redis(services.redis_db("workers"))
+    config = {"DATABASE_URL": database_url, "BROKER_URL": services.redis_url(services.redis_db("workers"))}
     yield from _stack("production", config, tmp_path_factory.mktemp("production"))
-    broker.flushdb()
+    services.flush_redis(services.redis_db("workers"))
     services.drop_database(database_url)
 
 

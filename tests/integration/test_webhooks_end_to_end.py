@@ -30,11 +30,10 @@ WEBHOOK_CONFIG = {"WEBHOOK_ALLOWED_NETWORKS": '["127.0.0.1/32"]', "WEBHOOK_TIMEO
 def webhook_stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if request.param == "production":
         database_url = services.create_database("ingest_hooks")
-        broker = services.redis_client(services.REDIS_DB_WEBHOOKS)
-        broker.flushdb()
-        config = {"DATABASE_URL": database_url, "BROKER_URL": services.redis_url(services.REDIS_DB_WEBHOOKS)}
+        services.flush_redis(services.redis_db("workers"))
+        config = {"DATABASE_URL": database_url, "BROKER_URL": services.redis_url(services.redis_db("workers"))}
         yield from _stack("production", {**config, **WEBHOOK_CONFIG}, tmp_path_factory.mktemp("hooks-production"))
-        broker.flushdb()
+        services.flush_redis(services.redis_db("workers"))
         services.drop_database(database_url)
     else:
         var = tmp_path_factory.mktemp("hooks-embedded-var")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from service.models import Article, utcnow
+from service.models import Article
 from workers.processing import ClaimDecision, ClaimToken, decide_claim
 
 FIVE_MINUTES = timedelta(minutes=5)
+# The decision is taken at this moment, whenever the test runs.
+NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
 
 def article(status: str, attempts: int = 0, token: str | None = None, started_minutes_ago: float = 1) -> Article:
@@ -17,7 +19,7 @@ def article(status: str, attempts: int = 0, token: str | None = None, started_mi
         status=status,
         attempts=attempts,
         claim_token=token,
-        processing_started_at=utcnow() - timedelta(minutes=started_minutes_ago),
+        processing_started_at=NOW - timedelta(minutes=started_minutes_ago),
     )
 
 
@@ -40,4 +42,6 @@ def article(status: str, attempts: int = 0, token: str | None = None, started_mi
     ],
 )
 def test_decide_claim(state: Article, token: ClaimToken, reprocess: bool, expected: str) -> None:
-    assert decide_claim(state, token, max_attempts=2, stale_after=FIVE_MINUTES, reprocess=reprocess) == expected
+    assert (
+        decide_claim(state, token, max_attempts=2, stale_after=FIVE_MINUTES, reprocess=reprocess, now=NOW) == expected
+    )
