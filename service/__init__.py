@@ -32,28 +32,28 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def configure_logging(app: Flask) -> None:
-    from service import logs
+    from service.ops import logs
 
     logs.configure(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
 
 
 def configure_proxies(app: Flask) -> None:
-    from service.proxies import TrustedProxies, parse_networks
+    from service.web.proxies import TrustedProxies, parse_networks
 
     if networks := parse_networks(app.config["TRUSTED_PROXIES"]):
         app.wsgi_app = TrustedProxies(app.wsgi_app, networks)  # type: ignore[method-assign]
 
 
 def configure_metrics(app: Flask) -> None:
-    from service.metrics import configure_request_metrics
+    from service.ops.metrics import configure_request_metrics
 
     configure_request_metrics(app)
 
 
 def configure_access(app: Flask) -> None:
     """Rate limits first (so key guessing is limited too), then the API key check every route goes through."""
-    from service.auth.access import authenticate_request
-    from service.ratelimit import configure_rate_limits
+    from service.access.authentication import authenticate_request
+    from service.access.rate_limits import configure_rate_limits
 
     configure_rate_limits(app)
     app.before_request(authenticate_request)
@@ -69,7 +69,7 @@ def configure_database(app: Flask) -> None:
 
 
 def configure_celery(app: Flask) -> None:
-    from service.extensions import celery_init_app
+    from service.celery import celery_init_app
 
     if is_embedded(app.config):
         for folder in ("messages", "processed"):
@@ -78,9 +78,8 @@ def configure_celery(app: Flask) -> None:
 
 
 def configure_api(app: Flask) -> None:
-    from service.api import register_blueprints
-    from service.errors import handle_unexpected
-    from service.extensions import Api
+    from service.web.api import Api, register_blueprints
+    from service.web.problems import handle_unexpected
 
     app.config.update(
         API_TITLE="Article ingestion service",

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service import create_app
-from service.auth.keys import SCOPES, create_key, create_tenant, get_tenant
+from service.access.keys import SCOPES, create_key, create_tenant, get_tenant
 from service.migrate import upgrade
 from tests import services
 
@@ -37,7 +37,7 @@ def app(postgres_url: str) -> Iterator[Flask]:
             "DATABASE_URL": postgres_url,
             "BROKER_URL": services.redis_url(services.redis_db("api")),
             "TESTING": True,
-            # Limits have tests of their own (tests/api/test_rate_limits.py); here they must never interfere.
+            # Limits have tests of their own (tests/service/access/test_rate_limits.py); here they must never interfere.
             "RATE_LIMIT": "100000/minute",
         }
     )

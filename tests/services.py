@@ -16,6 +16,8 @@ import psycopg
 import redis
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The mission's example article, as `make run` ingests it.
+SEED_ARTICLE = PROJECT_ROOT / "seeds" / "000_58a277481ee7be65.txt"
 POSTGRES_ADMIN_URL = os.environ.get("INGEST_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_HOST = os.environ.get("INGEST_TEST_REDIS_HOST", "127.0.0.1")
 REDIS_PORT = int(os.environ.get("INGEST_TEST_REDIS_PORT", "6379"))

@@ -9,8 +9,8 @@ from typing import Any
 from celery import Task, shared_task
 from flask import current_app
 
-from service.models import utcnow
-from workers import processing
+from service.articles import processing
+from service.database import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +60,8 @@ def process_article(self: Task, article_id: str, reprocess: bool = False) -> str
 )
 def reconcile() -> dict[str, Any]:
     """Send again the articles whose message was lost: the database is the record, the broker only transport."""
-    from service.idempotency import purge_expired
-    from service.ingest import enqueue_processing
+    from service.access.idempotency import purge_expired
+    from service.articles.submit import enqueue_processing
 
     config = current_app.config
     session = current_app.extensions["db"].session

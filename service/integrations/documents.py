@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from service.ingest import Submission
+from service.articles.submit import Submission
 
 
 @dataclass

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.models import Base, JsonDocument, UtcDateTime, new_id, utcnow
+from service.database import Base, JsonDocument, UtcDateTime, new_id, utcnow
 
 
 class IntegrationType:

@@ -6,9 +6,9 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from service.articles.schemas import SOURCE_PATTERN
 from service.integrations.models import IntegrationType
-from service.schemas.articles import SOURCE_PATTERN
-from service.schemas.base import Schema, Timestamp
+from service.web.schemas import Schema, Timestamp
 
 
 class IntegrationCreateSchema(Schema):

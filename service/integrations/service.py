@@ -11,10 +11,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.ingest import submit
+from service.articles.submit import submit
+from service.database import new_id, utcnow
 from service.integrations.adapters import Adapter, InboundDelivery, ghost, standard, websub, wordpress
 from service.integrations.models import Integration, IntegrationType, ReceivedDelivery
-from service.models import new_id, utcnow
 from service.subscriptions.signing import generate_secret
 
 ADAPTERS: dict[str, Adapter] = {

@@ -5,10 +5,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from service.database import normalise_database_url
-from service.integrations import models as _integration_models  # noqa: F401  (registers the tables)
-from service.models import Base
-from service.subscriptions import models as _subscription_models  # noqa: F401  (registers the tables)
+from service.access import models as _access_models  # noqa: F401  (registers the tables)
+from service.articles import models as _article_models  # noqa: F401
+from service.database import Base, normalise_database_url
+from service.integrations import models as _integration_models  # noqa: F401
+from service.subscriptions import models as _subscription_models  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata

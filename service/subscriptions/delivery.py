@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from service.models import utcnow
+from service.database import utcnow
 from service.subscriptions import network
 from service.subscriptions.models import Delivery, DeliveryAttempt, DeliveryState, Subscription
 from service.subscriptions.signing import webhook_headers

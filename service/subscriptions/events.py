@@ -10,7 +10,8 @@ from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.models import Article, new_id, utcnow
+from service.articles.models import Article
+from service.database import new_id, utcnow
 from service.subscriptions.models import Delivery, DeliveryState, EventType, Subscription
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.models import Base, JsonDocument, UtcDateTime, new_id, utcnow
+from service.database import Base, JsonDocument, UtcDateTime, new_id, utcnow
 
 
 class EventType:

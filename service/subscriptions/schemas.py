@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from service.schemas.base import Schema, Timestamp
 from service.subscriptions.models import DeliveryState, EventType
+from service.web.schemas import Schema, Timestamp
 
 
 def _url(**kwargs: object) -> fields.Url:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from service.models import utcnow
+from service.database import utcnow
 from service.subscriptions import network
 from service.subscriptions.events import enqueue_deliveries
 from service.subscriptions.models import Delivery, DeliveryState, Subscription

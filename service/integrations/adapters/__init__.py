@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from service.ingest import Submission
+from service.articles.submit import Submission
 
 
 @dataclass

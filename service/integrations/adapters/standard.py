@@ -11,7 +11,8 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from service.ingest import submission_from_json
+from service.articles.schemas import ArticleSubmitSchema
+from service.articles.submit import submission_from_json
 from service.integrations.adapters import InboundDelivery, InvalidPayload, Received
 from service.integrations.signatures import (
     SignatureInvalid,
@@ -20,7 +21,6 @@ from service.integrations.signatures import (
     matches,
     require_header,
 )
-from service.schemas.articles import ArticleSubmitSchema
 from service.subscriptions.signing import secret_key
 
 MAX_ARTICLES = 100

@@ -1,0 +1,100 @@
+"""Tenants and API keys: create, list, revoke, and find the key a request presents."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.access.models import ApiKey, Tenant
+from service.database import utcnow
+
+KEY_PREFIX = "ik_live_"
+# 32 random bytes = 256 bits, base64url: far past the 128 bits that make a plain SHA-256 safe to store.
+KEY_BYTES = 32
+DISPLAY_PREFIX_LENGTH = len(KEY_PREFIX) + 6
+# metrics: scrape /metrics and nothing else, so Prometheus holds no key that can reconfigure webhooks.
+SCOPES = ("ingest", "read", "admin", "metrics")
+
+
+class UnknownTenant(LookupError):
+    """No tenant by that name."""
+
+
+@dataclass
+class IssuedKey:
+    """A key just created: the secret is only ever here, never stored."""
+
+    record: ApiKey
+    secret: str
+
+
+def hash_key(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def create_tenant(session: Session, name: str) -> Tenant:
+    tenant = Tenant(name=name)
+    session.add(tenant)
+    session.commit()
+    return tenant
+
+
+def get_tenant(session: Session, name: str) -> Tenant | None:
+    return session.scalar(select(Tenant).where(Tenant.name == name))
+
+
+def list_tenants(session: Session) -> list[Tenant]:
+    return list(session.scalars(select(Tenant).order_by(Tenant.name)))
+
+
+def create_key(session: Session, tenant_name: str, scopes: list[str], name: str | None = None) -> IssuedKey:
+    """Issue a key for a tenant; the caller shows `secret` once."""
+    tenant = get_tenant(session, tenant_name)
+    if tenant is None:
+        raise UnknownTenant(tenant_name)
+    unknown = set(scopes) - set(SCOPES)
+    if unknown or not scopes:
+        raise ValueError(f"scopes must be some of {', '.join(SCOPES)}; got {', '.join(scopes) or 'none'}")
+    secret = KEY_PREFIX + secrets.token_urlsafe(KEY_BYTES)
+    record = ApiKey(
+        tenant_id=tenant.id,
+        name=name,
+        prefix=secret[:DISPLAY_PREFIX_LENGTH],
+        key_sha256=hash_key(secret),
+        scopes=sorted(set(scopes), key=SCOPES.index),
+    )
+    session.add(record)
+    session.commit()
+    return IssuedKey(record, secret)
+
+
+def list_keys(session: Session, tenant_name: str | None = None) -> list[ApiKey]:
+    query = select(ApiKey).join(Tenant).order_by(Tenant.name, ApiKey.created_at)
+    if tenant_name:
+        query = query.where(Tenant.name == tenant_name)
+    return list(session.scalars(query))
+
+
+def revoke_key(session: Session, key_id: str) -> ApiKey | None:
+    """Revoke a key by id (or by its display prefix); revoking twice keeps the first time."""
+    record = session.get(ApiKey, key_id) or session.scalar(select(ApiKey).where(ApiKey.prefix == key_id))
+    if record is None:
+        return None
+    if record.revoked_at is None:
+        record.revoked_at = utcnow()
+        session.commit()
+    return record
+
+
+def find_active_key(session: Session, secret: str) -> ApiKey | None:
+    """The unrevoked key with this secret, looked up by its hash."""
+    if not secret.startswith(KEY_PREFIX) or len(secret) > 200:
+        return None
+    record = session.scalar(select(ApiKey).where(ApiKey.key_sha256 == hash_key(secret)))
+    if record is None or record.revoked_at is not None:
+        return None
+    return record

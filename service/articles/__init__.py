@@ -1,0 +1,1 @@
+"""Articles: submitting, processing, reading and searching them, and the contract they are read in."""

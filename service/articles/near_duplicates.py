@@ -1,0 +1,85 @@
+"""Near-duplicate look-up: candidates by shared LSH band in the database, confirmed by fingerprint similarity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from service.articles.models import Article, ArticleStatus, FingerprintBand
+from workers.pipeline import fingerprint
+
+# Enough for any real cluster of copies of one story; bounds the work when a band key is unusually common.
+MAX_CANDIDATES = 200
+
+
+@dataclass
+class NearDuplicates:
+    duplicate_of: str | None
+    matches: list[dict[str, Any]]
+    # Matches received after the article: they were processed first and must learn about it (see link_back).
+    later_ids: list[str] = field(default_factory=list)
+
+
+def find(session: Session, article: Article, fingerprints: dict[str, Any]) -> NearDuplicates:
+    """Processed articles of the same tenant that tell the same story, most similar first."""
+    bands = list(fingerprints.get("minhash_bands") or [])
+    if not bands:
+        return NearDuplicates(None, [])
+    candidate_ids = (
+        select(FingerprintBand.article_id)
+        .where(
+            FingerprintBand.tenant_id == article.tenant_id,
+            FingerprintBand.band.in_(bands),
+            FingerprintBand.article_id != article.id,
+        )
+        .distinct()
+        .limit(MAX_CANDIDATES)
+    )
+    rows = session.execute(
+        select(Article.id, Article.received_at, Article.result["fingerprints"]).where(
+            Article.id.in_(candidate_ids), Article.status == ArticleStatus.DONE
+        )
+    ).all()
+    matches = []
+    for candidate_id, received_at, candidate_fingerprints in rows:
+        score = fingerprint.similarity(fingerprints, candidate_fingerprints or {})
+        if score >= fingerprint.NEAR_DUPLICATE_SIMILARITY:
+            matches.append((candidate_id, received_at, round(score, 3)))
+    if not matches:
+        return NearDuplicates(None, [])
+    ranked = sorted(matches, key=lambda match: (-match[2], match[1]))
+    # Only an article received earlier can be what this one duplicates; later ones are its copies instead.
+    earlier = [match for match in matches if (match[1], match[0]) < (article.received_at, article.id)]
+    earliest = min(earlier, key=lambda match: (match[1], match[0]))[0] if earlier else None
+    later = [match[0] for match in matches if (match[1], match[0]) > (article.received_at, article.id)]
+    return NearDuplicates(earliest, [{"id": match[0], "similarity": match[2]} for match in ranked], later)
+
+
+def link_back(session: Session, article: Article, similar: NearDuplicates) -> None:
+    """Tell copies received later, but processed earlier, about this article; the caller commits.
+
+    Processing order is not arrival order (a batch, several workers), so without this an original processed
+    after its copy would never become the copy's `duplicate_of`.
+    """
+    similarity = {match["id"]: match["similarity"] for match in similar.matches}
+    for copy in session.scalars(select(Article).where(Article.id.in_(similar.later_ids))):
+        result = dict(copy.result or {})
+        others = [entry for entry in result.get("near_duplicates") or [] if entry.get("id") != article.id]
+        others.append({"id": article.id, "similarity": similarity[copy.id]})
+        result["near_duplicates"] = sorted(others, key=lambda entry: -float(entry["similarity"]))
+        current = session.get(Article, result["duplicate_of"]) if result.get("duplicate_of") else None
+        if current is None or (article.received_at, article.id) < (current.received_at, current.id):
+            result["duplicate_of"] = article.id
+        copy.result = result
+
+
+def index(session: Session, article: Article, fingerprints: dict[str, Any]) -> None:
+    """Replace the article's band keys (a reprocessed article may have new ones); the caller commits."""
+    session.execute(delete(FingerprintBand).where(FingerprintBand.article_id == article.id))
+    session.add_all(
+        FingerprintBand(tenant_id=article.tenant_id, band=band, article_id=article.id)
+        for band in dict.fromkeys(fingerprints.get("minhash_bands") or [])
+    )

@@ -1,0 +1,189 @@
+"""Reading articles: one by id, a page of them, and the contract document for each."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session
+
+from service.articles import search
+from service.articles.models import Article, ArticleStatus, RawDocument
+from service.web.schemas import parse_utc_timestamp
+
+
+class InvalidCursor(ValueError):
+    """A pagination cursor that this service did not issue."""
+
+
+def get_article(session: Session, tenant_id: str, article_id: str) -> Article | None:
+    return session.scalar(select(Article).where(Article.id == article_id, Article.tenant_id == tenant_id))
+
+
+def get_raw(session: Session, tenant_id: str, article_id: str) -> RawDocument | None:
+    return session.scalar(
+        select(RawDocument).join(Article).where(RawDocument.article_id == article_id, Article.tenant_id == tenant_id)
+    )
+
+
+def links_for(article_id: str) -> dict[str, str]:
+    return {
+        "self": url_for("articles.Article", article_id=article_id),
+        "raw": url_for("articles.RawArticle", article_id=article_id),
+    }
+
+
+def contract_document(article: Article) -> dict[str, Any]:
+    """The article as the contract describes it: identity and state, then the parsed result when there is one."""
+    document: dict[str, Any] = dict(article.result or {})
+    document.update(
+        id=article.id,
+        status=article.status,
+        source=article.source,
+        url=article.url,
+        external_id=article.external_id,
+        received_at=article.received_at,
+        processed_at=article.processed_at,
+        parser_version=article.parser_version,
+        metadata=article.client_metadata or {},
+        error=article.error,
+        links=links_for(article.id),
+    )
+    return document
+
+
+@dataclass
+class Page:
+    items: list[Article]
+    next_cursor: str | None
+
+
+def encode_cursor(article: Article) -> str:
+    payload = json.dumps([article.received_at.isoformat(), article.id]).encode()
+    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        received_at, article_id = json.loads(base64.urlsafe_b64decode(padded))
+        # Cursors we issue carry a zone; a hand-made one without is read as UTC rather than failing the query.
+        return parse_utc_timestamp(received_at), str(article_id)
+    except (binascii.Error, ValueError, TypeError, AttributeError) as error:
+        raise InvalidCursor("This cursor was not issued by this service or is damaged.") from error
+
+
+def list_articles(
+    session: Session,
+    tenant_id: str,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    status: str | None = None,
+    source: str | None = None,
+    language: str | None = None,
+    q: str | None = None,
+    person: str | None = None,
+    organisation: str | None = None,
+    place: str | None = None,
+    published_after: str | None = None,
+    published_before: str | None = None,
+) -> Page:
+    """Newest first; the cursor is the (received_at, id) of the last item, so pages never shift under inserts."""
+    query: Select[Article] = select(Article).where(Article.tenant_id == tenant_id)
+    if status:
+        query = query.where(Article.status == status)
+    if source:
+        query = query.where(Article.source == source)
+    if language:
+        query = query.where(Article.language == language)
+    if q:
+        query = query.where(search.text_filter(session, q))
+    for entity_type, name in (("person", person), ("organisation", organisation), ("place", place)):
+        if name:
+            query = query.where(search.entity_filter(tenant_id, entity_type, name))
+    if published_after:
+        query = query.where(Article.published_at >= as_utc(published_after))
+    if published_before:
+        query = query.where(Article.published_at < as_utc(published_before))
+    if cursor:
+        received_at, article_id = decode_cursor(cursor)
+        query = query.where(
+            or_(
+                Article.received_at < received_at,
+                and_(Article.received_at == received_at, Article.id < article_id),
+            )
+        )
+    query = query.order_by(Article.received_at.desc(), Article.id.desc()).limit(limit + 1)
+    rows = list(session.scalars(query))
+    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return Page(items=rows[:limit], next_cursor=next_cursor)
+
+
+def as_utc(value: str) -> datetime:
+    """An ISO 8601 query value as an aware datetime (a missing zone means UTC)."""
+    return parse_utc_timestamp(value)
+
+
+def request_reprocessing(session: Session, article: Article) -> bool:
+    """Queue a finished article again for the current pipeline; False when it is already queued or processing."""
+    if article.status not in (ArticleStatus.DONE, ArticleStatus.FAILED):
+        return False
+    article.status = ArticleStatus.QUEUED
+    article.attempts = 0
+    session.commit()
+    return True
+
+
+def delete_article(session: Session, article: Article) -> None:
+    """Remove the article, its raw input and its search rows (the database cascades the side tables)."""
+    session.delete(article)
+    session.commit()
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    """'1.10.0' as (1, 10, 0), so versions compare as numbers; ValueError when it is not dotted numbers."""
+    return tuple(int(part) for part in version.strip().split("."))
+
+
+def select_for_reprocessing(
+    session: Session,
+    *,
+    parser_version_below: str | None = None,
+    source: str | None = None,
+    tenant_name: str | None = None,
+    chunk_size: int = 500,
+) -> list[str]:
+    """Mark matching finished articles queued again (in chunks) and return their ids, to be sent after the commit."""
+    from sqlalchemy import update
+
+    from service.access.models import Tenant
+
+    threshold = version_tuple(parser_version_below) if parser_version_below else None
+    query = select(Article.id, Article.parser_version).where(
+        Article.status.in_((ArticleStatus.DONE, ArticleStatus.FAILED))
+    )
+    if source:
+        query = query.where(Article.source == source)
+    if tenant_name:
+        query = query.join(Tenant, Tenant.id == Article.tenant_id).where(Tenant.name == tenant_name)
+    selected = []
+    for article_id, parser_version in session.execute(query):
+        if threshold is not None and parser_version:
+            try:
+                if version_tuple(parser_version) >= threshold:
+                    continue
+            except ValueError:
+                pass  # an unreadable version is older than any real one
+        selected.append(article_id)
+    for start in range(0, len(selected), chunk_size):
+        chunk = selected[start : start + chunk_size]
+        session.execute(update(Article).where(Article.id.in_(chunk)).values(status=ArticleStatus.QUEUED, attempts=0))
+    session.commit()
+    return selected

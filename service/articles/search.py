@@ -1,0 +1,105 @@
+"""Search: full text (PostgreSQL tsvector, SQLite FTS5) and the side tables that filters read."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, select, text
+from sqlalchemy.orm import Session
+
+from service.articles.models import Article, ArticleEntity
+from service.web.schemas import parse_utc_timestamp
+
+ENTITY_TYPES = ("person", "organisation", "place")
+MAX_NAME_LENGTH = 300
+
+
+def name_key(name: str) -> str:
+    """How names are compared: case-insensitive, whitespace collapsed."""
+    return " ".join(name.split()).casefold()[:MAX_NAME_LENGTH]
+
+
+def index_article(session: Session, article: Article) -> None:
+    """Copy what filters need out of a freshly stored result: language, publication time, entity names and aliases."""
+    result = article.result or {}
+    language = result.get("language") or article.language_hint
+    article.language = str(language)[:16] if language else None
+    article.published_at = _published_at(result.get("published_at") or article.published_at_hint)
+    session.execute(delete(ArticleEntity).where(ArticleEntity.article_id == article.id))
+    seen: set[tuple[str, str]] = set()
+    for entity in result.get("entities") or []:
+        for name in [entity.get("name"), *(entity.get("aliases") or [])]:
+            if not isinstance(name, str) or not name.strip():
+                continue
+            key = (str(entity.get("type")), name_key(name))
+            if key in seen:
+                continue
+            seen.add(key)
+            session.add(
+                ArticleEntity(
+                    article_id=article.id,
+                    tenant_id=article.tenant_id,
+                    type=key[0][:16],
+                    name=name.strip()[:MAX_NAME_LENGTH],
+                    name_key=key[1],
+                )
+            )
+
+
+def _published_at(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_utc_timestamp(value)
+    except ValueError:
+        # A page may claim any date; one that cannot be stored is simply not filterable.
+        return None
+
+
+def entity_filter(tenant_id: str, entity_type: str, name: str) -> ColumnElement[bool]:
+    """Articles that mention an entity of this type by this name or alias."""
+    return Article.id.in_(
+        select(ArticleEntity.article_id).where(
+            ArticleEntity.tenant_id == tenant_id,
+            ArticleEntity.type == entity_type,
+            ArticleEntity.name_key == name_key(name),
+        )
+    )
+
+
+_FTS_TERM = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
+
+
+def fts5_query(query: str) -> str:
+    """websearch-like syntax for SQLite FTS5: words and "quoted phrases" must all match, -word must not."""
+    positive: list[str] = []
+    negative: list[str] = []
+    for match in _FTS_TERM.finditer(query):
+        minus, phrase = (
+            (match.group(1), match.group(2)) if match.group(2) is not None else (match.group(3), match.group(4))
+        )
+        words = re.findall(r"\w+", phrase or "")
+        if not words:
+            continue
+        term = '"' + " ".join(words) + '"'
+        (negative if minus else positive).append(term)
+    if not positive:
+        return ""
+    return " ".join(positive) + "".join(f" NOT {term}" for term in negative)
+
+
+def text_filter(session: Session, query: str) -> ColumnElement[bool]:
+    """Articles whose title or body match the query, in the backend's own full-text engine."""
+    if session.get_bind().dialect.name == "postgresql":
+        return text("articles.search_vector @@ websearch_to_tsquery('english', :search_query)").bindparams(
+            search_query=query
+        )  # type: ignore[return-value]
+    fts = fts5_query(query)
+    if not fts:
+        return text("0 = 1")  # type: ignore[return-value]
+    # By article_id, never rowid: articles' rowid is SQLite's own and VACUUM may renumber it.
+    return text(
+        "articles.id IN (SELECT article_id FROM articles_fts WHERE articles_fts MATCH :search_query)"
+    ).bindparams(search_query=fts)  # type: ignore[return-value]

@@ -1,5 +1,0 @@
-"""Access: tenants, their API keys and scopes, and the per-request check that every route goes through."""
-
-from service.auth.access import SCOPES, public, require_scope
-
-__all__ = ["SCOPES", "public", "require_scope"]

@@ -1,0 +1,1 @@
+"""Operating the service: health and readiness, Prometheus metrics, structured logs."""

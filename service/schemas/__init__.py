@@ -1,1 +1,0 @@
-"""Marshmallow schemas: request bodies, the article contract, errors and pages."""

@@ -1,0 +1,1 @@
+"""The HTTP layer every domain shares: the Api subclass, problem responses, base schemas, proxies."""

@@ -1,0 +1,118 @@
+"""Near-duplicates found through the database index, on PostgreSQL and on SQLite, with the real pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from service import create_app
+from service.access.keys import create_key
+from service.articles import processing
+from service.articles.models import Article
+from service.articles.submit import Submission, submit
+from service.migrate import upgrade
+from tests import services
+from tests.unit.test_fingerprint import all_edits, articles, new_headline
+
+pytestmark = pytest.mark.integration
+
+# Prose stories (the corpus also holds a standings table, whose rows the text extractor rightly drops).
+PROSE = [story for story in articles() if len(story) >= 5 and sum(map(len, story)) / len(story) >= 120]
+STORIES, SPARE_STORY, LATE_STORY = PROSE[:10], PROSE[10], PROSE[11]
+
+
+@pytest.fixture(scope="module", params=["postgresql", "sqlite"])
+def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    var = tmp_path_factory.mktemp("near-duplicates")
+    if request.param == "postgresql":
+        url = services.create_database("ingest_neardup")
+    else:
+        url = f"sqlite:///{var / 'ingest.db'}"
+    upgrade(url)
+    # Nothing consumes the queue: this test drives the processing function itself.
+    application = create_app({"DATABASE_URL": url, "BROKER_URL": "filesystem://", "QUEUE_DIR": str(var / "queue")})
+    yield application
+    application.extensions["db"].dispose()
+    if request.param == "postgresql":
+        services.drop_database(url)
+
+
+def receive(app: Flask, paragraphs: list[str], source: str) -> str:
+    session = app.extensions["db"].session
+    text = "\n\n".join(paragraphs).encode()
+    with app.app_context():
+        submission = Submission(raw=text, content_type="text/plain", declared_format="text", source=source)
+        return submit(session, submission).article.id
+
+
+def process(app: Flask, article_id: str) -> None:
+    with app.app_context():
+        assert processing.process_article(app.extensions["db"].session, article_id) == processing.Outcome.DONE
+
+
+def ingest(app: Flask, paragraphs: list[str], source: str) -> str:
+    article_id = receive(app, paragraphs, source)
+    process(app, article_id)
+    return article_id
+
+
+def stored(app: Flask, article_id: str) -> Article:
+    with app.app_context():
+        article = app.extensions["db"].session.get(Article, article_id)
+        assert article is not None
+        return article
+
+
+def test_every_edited_copy_finds_its_original_and_distinct_stories_stay_apart(app: Flask) -> None:
+    originals = [ingest(app, story, "wire") for story in STORIES]
+    for original_id in originals:
+        assert stored(app, original_id).result["duplicate_of"] is None, "distinct stories matched each other"
+
+    for story, original_id in zip(STORIES, originals, strict=True):
+        for edit, source in ((new_headline, "site-a"), (all_edits, "site-b")):
+            copy = stored(app, ingest(app, edit(story), source)).result
+            assert copy["duplicate_of"] == original_id, edit.__name__
+            matched = {match["id"]: match["similarity"] for match in copy["near_duplicates"]}
+            assert original_id in matched and matched[original_id] >= 0.5
+            assert not set(matched) - {original_id} - {a for a in _copies_of(app, original_id)}
+
+
+def _copies_of(app: Flask, original_id: str) -> set[str]:
+    with app.app_context():
+        session = app.extensions["db"].session
+        return {
+            article.id
+            for article in session.query(Article).all()
+            if (article.result or {}).get("duplicate_of") == original_id
+        }
+
+
+def test_near_duplicates_are_served_by_the_api(app: Flask) -> None:
+    story = SPARE_STORY
+    original_id = ingest(app, story, "served-original")
+    copy_id = ingest(app, new_headline(story), "served-copy")
+
+    with app.app_context():
+        key = create_key(app.extensions["db"].session, "default", ["read"]).secret
+    document = app.test_client().get(f"/v1/articles/{copy_id}", headers={"X-API-Key": key}).get_json()
+
+    assert document["duplicate_of"] == original_id
+    assert document["near_duplicates"][0]["id"] == original_id
+    assert set(document["fingerprints"]) == {"content_sha256", "simhash"}
+
+
+def test_an_original_processed_after_its_copy_still_becomes_its_duplicate_of(app: Flask) -> None:
+    original_id = receive(app, LATE_STORY, "slow-original")
+    copy_id = receive(app, new_headline(LATE_STORY), "fast-copy")
+
+    process(app, copy_id)  # the copy is processed first: nothing earlier is known yet
+    assert stored(app, copy_id).result["duplicate_of"] is None
+    process(app, original_id)
+
+    original, copy = stored(app, original_id).result, stored(app, copy_id).result
+    assert original["duplicate_of"] is None, "an original cannot duplicate a copy received after it"
+    assert [match["id"] for match in original["near_duplicates"]] == [copy_id]
+    assert copy["duplicate_of"] == original_id
+    assert [match["id"] for match in copy["near_duplicates"]] == [original_id]
