@@ -25,8 +25,24 @@ log = logging.getLogger(__name__)
 class Queues:
     # Named "ingest" since the first release; deployments consume it by that name.
     ARTICLES = "ingest"
+    # Articles sent again (after their worker died, an outage, a lost message): consumed ahead of the backlog.
+    ARTICLES_AGAIN = "ingest.again"
     # Deliveries have a queue of their own so a slow subscriber never delays parsing.
     WEBHOOKS = "webhooks"
+    # The reconciler, the sweeper and the purge: every worker consumes this queue first, so they run on time
+    # whatever the backlog.
+    CONTROL = "control"
+
+    @staticmethod
+    def consumed(work: list[str]) -> list[str]:
+        """What a worker asked for `work` consumes, in the order it takes messages: control, then each queue's
+        sent-again messages ahead of its backlog."""
+        ordered = [Queues.CONTROL]
+        for queue in work:
+            if queue == Queues.ARTICLES:
+                ordered.append(Queues.ARTICLES_AGAIN)
+            ordered.append(queue)
+        return list(dict.fromkeys(ordered))
 
 
 class Tasks:
@@ -41,10 +57,10 @@ class Tasks:
 
 ROUTES = {
     Tasks.PROCESS_ARTICLE: Queues.ARTICLES,
-    Tasks.RECONCILE: Queues.ARTICLES,
-    Tasks.PURGE_EXPIRED: Queues.ARTICLES,
+    Tasks.RECONCILE: Queues.CONTROL,
+    Tasks.PURGE_EXPIRED: Queues.CONTROL,
     Tasks.DELIVER_WEBHOOK: Queues.WEBHOOKS,
-    Tasks.SWEEP_WEBHOOKS: Queues.WEBHOOKS,
+    Tasks.SWEEP_WEBHOOKS: Queues.CONTROL,
 }
 
 # Errors of the infrastructure, not of the document or the subscriber: every task retries them with backoff.
@@ -79,6 +95,8 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
             },
         },
         "broker_connection_retry_on_startup": True,
+        # A worker whose broker is away waits for it as long as it takes (Celery's default gives up after 100 tries).
+        "broker_connection_max_retries": None,
         # A publish must not hang a request when the broker is away: the row is committed and the
         # reconciler sends it later.
         "broker_connection_timeout": config["BROKER_CONNECT_TIMEOUT_SECONDS"],
@@ -103,7 +121,12 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
     }
     if is_embedded(config):
         queue_dir = config["QUEUE_DIR"]
+        # billiard's pool shares one lock among its processes to read tasks; a process killed holding it (idle, it
+        # waits for work holding it) would leave its replacement waiting forever. This pool's locks die with them.
+        settings["worker_pool"] = "workers.pool:TaskPool"
         settings["broker_transport_options"] = {
+            # kombu looks for new messages once a second by default: most of a short task's time, spent idle.
+            "polling_interval": config["BROKER_POLLING_INTERVAL_SECONDS"],
             "data_folder_in": f"{queue_dir}/messages",
             "data_folder_out": f"{queue_dir}/messages",
             "processed_folder": f"{queue_dir}/processed",
@@ -115,7 +138,11 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
         # Redis redelivers an unacknowledged message only after the visibility timeout: it must exceed the longest
         # task plus the longest retry countdown, or a healthy slow task would be handed to a second worker while
         # the first is still on it (config.check_config refuses settings where it does not).
-        settings["broker_transport_options"] = {"visibility_timeout": config["BROKER_VISIBILITY_TIMEOUT_SECONDS"]}
+        settings["broker_transport_options"] = {
+            "visibility_timeout": config["BROKER_VISIBILITY_TIMEOUT_SECONDS"],
+            # Queues in the order a worker lists them (Queues.consumed): control first, sent-again before backlog.
+            "queue_order_strategy": "priority",
+        }
     return settings
 
 
@@ -128,6 +155,7 @@ class Message:
     kwargs: dict[str, Any] | None = None
     headers: dict[str, Any] | None = None
     countdown: float | None = None
+    queue: str | None = None
 
 
 @dataclass
@@ -153,7 +181,7 @@ class Publisher:
                     message.task,
                     args=list(message.args),
                     kwargs=message.kwargs,
-                    queue=ROUTES[message.task],
+                    queue=message.queue or ROUTES[message.task],
                     headers=message.headers,
                     countdown=message.countdown,
                 )
@@ -197,6 +225,15 @@ def celery_init_app(app: Flask) -> Celery:
     from service.ops.logs import bind_task_request_id, unbind_task_request_id
 
     class FlaskTask(Task):  # type: ignore[misc]
+        # Where this task's retries go (its own and those Celery sends after its worker process died): a queue
+        # consumed ahead of the backlog, so a retry waits for a free process, not for every message before it.
+        again_queue: str | None = None
+
+        def signature_from_request(
+            self, request: Any = None, args: Any = None, kwargs: Any = None, queue: str | None = None, **extra: Any
+        ) -> Any:
+            return super().signature_from_request(request, args, kwargs, queue=queue or self.again_queue, **extra)
+
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
             # The request id of the HTTP request that queued this task goes into every log line it writes.
             token = bind_task_request_id(getattr(self.request, "request_id", None))

@@ -25,9 +25,11 @@ def defaults(var_dir: Path) -> dict[str, Any]:
         # A task still running after this many seconds is cut short (soft) and then killed (hard).
         "TASK_SOFT_TIME_LIMIT": 60,
         "TASK_TIME_LIMIT": 90,
-        # Articles left queued or processing for longer than this are sent again by the reconciler.
-        "STUCK_AFTER_SECONDS": 300,
-        "RECONCILE_EVERY_SECONDS": 60,
+        # An article queued this long with no message in the broker is sent again by the reconciler (a message the
+        # embedded worker took is in its memory only, so this is also how long such a message may go unseen).
+        "STUCK_AFTER_SECONDS": 30,
+        # The reconciler runs this often, from the control queue that every worker consumes ahead of its work.
+        "RECONCILE_EVERY_SECONDS": 10,
         # Expired Idempotency-Keys and inbound webhook ids past their replay window are deleted this often.
         "PURGE_EVERY_SECONDS": 3600,
         # Celery's own retries of a task after an infrastructure error wait at most this long between tries.
@@ -35,8 +37,17 @@ def defaults(var_dir: Path) -> dict[str, Any]:
         # One webhook delivery task may run this long (soft: recorded as a failed attempt; hard: killed).
         "WEBHOOK_TASK_SOFT_TIME_LIMIT": 60,
         "WEBHOOK_TASK_TIME_LIMIT": 90,
-        # Redis hands an unacknowledged message to another worker after this long (see check_config).
+        # Redis hands an unacknowledged message to another worker after this long (see check_config); a backstop
+        # only: each worker renews a lease on every message it holds, and a lease not renewed for
+        # BROKER_LEASE_SECONDS (a worker killed whole) puts its message back at the head of its queue.
         "BROKER_VISIBILITY_TIMEOUT_SECONDS": 3600,
+        "BROKER_LEASE_SECONDS": 30,
+        "BROKER_LEASE_RENEW_SECONDS": 5,
+        # The filesystem transport looks for new messages this often when its queues were empty (kombu: 1 s).
+        "BROKER_POLLING_INTERVAL_SECONDS": 0.05,
+        # While the database or the broker is unreachable a task waits, probing with backoff up to this long
+        # between tries, instead of failing or spinning retries; the worker as a whole stops taking work.
+        "OUTAGE_BACKOFF_MAX_SECONDS": 5,
         # A publish gives up after this long when the broker is away; the row is committed and is sent again later.
         "BROKER_CONNECT_TIMEOUT_SECONDS": 3,
         # After a failed publish the broker is not tried again by this process for this long.
@@ -88,7 +99,7 @@ def defaults(var_dir: Path) -> dict[str, Any]:
         # Retries due within this many seconds ride a Celery countdown; later ones wait in the database for the
         # sweeper, because a Redis message held longer than its visibility timeout would be delivered twice.
         "WEBHOOK_MAX_COUNTDOWN_SECONDS": 600,
-        "WEBHOOK_SWEEP_EVERY_SECONDS": 30,
+        "WEBHOOK_SWEEP_EVERY_SECONDS": 15,
         # Inbound webhooks: how far a signed timestamp may be from now, and how long delivery ids are remembered.
         "WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS": 300,
         "WEBHOOK_REPLAY_RETENTION_SECONDS": 72 * 3600,
@@ -121,7 +132,11 @@ def load_config(overrides: dict[str, Any] | None = None, environ: dict[str, str]
     for key, default in list(config.items()):
         if (value := environ.get(ENV_PREFIX + key)) is not None:
             config[key] = _coerce(value, default)
-    config.update(overrides)
+    for key, value in overrides.items():
+        # Overrides spelled as in the environment (strings) are read as the type of their default, as env vars are.
+        default = config.get(key)
+        typed = isinstance(value, str) and default is not None and not isinstance(default, str)
+        config[key] = _coerce(value, default) if typed else value
     check_config(config)
     return config
 
@@ -141,6 +156,13 @@ def check_config(config: dict[str, Any]) -> None:
             f"least the longest task time limit plus the longest retry wait plus {VISIBILITY_SLACK_SECONDS} s "
             f"({needed}), or Redis hands a running task to a second worker"
         )
+    if config["BROKER_LEASE_RENEW_SECONDS"] * 3 > config["BROKER_LEASE_SECONDS"]:
+        problems.append(
+            "INGEST_BROKER_LEASE_SECONDS must be at least three times INGEST_BROKER_LEASE_RENEW_SECONDS, or a busy "
+            "live worker's messages would be handed to another"
+        )
+    if config["BROKER_LEASE_SECONDS"] >= config["BROKER_VISIBILITY_TIMEOUT_SECONDS"]:
+        problems.append("INGEST_BROKER_LEASE_SECONDS must be shorter than INGEST_BROKER_VISIBILITY_TIMEOUT_SECONDS")
     if config["IDEMPOTENCY_LEASE_SECONDS"] <= config["API_TIMEOUT_SECONDS"]:
         problems.append(
             f"INGEST_IDEMPOTENCY_LEASE_SECONDS ({config['IDEMPOTENCY_LEASE_SECONDS']}) must be longer than "

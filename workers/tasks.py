@@ -1,9 +1,10 @@
 """Celery tasks: thin adapters that take ids, call the domain, and let it commit. Each is safe to run twice: the
 domain reloads the rows and checks their state first.
 
-Every task is acknowledged late (a crash returns its message to the queue) and retries infrastructure errors
-(service.celery.TRANSIENT_ERRORS) with exponential backoff and jitter, up to TASK_RETRY_BACKOFF_MAX_SECONDS apart
-(set from config in service/celery.py, with the time limits); everything else is recorded by the domain.
+Every task is acknowledged late (a crash returns its message to the queue). Articles and deliveries first wait while
+the database is unreachable (the worker as a whole pauses, and resumes by itself) and retry infrastructure errors
+(service.celery.TRANSIENT_ERRORS) without a cap, so no article fails because an outage lasted; the periodic tasks
+retry a few times with backoff and otherwise wait for their next run. Everything else is recorded by the domain.
 """
 
 from __future__ import annotations
@@ -15,40 +16,63 @@ from typing import Any
 from celery import Task, shared_task
 from flask import current_app
 
+from service import broker
 from service.access.idempotency import purge_expired_keys
 from service.articles import processing
 from service.articles.claims import ClaimPolicy, ClaimToken
-from service.celery import TRANSIENT_ERRORS, Tasks
+from service.celery import TRANSIENT_ERRORS, Queues, Tasks
 from service.database import current_session, utcnow
 from service.integrations.service import forget_old_deliveries
+from service.ops.health import wait_for_database
 from service.subscriptions import delivery
 from workers.parsing import PIPELINE
 
 log = logging.getLogger(__name__)
 
 
+def wait_out_outage(task: Task) -> None:
+    """Wait while the database is down; past half the soft time limit hand the message back (a retry) and let the
+    next try wait on."""
+    config = current_app.config
+    reachable = wait_for_database(
+        current_app,
+        give_up_after=config["TASK_SOFT_TIME_LIMIT"] / 2,
+        backoff_max=config["OUTAGE_BACKOFF_MAX_SECONDS"],
+    )
+    if not reachable:
+        raise task.retry(countdown=0)
+
+
 @shared_task(
     bind=True,
     name=Tasks.PROCESS_ARTICLE,
     acks_late=True,
+    # A process killed mid-task: Celery sends the message again at once (to again_queue, ahead of the backlog) and
+    # the claim counts the crash, so a document that keeps killing its worker is failed after MAX_PROCESSING_ATTEMPTS.
+    retry_on_worker_lost=True,
+    # ...and should that send fail, the message goes back to its queue rather than be lost.
     reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=2,
-    retry_jitter=True,
-    max_retries=8,
+    again_queue=Queues.ARTICLES_AGAIN,
+    # Infrastructure errors retry at once and without a cap: the retry waits out the outage in wait_out_outage.
+    default_retry_delay=0,
+    max_retries=None,
 )
 def process_article(self: Task, article_id: str, reprocess: bool = False) -> str:
     """Parse one article and store its result (queue: ingest)."""
     request_id = getattr(self.request, "request_id", None)
     log.info("processing article %s (attempt of message %s, request %s)", article_id, self.request.id, request_id)
-    outcome = processing.process_article(
-        current_session(),
-        article_id,
-        PIPELINE,
-        policy=ClaimPolicy.from_config(current_app.config),
-        reprocess=reprocess,
-        token=ClaimToken(self.request.id or "", self.request.retries or 0),
-    )
+    wait_out_outage(self)
+    try:
+        outcome = processing.process_article(
+            current_session(),
+            article_id,
+            PIPELINE,
+            policy=ClaimPolicy.from_config(current_app.config),
+            reprocess=reprocess,
+            token=ClaimToken(self.request.id or "", self.request.retries or 0),
+        )
+    except TRANSIENT_ERRORS as error:
+        raise self.retry(exc=error) from error
     log.info("article %s: %s", article_id, outcome)
     return outcome
 
@@ -60,9 +84,12 @@ def reconcile() -> dict[str, Any]:
     resent = processing.resend_stuck(
         current_session(),
         queued_for=timedelta(seconds=config["STUCK_AFTER_SECONDS"]),
-        # A processing article is stuck only once its task must have ended, hard limit included.
+        # A claim whose holder's liveness is unknown (another host) is abandoned once its task must have ended.
         processing_for=timedelta(seconds=config["TASK_TIME_LIMIT"] + config["STUCK_AFTER_SECONDS"]),
         now=utcnow(),
+        pending_messages=lambda: broker.pending_arguments(
+            config, Tasks.PROCESS_ARTICLE, [Queues.ARTICLES_AGAIN, Queues.ARTICLES]
+        ),
     )
     return {"resent": resent}
 
@@ -72,18 +99,21 @@ def reconcile() -> dict[str, Any]:
     name=Tasks.DELIVER_WEBHOOK,
     acks_late=True,
     reject_on_worker_lost=True,
-    # Only infrastructure errors are Celery retries; a subscriber's failures are recorded and rescheduled by the
-    # delivery itself (next_attempt_at), on the webhook retry schedule. DNS and the HTTP exchange are each bounded by
-    # WEBHOOK_TIMEOUT_SECONDS; the task's own limits (WEBHOOK_TASK_*_TIME_LIMIT) only catch a wedged attempt.
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=2,
-    retry_jitter=True,
-    max_retries=8,
+    # Only infrastructure errors are Celery retries (at once, uncapped, waiting out the outage first); a
+    # subscriber's failures are recorded and rescheduled by the delivery itself (next_attempt_at), on the webhook
+    # retry schedule. DNS and the HTTP exchange are each bounded by WEBHOOK_TIMEOUT_SECONDS; the task's own limits
+    # (WEBHOOK_TASK_*_TIME_LIMIT) only catch a wedged attempt.
+    default_retry_delay=0,
+    max_retries=None,
 )
 def deliver_webhook(self: Task, delivery_id: str) -> str:
     """Make one attempt at a delivery; a failure schedules the next (queue: webhooks)."""
+    wait_out_outage(self)
     settings = delivery.DeliverySettings.from_config(current_app.config)
-    result = delivery.attempt_delivery(current_session(), delivery_id, settings)
+    try:
+        result = delivery.attempt_delivery(current_session(), delivery_id, settings)
+    except TRANSIENT_ERRORS as error:
+        raise self.retry(exc=error) from error
     log.info("delivery %s: %s", delivery_id, result.outcome)
     return result.outcome
 
@@ -94,7 +124,12 @@ def sweep_webhooks() -> dict[str, Any]:
     config = current_app.config
     session, now = current_session(), utcnow()
     reclaimed = delivery.reclaim_unfinished(session, delivery.DeliverySettings.from_config(config), now=now)
-    sent = delivery.send_due(session, grace=timedelta(seconds=config["WEBHOOK_SWEEP_EVERY_SECONDS"]), now=now)
+    sent = delivery.send_due(
+        session,
+        grace=timedelta(seconds=config["WEBHOOK_SWEEP_EVERY_SECONDS"]),
+        now=now,
+        pending_messages=lambda: broker.pending_arguments(config, Tasks.DELIVER_WEBHOOK, [Queues.WEBHOOKS]),
+    )
     return {"reclaimed": reclaimed, "sent": sent}
 
 

@@ -1,16 +1,21 @@
 """Claims: which task message may process an article, so that two messages never both do and a crash is retried once.
 
 A message claims an article with a conditional update naming itself (`claim_token`: task id and retry number). The
-same message arriving again means its worker died mid-task; another message finding a live claim leaves it alone;
-a claim older than the hard time limit has no living holder and is taken over.
+claim also names the process that holds it (`claimed_by`: host, pid and the process's start time), so a message
+finding the article held can tell at once whether the holder still lives: on the same host by asking the kernel,
+elsewhere by the old rule (the same message arriving again means its worker died mid-task). A claim older than the
+hard time limit has no living holder and is taken over.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Update, func, update
@@ -58,6 +63,31 @@ class ClaimPolicy:
         return cls(max_attempts=config["MAX_PROCESSING_ATTEMPTS"], stale_after=stale_after)
 
 
+def process_start_ticks(pid: int) -> str | None:
+    """When a process started (clock ticks since boot, from /proc), telling it from a later process with its pid."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return None
+    # The command name (field 2) may hold spaces and parentheses: count fields after its closing parenthesis.
+    return stat.rsplit(b")", 1)[1].split()[19].decode()
+
+
+def this_process() -> str:
+    """The holder name of the running process: host, pid and start time."""
+    return f"{socket.gethostname()}:{os.getpid()}:{process_start_ticks(os.getpid()) or '?'}"
+
+
+def holder_alive(holder: str | None) -> bool | None:
+    """Whether the process holding a claim still runs: known on its own host, None (unknown) elsewhere."""
+    if not holder or holder.count(":") < 2:
+        return None
+    host, pid, ticks = holder.rsplit(":", 2)
+    if host != socket.gethostname() or not pid.isdigit():
+        return None
+    return process_start_ticks(int(pid)) == ticks
+
+
 class ClaimDecision:
     CLAIM = "claim"  # the article is ours, a new attempt
     RECLAIM = "reclaim"  # ours again after our own transient failure: not a new attempt
@@ -65,18 +95,32 @@ class ClaimDecision:
     SKIP = "skip"  # finished, or another live message holds it
 
 
-def decide_claim(article: Article, token: ClaimToken, policy: ClaimPolicy, *, reprocess: bool, now: datetime) -> str:
-    """What a message may do with an article, given the article's state at `now` (a pure decision, no I/O)."""
+def decide_claim(
+    article: Article,
+    token: ClaimToken,
+    policy: ClaimPolicy,
+    *,
+    reprocess: bool,
+    now: datetime,
+    holder_alive: bool | None = None,
+) -> str:
+    """What a message may do with an article, given its state at `now` and whether the process holding its claim
+    still runs (None: unknown, another host). A pure decision, no I/O."""
     if article.status == ArticleStatus.QUEUED:
         return ClaimDecision.CLAIM
     if article.status in (ArticleStatus.DONE, ArticleStatus.FAILED):
         return ClaimDecision.CLAIM if reprocess else ClaimDecision.SKIP
-    if token.is_earlier_try_of_same_task(article.claim_token):
-        return ClaimDecision.RECLAIM
-    holder_died = article.claim_token == str(token) or (
-        # Past the hard time limit no holder can still be running: the pool kills tasks at that limit.
-        article.processing_started_at is not None and article.processing_started_at < now - policy.stale_after
-    )
+    # Past the hard time limit no holder can still be running: the pool kills tasks at that limit.
+    stale = article.processing_started_at is not None and article.processing_started_at < now - policy.stale_after
+    if holder_alive is None:
+        if token.is_earlier_try_of_same_task(article.claim_token):
+            return ClaimDecision.RECLAIM
+        holder_died = article.claim_token == str(token) or stale
+    else:
+        if holder_alive and not stale and token.is_earlier_try_of_same_task(article.claim_token):
+            return ClaimDecision.RECLAIM  # our own retry, from a process that is still there: not a crash
+        # A live holder keeps its claim, even against a copy of its own message (restored after a broker outage).
+        holder_died = not holder_alive or stale
     if not holder_died:
         return ClaimDecision.SKIP
     return ClaimDecision.GIVE_UP if article.attempts >= policy.max_attempts else ClaimDecision.CLAIM
@@ -102,7 +146,8 @@ def claim(
         article = session.get(Article, article_id, populate_existing=True)
         if article is None:
             return None
-        decision = decide_claim(article, token, policy, reprocess=reprocess, now=now)
+        alive = holder_alive(article.claimed_by)
+        decision = decide_claim(article, token, policy, reprocess=reprocess, now=now, holder_alive=alive)
         if decision == ClaimDecision.SKIP:
             session.rollback()
             return None
@@ -119,6 +164,7 @@ def claim(
                 "status": ArticleStatus.PROCESSING,
                 "attempts": article.attempts + (1 if decision == ClaimDecision.CLAIM else 0),
                 "claim_token": str(token),
+                "claimed_by": this_process(),
                 "processing_started_at": now,
                 "updated_at": now,
             }
@@ -141,6 +187,12 @@ def release(session: Session, article_id: str, token: ClaimToken) -> None:
     session.execute(
         update(Article)
         .where(Article.id == article_id, Article.claim_token == str(token), Article.status == ArticleStatus.PROCESSING)
-        .values(status=ArticleStatus.QUEUED, attempts=Article.attempts - 1, claim_token=None, updated_at=utcnow())
+        .values(
+            status=ArticleStatus.QUEUED,
+            attempts=Article.attempts - 1,
+            claim_token=None,
+            claimed_by=None,
+            updated_at=utcnow(),
+        )
     )
     session.commit()

@@ -49,6 +49,8 @@ class Article(Base):
     # Which task message holds the processing claim ("<task id>:<retry number>"): tells a redelivery after a
     # crash (same token) from our own retry (same task, next number) and from another message (another task).
     claim_token: Mapped[str | None] = mapped_column(String(80))
+    # Which process holds that claim ("<host>:<pid>:<start ticks>"), so a dead holder is known at once on its host.
+    claimed_by: Mapped[str | None] = mapped_column(String(300))
     parser_version: Mapped[str | None] = mapped_column(String(20))
     title: Mapped[str | None] = mapped_column(Text)
     result: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from service.articles import contract, near_duplicates, search
-from service.articles.claims import Claim, ClaimPolicy, ClaimToken, claim, release
+from service.articles.claims import Claim, ClaimPolicy, ClaimToken, claim, holder_alive, release
 from service.articles.models import Article, ArticleEntity, ArticleStatus, FingerprintBand
 from service.articles.schemas import ProcessedArticleSchema
-from service.celery import TRANSIENT_ERRORS, Message, Tasks, send_after_commit
+from service.celery import TRANSIENT_ERRORS, Message, Queues, Tasks, send_after_commit
 from service.database import utcnow
 from service.subscriptions.events import record_event
 from service.subscriptions.models import EventType
@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 CONTRACT = ProcessedArticleSchema()
 DEFAULT_POLICY = ClaimPolicy()
+# An article claimed or re-sent this recently is not re-sent for a dead holder: its message may be on its way.
+RESEND_PAUSE = timedelta(seconds=15)
 # Longest detail kept from an exception message in a failed article's error.
 ERROR_DETAIL_LENGTH = 1000
 
@@ -184,32 +186,53 @@ def _parse_and_store(session: Session, claimed: Claim, parser: Parser) -> str:
 
 
 def find_stuck(
-    session: Session, *, queued_for: timedelta, processing_for: timedelta, now: datetime, limit: int = 500
+    session: Session, *, queued_for: timedelta, processing_for: timedelta, now: datetime, limit: int = 1000
 ) -> list[str]:
-    """Ids of articles queued or processing for too long at `now`: their message was lost or their worker died."""
-    query = (
+    """Ids of articles that need a message at `now`: queued for too long, or held by a process that is gone.
+
+    A holder on this host is known dead at once; one elsewhere only once its claim is older than `processing_for`
+    (past the hard time limit no task can still run).
+    """
+    queued = session.scalars(
         select(Article.id)
-        .where(
-            or_(
-                (Article.status == ArticleStatus.QUEUED) & (Article.updated_at < now - queued_for),
-                (Article.status == ArticleStatus.PROCESSING)
-                & (Article.processing_started_at < now - processing_for)
-                # A re-send restarts updated_at: the next pass waits a whole period again instead of re-sending.
-                & (Article.updated_at < now - processing_for),
-            )
-        )
+        .where(Article.status == ArticleStatus.QUEUED, Article.updated_at < now - queued_for)
         .order_by(Article.updated_at)
         .limit(limit)
     )
-    return list(session.scalars(query))
+    held = session.execute(
+        select(Article.id, Article.claimed_by, Article.processing_started_at).where(
+            Article.status == ArticleStatus.PROCESSING,
+            # A claim or a re-send restarts updated_at: a message that may still be on its way is given a moment.
+            Article.updated_at < now - RESEND_PAUSE,
+        )
+    )
+    abandoned = [
+        article_id
+        for article_id, holder, started in held
+        if holder_alive(holder) is False
+        or (holder_alive(holder) is None and started is not None and started < now - processing_for)
+    ]
+    return [*abandoned, *queued][:limit]
 
 
-def resend_stuck(session: Session, *, queued_for: timedelta, processing_for: timedelta, now: datetime) -> int:
-    """Send again the articles whose message was lost: the database is the record, the broker only transport."""
+def resend_stuck(
+    session: Session,
+    *,
+    queued_for: timedelta,
+    processing_for: timedelta,
+    now: datetime,
+    pending_messages: Callable[[], set[str]],
+) -> int:
+    """Send again the articles that need a message and have none waiting or in flight in the broker: the database
+    is the record, the broker only transport, and one message per article is enough."""
     stuck = find_stuck(session, queued_for=queued_for, processing_for=processing_for, now=now)
     if stuck:
+        pending = pending_messages()
+        stuck = [article_id for article_id in stuck if article_id not in pending]
+    if stuck:
         session.execute(update(Article).where(Article.id.in_(stuck)).values(updated_at=now))
-        send_after_commit(session, *(Message(Tasks.PROCESS_ARTICLE, (article_id,)) for article_id in stuck))
+        again = (Message(Tasks.PROCESS_ARTICLE, (article_id,), queue=Queues.ARTICLES_AGAIN) for article_id in stuck)
+        send_after_commit(session, *again)
         session.commit()
-        log.warning("reconciler re-sent %d stuck articles", len(stuck))
+        log.warning("reconciler re-sent %d articles that had no message", len(stuck))
     return len(stuck)

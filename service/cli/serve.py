@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -57,13 +58,20 @@ def api(bind: str | None, workers: int | None) -> None:
 
 
 @click.command()
-@click.option("--queues", default=Queues.ARTICLES, show_default=True, help="Comma-separated queues to consume.")
+@click.option(
+    "--queues",
+    default=Queues.ARTICLES,
+    show_default=True,
+    help="Comma-separated queues to work on; every worker also consumes the control queue first, and the articles "
+    "sent again ahead of the `ingest` backlog.",
+)
 @click.option("--concurrency", type=int, default=None, help="Processes (default INGEST_WORKER_CONCURRENCY).")
 @click.option("--beat/--no-beat", default=False, help="Also run the periodic scheduler (the reconciler).")
 def worker(queues: str, concurrency: int | None, beat: bool) -> None:
     """Run a Celery worker."""
     from celery.signals import setup_logging, worker_ready
 
+    from service.cli import worker_runtime
     from service.config import load_config, use_multiprocess_metrics
 
     # Before prometheus_client loads: the pool's processes write to one folder the main process serves.
@@ -80,13 +88,15 @@ def worker(queues: str, concurrency: int | None, beat: bool) -> None:
         # create_app configured JSON logging already; a receiver here stops Celery from replacing it.
         pass
 
+    worker_runtime.install(app)
+    work = queues.split(",")
+
     @worker_ready.connect(weak=False)
     def reconcile_at_start(**_kwargs: Any) -> None:
         # Whatever was lost while no worker ran (a crash, a broker restart) is sent again now, not in a minute.
-        consumed = queues.split(",")
-        if Queues.ARTICLES in consumed:
+        if Queues.ARTICLES in work:
             app.extensions["publisher"].send([Message(Tasks.RECONCILE)])
-        if Queues.WEBHOOKS in consumed:
+        if Queues.WEBHOOKS in work:
             app.extensions["publisher"].send([Message(Tasks.SWEEP_WEBHOOKS)])
         if port := app.config["WORKER_METRICS_PORT"]:
             metrics.serve_worker_metrics(port)
@@ -94,12 +104,13 @@ def worker(queues: str, concurrency: int | None, beat: bool) -> None:
     argv = [
         "worker",
         f"--loglevel={app.config['LOG_LEVEL']}",
-        f"--queues={queues}",
+        f"--queues={','.join(Queues.consumed(work))}",
         f"--concurrency={concurrency or app.config['WORKER_CONCURRENCY']}",
         "--without-gossip",
         "--without-mingle",
     ]
     if beat:
+        keep_schedule_file(app.config)
         argv.append("--beat")
     celery.worker_main(argv)
 
@@ -109,8 +120,14 @@ def beat() -> None:
     """Run the periodic scheduler alone (production runs one, beside any number of workers)."""
     from service import create_app
 
-    celery = create_app().extensions["celery"]
-    celery.start(["beat", "--loglevel=INFO"])
+    app = create_app()
+    keep_schedule_file(app.config)
+    app.extensions["celery"].start(["beat", "--loglevel=INFO"])
+
+
+def keep_schedule_file(config: dict[str, Any]) -> None:
+    # Beat keeps its schedule under the var directory, which a fresh checkout on PostgreSQL + Redis has not made.
+    Path(config["BEAT_SCHEDULE_FILE"]).parent.mkdir(parents=True, exist_ok=True)
 
 
 @click.command()
@@ -126,13 +143,18 @@ def run(seed: bool) -> None:
         local_key = ensure_local_key(app)
     base_url = f"http://{app.config['BIND']}"
     command = [sys.executable, "-m", "service.cli"]
-    children = [
-        # One worker consumes both queues here; production runs a webhook worker of its own.
-        subprocess.Popen(
-            [*command, "worker", "--beat", "--concurrency", "1", "--queues", f"{Queues.ARTICLES},{Queues.WEBHOOKS}"]
-        ),
-        subprocess.Popen([*command, "api", "--workers", "2"]),
+    worker_commands = [
+        # Parsing and webhooks on workers of their own, as in production: deliveries and their retries go out on
+        # time however many articles wait, and the scheduler runs beside the deliveries.
+        [*command, "worker", "--concurrency", "1", "--queues", Queues.ARTICLES],
+        [*command, "worker", "--beat", "--concurrency", "1", "--queues", Queues.WEBHOOKS],
     ]
+    port = app.config["WORKER_METRICS_PORT"]
+    # Each worker serves its own metrics: the second on the next port.
+    worker_envs = [os.environ, {**os.environ, "INGEST_WORKER_METRICS_PORT": str(port + 1 if port else 0)}]
+    workers = [subprocess.Popen(worker, env=env) for worker, env in zip(worker_commands, worker_envs, strict=True)]
+    api_process = subprocess.Popen([*command, "api", "--workers", "2"])
+    children = [*workers, api_process]
 
     def stop(*_args: Any) -> None:
         for child in children:
@@ -152,9 +174,16 @@ def run(seed: bool) -> None:
             with app.app_context():
                 seed_directory(app, SEED_DIR)
         click.echo(banner(base_url, local_key, Path(app.config["LOCAL_KEY_FILE"])))
-        while all(child.poll() is None for child in children):
+        while api_process.poll() is None:
+            for index, worker in enumerate(workers):
+                if worker.poll() is not None:
+                    # A worker killed whole (OOM killer, kill -9) is started again; the reconciler it runs at start
+                    # sends again whatever it held.
+                    click.echo(f"a worker exited ({worker.returncode}); starting it again", err=True)
+                    restarted = subprocess.Popen(worker_commands[index], env=worker_envs[index])
+                    workers[index] = children[index] = restarted
             time.sleep(0.5)
-        click.echo("a child process exited; stopping", err=True)
+        click.echo("the API exited; stopping", err=True)
     except KeyboardInterrupt:
         pass
     stop()

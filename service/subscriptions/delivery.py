@@ -9,6 +9,7 @@ import email.utils
 import functools
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -302,9 +303,13 @@ def find_due(session: Session, *, grace: timedelta, now: datetime, limit: int = 
     return list(session.scalars(query))
 
 
-def send_due(session: Session, *, grace: timedelta, now: datetime) -> int:
-    """Send the deliveries whose attempt is overdue (a lost message, or a retry too far off for a countdown)."""
+def send_due(session: Session, *, grace: timedelta, now: datetime, pending_messages: Callable[[], set[str]]) -> int:
+    """Send the deliveries whose attempt is overdue (a lost message, or a retry too far off for a countdown) and
+    that have no message waiting or in flight: one message per pending delivery."""
     due = find_due(session, grace=grace, now=now)
+    if due:
+        pending = pending_messages()
+        due = [delivery_id for delivery_id in due if delivery_id not in pending]
     send_after_commit(session, *(Message(Tasks.DELIVER_WEBHOOK, (delivery_id,)) for delivery_id in due))
     session.commit()
     return len(due)

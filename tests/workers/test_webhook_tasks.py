@@ -118,6 +118,8 @@ def test_the_sweep_task_queues_due_deliveries(
         outcome = sweep_webhooks.run()
 
     assert outcome == {"reclaimed": 0, "sent": 1}
+    with app.app_context():
+        assert sweep_webhooks.run() == {"reclaimed": 0, "sent": 0}, "a second message for a pending delivery"
     [message] = webhook_messages()
     assert json.loads(message)["headers"]["task"] == "workers.tasks.deliver_webhook"
     assert overdue in json.loads(message)["headers"]["argsrepr"]

@@ -43,3 +43,40 @@ def article(status: str, attempts: int = 0, token: str | None = None, started_mi
 )
 def test_decide_claim(state: Article, token: ClaimToken, reprocess: bool, expected: str) -> None:
     assert decide_claim(state, token, POLICY, reprocess=reprocess, now=NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("state", "token", "alive", "expected"),
+    [
+        # a copy of the message of a holder that still runs (restored after a broker outage): leave it alone
+        (article("processing", 1, "a:0"), ClaimToken("a"), True, ClaimDecision.SKIP),
+        (article("processing", 1, "b:0"), ClaimToken("a"), True, ClaimDecision.SKIP),
+        # the holder is gone: any message takes over at once, counting the crash, however fresh the claim
+        (article("processing", 1, "b:0"), ClaimToken("a"), False, ClaimDecision.CLAIM),
+        (article("processing", 2, "b:0"), ClaimToken("a"), False, ClaimDecision.GIVE_UP),
+        # Celery's retry after the process died (same task, next number) is a crash, not our own retry
+        (article("processing", 1, "a:0"), ClaimToken("a", 1), False, ClaimDecision.CLAIM),
+        (article("processing", 2, "a:0"), ClaimToken("a", 1), False, ClaimDecision.GIVE_UP),
+        (article("processing", 1, "a:0"), ClaimToken("a", 1), True, ClaimDecision.RECLAIM),
+        # a live holder past the hard time limit cannot still be on it
+        (article("processing", 1, "b:0", started_minutes_ago=10), ClaimToken("a"), True, ClaimDecision.CLAIM),
+    ],
+)
+def test_decide_claim_knowing_whether_the_holder_lives(
+    state: Article, token: ClaimToken, alive: bool, expected: str
+) -> None:
+    assert decide_claim(state, token, POLICY, reprocess=False, now=NOW, holder_alive=alive) == expected
+
+
+def test_a_holder_is_alive_while_its_process_runs() -> None:
+    import subprocess
+
+    from service.articles.claims import holder_alive, this_process
+
+    assert holder_alive(this_process()) is True
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    host = this_process().split(":")[0]
+    assert holder_alive(f"{host}:{gone.pid}:0") is False
+    assert holder_alive("another-host:1:1") is None
+    assert holder_alive(None) is None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -61,6 +64,13 @@ def test_missing_article_is_reported_not_raised(db_session: Any) -> None:
     assert processing.process_article(db_session, "no-such-id", PIPELINE) == processing.ProcessingOutcome.MISSING
 
 
+def dead_holder() -> str:
+    """The holder name of a process of this host that has exited."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    return f"{socket.gethostname()}:{gone.pid}:0"
+
+
 def test_a_redelivered_message_reprocesses_once_then_gives_up(
     client: FlaskClient, db_session: Any, queued_messages: Any
 ) -> None:
@@ -73,9 +83,16 @@ def test_a_redelivered_message_reprocesses_once_then_gives_up(
     def claim_as(token: ClaimToken) -> Any:
         return claim(db_session, article_id, token, policy, reprocess=False, now=now)
 
-    assert claim_as(crashing) is not None  # first worker, then "killed"
+    def killed() -> None:
+        db_session.execute(update(Article).where(Article.id == article_id).values(claimed_by=dead_holder()))
+        db_session.commit()
+
+    assert claim_as(crashing) is not None  # first worker...
     assert claim_as(other) is None, "a live claim was taken over"
+    assert claim_as(crashing) is None, "a copy of the message took the claim of a live holder"
+    killed()  # ...then killed
     assert claim_as(crashing) is not None  # redelivered: second attempt
+    killed()
     # Died again: the same message may not try a third time; processing fails it.
     assert processing.process_article(db_session, article_id, PIPELINE, policy=policy, token=crashing, now=now) == (
         processing.ProcessingOutcome.FAILED
@@ -132,25 +149,48 @@ def test_an_error_while_storing_fails_the_article_with_its_reason(
     assert article.error["code"] == "internal_error" and "index exploded" in article.error["detail"]
 
 
-def test_the_reconciler_does_not_resend_what_it_just_resent(
-    client: FlaskClient, db_session: Any, queued_messages: Any
+def test_the_reconciler_resends_only_what_has_no_message_in_the_broker(
+    app: Any, client: FlaskClient, db_session: Any, queued_messages: Any
 ) -> None:
-    article_id = submit_seed(client)
-    now = datetime.now(UTC)
-    hour_ago = now - timedelta(hours=1)
+    from service.broker import first_arguments, pending_arguments
+
+    broker = services.redis_client(services.redis_db("api"))
+    broker.delete("ingest.again")
+    lost = submit_seed(client)
+    broker.delete("ingest")  # its message is lost (a Redis restart without persistence)
+    waiting = processing_test_article(client)  # its message waits in the queue
+    waiting_message = broker.lrange("ingest", 0, -1)
+    dead = processing_test_article(client)
+    broker.delete("ingest")
+    hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    db_session.execute(update(Article).where(Article.id.in_([lost, waiting])).values(updated_at=hour_ago))
     db_session.execute(
         update(Article)
-        .where(Article.id == article_id)
-        .values(status="processing", attempts=1, processing_started_at=hour_ago, updated_at=hour_ago)
+        .where(Article.id == dead)
+        .values(status="processing", attempts=1, claimed_by=dead_holder(), processing_started_at=hour_ago)
     )
+    db_session.execute(update(Article).where(Article.id == dead).values(updated_at=hour_ago))
     db_session.commit()
-    window = {"queued_for": timedelta(minutes=5), "processing_for": timedelta(minutes=5)}
-    queued_messages_before = len(queued_messages())
+    broker.lpush("ingest", *waiting_message)
+    window = {"queued_for": timedelta(minutes=5), "processing_for": timedelta(hours=2)}
 
-    assert processing.resend_stuck(db_session, **window, now=now) == 1
-    assert len(queued_messages()) == queued_messages_before + 1, "the re-send went to the queue"
-    assert processing.resend_stuck(db_session, **window, now=now + timedelta(minutes=1)) == 0
-    assert article_id in processing.find_stuck(db_session, **window, now=now + timedelta(minutes=6))
+    def pending() -> set[str]:
+        return pending_arguments(app.config, "workers.tasks.process_article", ["ingest.again", "ingest"])
+
+    now = datetime.now(UTC)
+    assert processing.resend_stuck(db_session, **window, now=now, pending_messages=pending) == 2
+    again = broker.lrange("ingest.again", 0, -1)
+    assert first_arguments(again, "workers.tasks.process_article") == {lost, dead}
+    # Every one of them has a message now: nothing is sent twice, however often the reconciler runs.
+    later = now + timedelta(hours=1)
+    assert processing.resend_stuck(db_session, **window, now=later, pending_messages=pending) == 0
+    broker.delete("ingest.again")
+
+
+def processing_test_article(client: FlaskClient) -> str:
+    body = SEED.read_bytes() + f"\n\n{uuid.uuid4()}\n".encode()
+    response = client.post("/v1/articles?source=processing-test", data=body, content_type="text/plain")
+    return str(response.get_json()["id"])
 
 
 def test_a_failed_reprocess_stops_serving_the_old_result(
