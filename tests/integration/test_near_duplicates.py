@@ -13,7 +13,7 @@ from service.ingest import Submission, submit
 from service.migrate import upgrade
 from service.models import Article
 from tests import services
-from tests.unit.test_fingerprint import all_edits, articles, new_headline
+from tests.workers.pipeline.near_duplicates import all_edits, articles, new_headline
 from workers import processing
 
 pytestmark = pytest.mark.integration

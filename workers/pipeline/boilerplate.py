@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from workers.pipeline import bylines, datelines
+
 
 def _whole_line(*phrases: str) -> re.Pattern[str]:
     """A line that is exactly one of the phrases, give or take closing punctuation."""
@@ -192,92 +194,6 @@ _FOOTER = _anywhere(
 _FOOTER_WORD = _anywhere(
     r"\bcontact(?: us)?\b", r"\babout us\b", r"\bsite ?map\b", r"\bprivacy\b", r"\baccessibility\b", r"\bcareers\b"
 )
-_BYLINE_LEAD = re.compile(r"^(?:by|par|von|por|di|door|av)\s+(.+)$", re.IGNORECASE)
-# Where a date starts after the names of a byline: a weekday, a month name followed by a day, "on", or a digit.
-_DATE_START = re.compile(
-    r"\s+(?=(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|(?:on\s+)?[A-Za-z]{3,9}\.?\s+\d{1,2}\b|(?:on\s+)?\d)"
-    r"|\s*[|•·–—]\s*",
-    re.IGNORECASE,
-)
-_DATELINE_WORDS = frozenset(
-    {"by", "on", "at", "in", "published", "updated", "posted", "modified", "am", "pm", "et", "and"}
-)
-_ROLE = (
-    r"(?i:(?:staff |senior |chief |contributing |special )?(?:writer|contributor|reporter|editor|correspondent"
-    r"|columnist|journalist|producer|author)s?|editorial staff|staff|wire services?|wire reports?|news services?)"
-)
-_NAME = r"(?:[A-ZÀ-Ý][\w'’.-]+\s*){1,4}"
-# What follows the names in "Jane Doe, AP Sports Writer" or "Bruce Lee Senior Contributor".
-_ROLE_TAIL = re.compile(rf",[^,]*\b{_ROLE}\b.*$|\s+{_ROLE}\b.*$")
-_BYLINE = re.compile(
-    rf"^(?i:by|par|von|por|di|door|av)\s+{_NAME}(?:(?:,|and|&|und|y|e|et)\s+{_NAME})*(?:[,|–—-]\s*.{{0,60}})?$"
-    r"|^(?i:written|posted|reported|reviewed|edited|published) (?i:by)\b.{0,80}$"
-    r"|^(?i:author|words|text|story|reporter|editor)\s*:\s*.{2,60}$"
-    # "Jane Doe and John Roe, AP Sports Writer", "Bruce Y. Lee Senior Contributor"
-    rf"|^{_NAME}(?:(?:,|and|&)\s+{_NAME})*,?\s+.{{0,30}}\b{_ROLE}\b.{{0,20}}$",
-)
-_MONTH_DATE = (
-    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
-    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[a-z]{3,9}\.?,?\s+\d{4}"
-    r"|[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
-    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
-)
-_CLOCK = r"(?:[,\s|•·–-]*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
-_DATELINE = re.compile(
-    r"^(?:(?:published|updated|posted|last updated|modified|first published|created|date)\s*(?:on|at)?\s*:?\s*)?"
-    rf"{_MONTH_DATE}{_CLOCK}(?:[\s|•·–-]+.{{0,40}})?$"
-    r"|^(?:published|updated|posted|last updated|modified)\b.{0,60}$"
-    r"|^\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|[smhd])\s+(?:read|ago)\b.{0,30}$"
-    r"|^.{0,60}\b\d+\s+min(?:ute)?s?\s+read$",
-    re.IGNORECASE,
-)
-
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?\b")
-_MONTH_NAME = r"(?P<month>[A-Za-z]{3,9})\.?"
-_WRITTEN_DATE = re.compile(
-    rf"\b(?:{_MONTH_NAME}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})"
-    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>[A-Za-z]{{3,9}})\.?,?\s+(?P<year2>\d{{4}}))\b"
-)
-_NUMERIC_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
-_CLOCK_TIME = re.compile(r"\b(\d{1,2})[:.](\d{2})\s*(?:([ap])\.?m\.?)?(?:\s*([A-Z]{3,4})\b)?", re.IGNORECASE)
-_ZONES = {
-    "UTC": "+00:00",
-    "GMT": "+00:00",
-    "EST": "-05:00",
-    "EDT": "-04:00",
-    "CST": "-06:00",
-    "CDT": "-05:00",
-    "MST": "-07:00",
-    "MDT": "-06:00",
-    "PST": "-08:00",
-    "PDT": "-07:00",
-    "BST": "+01:00",
-    "CET": "+01:00",
-    "CEST": "+02:00",
-}
-_UPDATED = re.compile(r"\b(?:updated|modified|last updated|edited)\b", re.IGNORECASE)
 
 
 # Menus and footers repeat the same labels on a page and across a site's pages: each is classified once.
@@ -320,9 +236,9 @@ def classify_line(text: str) -> str | None:
         return "footer"
     if short and _FOOTER_WORD.search(line) and not _is_sentence(line):
         return "footer"
-    if words <= 40 and _DATELINE.match(line):
+    if words <= 40 and datelines.looks_like_dateline(line):
         return "dateline"
-    if words <= 14 and _BYLINE.match(line):
+    if words <= 14 and bylines.looks_like_byline(line):
         return "byline"
     # A date with a few names or labels around it; not an embedded post's signature "— Name (@handle) date",
     # nor a parenthesised note inside the text.
@@ -330,21 +246,11 @@ def classify_line(text: str) -> str | None:
         words <= 20
         and not line.startswith(("—", "–", "-", "("))
         and "(@" not in line
-        and (_date_in(line) or _NUMERIC_DATE.search(line))
-        and _only_labels_besides_date(line)
+        and datelines.has_date(line)
+        and datelines.only_labels_besides_date(line)
     ):
-        return "byline" if _BYLINE_LEAD.match(line) else "dateline"
+        return "byline" if bylines.has_byline_lead(line) else "dateline"
     return None
-
-
-def _only_labels_besides_date(line: str) -> bool:
-    """True when what is left of a line once dates and times are cut out is a few names or labels, not a clause."""
-    rest = _CLOCK_TIME.sub(" ", _WRITTEN_DATE.sub(" ", _ISO_DATE.sub(" ", _NUMERIC_DATE.sub(" ", line))))
-    words = re.findall(r"[^\W\d_][\w'’.-]*", rest)
-    if len(words) > 10:
-        return False
-    labels = [word for word in words if word[:1].isupper() or word.casefold() in _DATELINE_WORDS]
-    return len(labels) >= len(words) - 1
 
 
 def _is_sentence(line: str) -> bool:
@@ -361,70 +267,3 @@ def ends_article(text: str) -> bool:
         return True
     # A site's notice has a year or "all rights reserved"; "© Jane Doe" or "Image copyright AP" is a photo credit.
     return len(line.split()) <= 80 and bool(_SITE_COPYRIGHT.search(line)) and not _IMAGE_CREDIT.match(line)
-
-
-def authors_in_byline(text: str) -> list[str]:
-    """Author names of a "By A and B" line, in order (a date after the names is cut off)."""
-    text = _DATE_START.split(text, maxsplit=1)[0].strip()
-    match = _BYLINE_LEAD.match(text)
-    role = _ROLE_TAIL.search(text)
-    names = match.group(1) if match else text[: role.start()] if role else None
-    if names is None:
-        return []
-    authors: list[str] = []
-    for name in re.split(r"\s*(?:,|\band\b|&|\bund\b|\by\b|\bet\b)\s*", names):
-        name = re.split(r"\s*[|–—]\s*|\s+-\s+", name)[0].strip(" .")
-        name = re.sub(r"\s*@\w+$", "", name)  # a handle glued to the name
-        parts = name.split()
-        half = len(parts) // 2
-        if half and parts[:half] == parts[half:]:
-            parts = parts[:half]  # the name printed twice (link text and label)
-            name = " ".join(parts)
-        if 2 <= len(parts) <= 4 and all(part[:1].isupper() for part in parts):
-            authors.append(name)
-    return authors
-
-
-def dates_in_dateline(text: str) -> tuple[str | None, str | None]:
-    """(published, updated) as ISO 8601 from a dateline such as "Published 11:11 PM EST Nov 19, 2019 | Updated ..."."""
-    published: str | None = None
-    updated: str | None = None
-    # "Updated: X; Posted: Y" lists several dates: each part says which one it is.
-    for part in re.split(r"\s*[|;]\s*|\s*(?=(?:updated|published|posted|modified)\b)", text, flags=re.IGNORECASE):
-        date = _date_in(part)
-        if date is None:
-            continue
-        if _UPDATED.search(part):
-            updated = updated or date
-        else:
-            published = published or date
-    return published, updated
-
-
-def _date_in(text: str) -> str | None:
-    iso = _ISO_DATE.search(text)
-    if iso:
-        return iso.group(0).replace(" ", "T")
-    written = _WRITTEN_DATE.search(text)
-    if written is None:
-        return None
-    month_name = (written.group("month") or written.group("month2")).casefold()
-    month = _MONTHS.get(month_name) or _MONTHS.get(month_name[:3])
-    day = int(written.group("day") or written.group("day2"))
-    year = int(written.group("year") or written.group("year2"))
-    if month is None or not 1 <= day <= 31:
-        return None
-    date = f"{year:04d}-{month:02d}-{day:02d}"
-    clock = _CLOCK_TIME.search(text)
-    if clock is None:
-        return date
-    hour, minute = int(clock.group(1)), int(clock.group(2))
-    meridiem = (clock.group(3) or "").casefold()
-    if meridiem == "p" and hour < 12:
-        hour += 12
-    elif meridiem == "a" and hour == 12:
-        hour = 0
-    if hour > 23 or minute > 59:
-        return date
-    zone = _ZONES.get((clock.group(4) or "").upper(), "")
-    return f"{date}T{hour:02d}:{minute:02d}:00{zone}"

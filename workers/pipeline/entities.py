@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from workers.pipeline.document import NamedSpan
 from workers.pipeline.gazetteer import place_names
 from workers.pipeline.names import (
     family_name,
@@ -17,7 +18,6 @@ from workers.pipeline.names import (
     strip_titles,
     tokens,
 )
-from workers.pipeline.quotes import NamedSpan
 
 # OntoNotes labels (English models) and WikiNER labels (most other languages and the multilingual model).
 _KIND_OF_LABEL = {

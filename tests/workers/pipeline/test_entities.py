@@ -9,7 +9,6 @@ import pytest
 from workers.pipeline import nlp
 from workers.pipeline.document import Media
 from workers.pipeline.enrich import enrich
-from workers.pipeline.names import family_name, is_family_name_first, strip_titles
 
 
 def by_name(enrichment: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -99,51 +98,6 @@ def test_unloadable_model_leaves_entities_empty_with_a_warning(monkeypatch: pyte
     assert result["quotes"][0]["speaker"] == "Joe Biden"  # the rules still read the capitalised name
 
 
-def test_model_is_loaded_once_per_process() -> None:
-    assert nlp.load_model() is nlp.load_model()
-
-
-def test_model_runs_only_the_recogniser() -> None:
-    model = nlp.load_model()
-    assert model.nlp is not None
-    assert model.nlp.pipe_names == ["ner"]
-
-
-@pytest.mark.parametrize(
-    ("name", "family_first", "family"),
-    [
-        ("Wang Yi", True, "Wang"),
-        ("Xi Jinping", True, "Xi"),
-        ("Kim Jong Un", True, "Kim"),
-        ("Moon Jae-in", True, "Moon"),
-        ("Lee Smith", False, "Smith"),
-        ("Jet Li", False, "Li"),
-        ("Vladimir Putin", False, "Putin"),
-        ("Ursula von der Leyen", False, "von der Leyen"),
-        ("Martin Luther King Jr.", False, "King"),
-        ("Madonna", False, None),
-    ],
-)
-def test_family_names(name: str, family_first: bool, family: str | None) -> None:
-    assert is_family_name_first(name) is family_first
-    assert family_name(name) == family
-
-
-@pytest.mark.parametrize(
-    ("written", "name"),
-    [
-        ("U.S. Secretary of State Antony Blinken", "Antony Blinken"),
-        ("European Commission spokesman Peter Stano", "Peter Stano"),
-        ("Chinese Foreign Minister Wang Yi", "Wang Yi"),
-        ("Prime Minister Boris Johnson", "Boris Johnson"),
-        ("Dr. Anthony Fauci", "Anthony Fauci"),
-        ("Martin Luther King", "Martin Luther King"),
-    ],
-)
-def test_titles_are_stripped(written: str, name: str) -> None:
-    assert strip_titles(written) == name
-
-
 def test_a_name_tagged_person_less_often_than_otherwise_is_not_a_person() -> None:
     entities = entities_of(
         "Apple released the MacBook Pro on Tuesday.",
@@ -154,11 +108,6 @@ def test_a_name_tagged_person_less_often_than_otherwise_is_not_a_person() -> Non
     assert len(macbook) == 1
     assert macbook[0]["type"] != "person"
     assert "Pro" not in macbook[0]["aliases"]
-
-
-def test_role_codes_before_a_name_are_dropped() -> None:
-    assert strip_titles("DL Myles Garrett") == "Myles Garrett"
-    assert strip_titles("J.R. Smith") == "J.R. Smith"
 
 
 def test_full_name_read_as_organisation_joins_the_person_its_surname_names() -> None:

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from workers.pipeline.document import NamedSpan
 from workers.pipeline.enrich import enrich
-from workers.pipeline.quotes import NamedSpan, find_quotes
+from workers.pipeline.quotes import find_quotes
 
 
 def quotes_of(*paragraphs: str) -> list[dict[str, Any]]:
