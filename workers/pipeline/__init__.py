@@ -14,6 +14,7 @@ from workers.pipeline.detect import detect_format
 from workers.pipeline.document import Extraction
 from workers.pipeline.html import extract_html
 from workers.pipeline.normalise import clean_text, decode
+from workers.pipeline.settings import PipelineSettings
 from workers.pipeline.text import extract_text
 
 # Bump when the output for the same input changes, so stored articles can be reprocessed selectively.
@@ -34,8 +35,9 @@ def parse(
     url: str | None = None,
     published_at: str | None = None,
     language: str | None = None,
+    settings: PipelineSettings | None = None,
 ) -> dict[str, Any]:
-    """Parse one document into the parsed part of the article contract."""
+    """Parse one document into the parsed part of the article contract (`settings`: the defaults when None)."""
     text = raw if isinstance(raw, str) else decode(raw, content_type)
     text = clean_text(text)
     if not text.strip():
@@ -45,11 +47,22 @@ def parse(
     extraction.media = [captions.complete_media(media) for media in extraction.media]
     if not extraction.paragraphs:
         raise UnparseableDocument(f"no article text was found in this {document_format} document")
-    return _assemble(extraction, document_format, published_at=published_at, language=language)
+    return _assemble(
+        extraction,
+        document_format,
+        published_at=published_at,
+        language=language,
+        settings=settings or PipelineSettings(),
+    )
 
 
 def _assemble(
-    extraction: Extraction, document_format: str, *, published_at: str | None, language: str | None
+    extraction: Extraction,
+    document_format: str,
+    *,
+    published_at: str | None,
+    language: str | None,
+    settings: PipelineSettings,
 ) -> dict[str, Any]:
     paragraphs: list[dict[str, Any]] = [
         {"index": index, "text": paragraph.text, "kind": paragraph.kind}
@@ -64,6 +77,7 @@ def _assemble(
         media=extraction.media,
         published_at=reference_date,
         declared_language=language or extraction.language,
+        settings=settings,
     )
     return {
         "format": document_format,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-import pytest
-
-from workers.pipeline import nlp
 from workers.pipeline.document import Media
 from workers.pipeline.enrich import enrich
+from workers.pipeline.settings import DEFAULT_SPACY_MODEL, PipelineSettings
 
 
 def by_name(enrichment: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -84,14 +83,14 @@ def test_photo_credit_inside_a_caption_is_not_a_person() -> None:
     assert "Jean Dupont" not in entities
 
 
-def test_unloadable_model_leaves_entities_empty_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(nlp.MODEL_ENV_VAR, "no_such_model_package")
+def test_unloadable_model_leaves_entities_empty_with_a_warning() -> None:
     result = enrich(
         title=None,
         paragraphs=["Joe Biden said “we will act” on Monday."],
         media=[],
         published_at=None,
         declared_language="en",
+        settings=PipelineSettings(spacy_models={"en": "no_such_model_package"}),
     )
     assert result["entities"] == []
     assert any("no_such_model_package" in warning for warning in result["warnings"])
@@ -141,13 +140,15 @@ def test_surname_read_as_organisation_joins_the_person_unless_it_dominates() -> 
     assert apart["Adam Neumann"]["mentions"] == 1 and apart["Neumann"]["type"] == "organisation"
 
 
-def test_a_model_for_another_language_is_used_for_that_language(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_model_for_another_language_is_used_for_that_language(tmp_path: Path) -> None:
     import spacy
 
+    # A German model that knows two names, saved where the settings point: the pipeline loads it like any other.
     german = spacy.blank("de")
-    ruler: Any = german.add_pipe("entity_ruler")
+    ruler: Any = german.add_pipe("entity_ruler", name="ner")
     ruler.add_patterns([{"label": "PER", "pattern": "Olaf Scholz"}, {"label": "LOC", "pattern": "Berlin"}])
-    monkeypatch.setattr(nlp, "load_model", lambda: nlp.LoadedModel(nlp=german, name="test-de", language="de"))
+    german.to_disk(tmp_path / "de_test_model")
+    settings = PipelineSettings(spacy_models={"en": DEFAULT_SPACY_MODEL, "de": str(tmp_path / "de_test_model")})
     result = enrich(
         title=None,
         paragraphs=[
@@ -157,6 +158,7 @@ def test_a_model_for_another_language_is_used_for_that_language(monkeypatch: pyt
         media=[],
         published_at=None,
         declared_language=None,
+        settings=settings,
     )
     assert result["language"] == "de"
     assert {(entity["name"], entity["type"]) for entity in result["entities"]} == {
