@@ -9,8 +9,9 @@ from lxml import etree
 
 from workers.pipeline.document import Paragraph, Removed
 from workers.pipeline.html_blocks import Block, SourceIndex, clean_space, link_share
-from workers.pipeline.html_filter import block_reason, normalise_for_match, word_count
+from workers.pipeline.html_filter import block_reason, normalise_for_match
 from workers.pipeline.html_recover import main_container
+from workers.pipeline.text_stats import word_count
 
 MAX_REPORTED = 100
 MAX_KEPT_CHARS_SEARCHED = 300_000

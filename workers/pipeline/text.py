@@ -12,7 +12,7 @@ not a paragraph or the title is in `removed` with a reason (runs of menu labels 
 
 from __future__ import annotations
 
-from workers.pipeline import boilerplate, captions
+from workers.pipeline import captions, furniture
 from workers.pipeline.document import Extraction, Media, Paragraph, Removed
 from workers.pipeline.text_blocks import TextBlock, split_blocks
 from workers.pipeline.text_captions import collect_captions, release_caption, unique_media
@@ -72,10 +72,10 @@ def extract_text(text: str) -> Extraction:
 def _classify(blocks: list[TextBlock]) -> list[Media]:
     """Give every block its furniture reason or caption, then its prose score; return the media items found."""
     for block in blocks:
-        block.reason = boilerplate.classify_line(block.text)
+        block.reason = furniture.classify_line(block.text)
         if block.reason is None and len(block.lines) > 1:
             # Labels on separate lines of one block ("X", "Share via") are furniture when each one is.
-            line_reasons = [boilerplate.classify_line(line) for line in block.lines]
+            line_reasons = [furniture.classify_line(line) for line in block.lines]
             if all(line_reasons):
                 block.reason = line_reasons[0] if len(set(line_reasons)) == 1 else "boilerplate"
     media = collect_captions(blocks)

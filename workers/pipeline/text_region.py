@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workers.pipeline import boilerplate
+from workers.pipeline import furniture
 from workers.pipeline.text_blocks import SENTENCE_END, TERMINAL_PUNCTUATION, TextBlock
 from workers.pipeline.text_prose import PROSE_WORDS, headline_cased
 
@@ -76,7 +76,7 @@ def _article_end_marker(blocks: list[TextBlock]) -> int:
     """Index of the first comment header or copyright notice after enough prose to be an article, else the end."""
     prose = 0.0
     for block in blocks:
-        if prose >= ARTICLE_BEFORE_END_MARKER and boilerplate.ends_article(block.text):
+        if prose >= ARTICLE_BEFORE_END_MARKER and furniture.ends_article(block.text):
             return block.index
         prose += max(block.score, 0.0)
     return len(blocks)

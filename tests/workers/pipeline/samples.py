@@ -1,6 +1,11 @@
-"""Sample article text shared by the text extraction and furniture tests."""
+"""Sample article text and the benchmark's per-document score, shared by the extraction tests."""
 
 from __future__ import annotations
+
+import re
+from collections import Counter
+
+_WORD = re.compile(r"\w+")
 
 PROSE = [
     "The city council voted on Tuesday to expand the bus network to the northern suburbs, a plan that had been "
@@ -19,3 +24,20 @@ MENU = ["Home", "News", "Sport", "Business", "Culture", "Travel", "Weather", "Vi
 
 def dump(*blocks: str) -> str:
     return "\n\n".join(blocks) + "\n"
+
+
+def _shingles(text: str) -> Counter[tuple[str, ...]]:
+    tokens = _WORD.findall(text)
+    if len(tokens) <= 4:
+        return Counter([tuple(tokens)]) if tokens else Counter()
+    return Counter(tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3))
+
+
+def shingle_f1(truth: str, prediction: str) -> float:
+    """Per-document F1 of 4-token shingles, as the benchmark's evaluate.py scores one page."""
+    expected, found = _shingles(truth), _shingles(prediction)
+    common = sum((expected & found).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(found.values()), common / sum(expected.values())
+    return 2 * precision * recall / (precision + recall)

@@ -7,11 +7,17 @@ from typing import Any
 
 from workers.pipeline.document import Media
 from workers.pipeline.enrich import enrich
+from workers.pipeline.entities import EntityIndex, Mention
 from workers.pipeline.settings import DEFAULT_SPACY_MODEL, PipelineSettings
 
 
 def by_name(enrichment: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {entity["name"]: entity for entity in enrichment["entities"]}
+
+
+def grouped(mentions: list[Mention]) -> dict[str, dict[str, Any]]:
+    """The entities these mentions make, by name."""
+    return {entity["name"]: entity for entity in EntityIndex(mentions).as_dicts()}
 
 
 def entities_of(*paragraphs: str, media: list[Media] | None = None) -> dict[str, dict[str, Any]]:
@@ -110,15 +116,13 @@ def test_a_name_tagged_person_less_often_than_otherwise_is_not_a_person() -> Non
 
 
 def test_full_name_read_as_organisation_joins_the_person_its_surname_names() -> None:
-    from workers.pipeline.entities import EntityIndex, Mention
-
     mentions = [
         Mention("Mason Rudolph", "organisation", 0, 13, paragraph=0),
         Mention("Rudolph", "person", 0, 7, paragraph=1),
         Mention("Rudolph", "person", 0, 7, paragraph=2),
         Mention("Steelers", "organisation", 20, 28, paragraph=2),
     ]
-    entities = {entity["name"]: entity for entity in EntityIndex(mentions).as_dicts()}
+    entities = grouped(mentions)
     assert entities["Mason Rudolph"] == {
         "name": "Mason Rudolph",
         "type": "person",
@@ -129,14 +133,12 @@ def test_full_name_read_as_organisation_joins_the_person_its_surname_names() -> 
 
 
 def test_surname_read_as_organisation_joins_the_person_unless_it_dominates() -> None:
-    from workers.pipeline.entities import EntityIndex, Mention
-
     person = [Mention("Adam Neumann", "person", 0, 12, paragraph=0)]
     few = [Mention("Neumann", "organisation", 0, 7, paragraph=index) for index in range(1, 3)]
     many = [Mention("Neumann", "organisation", 0, 7, paragraph=index) for index in range(1, 9)]
-    joined = {entity["name"]: entity for entity in EntityIndex(person + few).as_dicts()}
+    joined = grouped(person + few)
     assert joined["Adam Neumann"]["mentions"] == 3 and "Neumann" not in joined
-    apart = {entity["name"]: entity for entity in EntityIndex(person + many).as_dicts()}
+    apart = grouped(person + many)
     assert apart["Adam Neumann"]["mentions"] == 1 and apart["Neumann"]["type"] == "organisation"
 
 
@@ -168,8 +170,6 @@ def test_a_model_for_another_language_is_used_for_that_language(tmp_path: Path) 
 
 
 def test_variants_of_a_full_name_are_one_person() -> None:
-    from workers.pipeline.entities import EntityIndex, Mention
-
     mentions = [
         Mention("Joshua Apte", "person", 0, 11, paragraph=0),
         Mention("Josh Apte", "person", 0, 9, paragraph=1),
@@ -178,7 +178,7 @@ def test_variants_of_a_full_name_are_one_person() -> None:
         Mention("John Kennedy", "person", 0, 12, paragraph=4),
         Mention("Robert Kennedy", "person", 0, 14, paragraph=5),
     ]
-    people = {entity["name"]: entity for entity in EntityIndex(mentions).as_dicts()}
+    people = grouped(mentions)
     assert set(people) == {"Joshua Apte", "John F. Kennedy", "Robert Kennedy"}
     assert people["Joshua Apte"]["mentions"] == 3
     assert set(people["Joshua Apte"]["aliases"]) == {"Josh Apte", "Apte"}

@@ -3,42 +3,21 @@
 from __future__ import annotations
 
 import json
-import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from tests.workers.pipeline.samples import shingle_f1
 from workers.pipeline import UnparseableDocument, parse
 from workers.pipeline.html import MAX_ELEMENTS, MAX_PAGE_CHARS, extract_html
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "html"
 
 
-_WORD = re.compile(r"\w+")
-
-
 def _page(prefix: str) -> tuple[str, dict[str, str]]:
     html_path = next(FIXTURES.glob(f"{prefix}*.html"))
     truth = json.loads(html_path.with_suffix(".json").read_text(encoding="utf-8"))
     return html_path.read_text(encoding="utf-8"), truth
-
-
-def _shingles(text: str) -> Counter[tuple[str, ...]]:
-    tokens = _WORD.findall(text)
-    if len(tokens) <= 4:
-        return Counter([tuple(tokens)]) if tokens else Counter()
-    return Counter(tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3))
-
-
-def shingle_f1(truth: str, prediction: str) -> float:
-    """Per-document F1 of 4-token shingles, as the benchmark's evaluate.py scores one page."""
-    expected, found = _shingles(truth), _shingles(prediction)
-    common = sum((expected & found).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(found.values()), common / sum(expected.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def _body(prefix: str) -> tuple[str, str]:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 import textwrap
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from tests.workers.pipeline.samples import MENU, PROSE, dump
+from tests.workers.pipeline.samples import MENU, PROSE, dump, shingle_f1
 from workers.pipeline import parse
 from workers.pipeline.text import extract_text
 
@@ -356,19 +354,6 @@ def test_empty_and_furniture_only_dumps() -> None:
     assert extract_text("\n\n \n").paragraphs == []
 
 
-def _shingle_f1(truth: str, prediction: str) -> float:
-    def shingles(text: str) -> Counter[tuple[str, ...]]:
-        tokens = re.findall(r"\w+", text)
-        return Counter(tuple(tokens[i : i + 4]) for i in range(max(1, len(tokens) - 3)))
-
-    expected, found = shingles(truth), shingles(prediction)
-    common = sum((expected & found).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(found.values()), common / sum(expected.values())
-    return 2 * precision * recall / (precision + recall)
-
-
 # Per-page floors a little under today's scores: a drop below one means a regression on that kind of page.
 F1_FLOORS = {
     "08f793762792": 0.95,  # sports article: long menus, newsletter box, teaser list
@@ -383,4 +368,4 @@ def test_page_dump_f1_floor(page: str) -> None:
     text_path = next(PAGE_DUMPS.glob(f"{page}*.txt"))
     truth = json.loads(text_path.with_suffix(".truth.json").read_text(encoding="utf-8"))["articleBody"]
     parsed = parse(text_path.read_bytes(), declared_format="text", language="en")
-    assert _shingle_f1(truth, parsed["body"]) >= F1_FLOORS[page]
+    assert shingle_f1(truth, parsed["body"]) >= F1_FLOORS[page]

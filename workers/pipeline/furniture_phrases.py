@@ -1,15 +1,14 @@
-"""Phrase lists and line classifiers for page furniture (share, newsletter, cookie, related, footer ...).
+"""The vocabulary of page furniture: the phrases that mark share bars, newsletter boxes, related links, comment
+sections, cookie notices and footers, as regular expressions matched case-insensitively.
 
-Shared by the text extractor and the HTML extractor: each classifier looks at one line or block of visible text
-and says why it is not article text, or None. Phrases are regex fragments, matched case-insensitively.
+Two shapes: labels a text dump shows as whole lines ("Share this:", "Related Articles"), and the leads and prompts of
+the boxes an HTML body keeps around its article ("Read more:", "Sign up for our newsletter"). `furniture` decides
+with them.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-from workers.pipeline import bylines, datelines
 
 
 def _whole_line(*phrases: str) -> re.Pattern[str]:
@@ -23,7 +22,7 @@ def _anywhere(*phrases: str) -> re.Pattern[str]:
 
 
 # Site widgets, placeholders and controls: never article text, whatever the page.
-_WIDGET = _whole_line(
+WIDGET = _whole_line(
     r"advertisement",
     r"advertising",
     r"ads?",
@@ -55,8 +54,8 @@ _WIDGET = _whole_line(
     r"print this page",
     r"\(?function\b.*|undefined|null",
 )
-_HANDLE = re.compile(r"^@\w{2,}$|^https?://\S+$|^www\.\S+$|^\S+@\S+\.\w+$")
-_SHARE_LABEL = _whole_line(
+HANDLE = re.compile(r"^@\w{2,}$|^https?://\S+$|^www\.\S+$|^\S+@\S+\.\w+$")
+SHARE_LABEL = _whole_line(
     r"share(?: (?:this|on|via|the|article|story|post|page)\b.*)?",
     r"tweet|tweet this|email|e-mail|print|pin|pin it|mail|send|save|saved|bookmark",
     r"facebook|twitter|x|pinterest|linkedin|whatsapp|reddit|tumblr|flipboard|telegram|messenger|sms|instagram",
@@ -69,7 +68,7 @@ _SHARE_LABEL = _whole_line(
     r"follow \w+(?: \w+)? on",
     r"follow .{1,40} on (?:twitter|facebook|instagram|linkedin|x|youtube|tiktok)",
 )
-_WIDGET_PHRASE = _anywhere(
+WIDGET_PHRASE = _anywhere(
     r"\bopens? in (?:a )?new (?:window|tab)\b",
     r"\bexternal links?\b",
     r"\bsharing options\b",
@@ -85,8 +84,8 @@ _WIDGET_PHRASE = _anywhere(
     r"\bthis (?:shop|post|article) (?:has been|was|is) (?:compensated|sponsored)\b",
 )
 # "Home » News » World", "BLOG > Weight Loss > Tips": labels chained by arrows.
-_BREADCRUMB = re.compile(r"^(?:[^\s»›>]+(?: [^\s»›>]+){0,4}\s*[»›>]\s*)+(?:[^\s»›>]+(?: [^\s»›>]+){0,4})?$")
-_COMMENT_PROMPT = _anywhere(
+BREADCRUMB = re.compile(r"^(?:[^\s»›>]+(?: [^\s»›>]+){0,4}\s*[»›>]\s*)+(?:[^\s»›>]+(?: [^\s»›>]+){0,4})?$")
+COMMENT_PROMPT = _anywhere(
     r"\bcommenting\b",
     r"\bcomments? (?:are|is) (?:closed|disabled|moderated)\b",
     r"\b(?:leave|post|add|write|view|show|load|see|read|hide) (?:a |all |the |\d+ )?comments?\b",
@@ -100,7 +99,7 @@ _COMMENT_PROMPT = _anywhere(
     r"\bdisqus\b",
 )
 # Parts of a reader-comment thread: headers, author lines, reply and vote controls.
-_COMMENT_THREAD = _whole_line(
+COMMENT_THREAD = _whole_line(
     r".{1,40}\s(?:says|said|wrote|commented|replied)\s*:",
     r"\[?\s*\d+\s+(?:responses?|replies|thoughts|comments?)\b.{0,100}",
     r"\[?\s*(?:top rated|reader|readers'?|user|latest|view all|read all|show all) comments\s*\]?",
@@ -110,12 +109,12 @@ _COMMENT_THREAD = _whole_line(
     r"comments?(?: \(\d+\))?|discussion|conversation",
 )
 # The header of an author's or a company's short biography, which closes an article or a press release.
-_BIO_HEADER = re.compile(
+BIO_HEADER = re.compile(
     r"^(?i:about (?:the )?(?:authors?|writers?|reporters?|contributors?)|about|sobre|über|à propos de|a proposito di)"
     r"(?: (?:[A-ZÀ-Ý][\w'’.&-]*|de|da|van|von))*:?$"
 )
 # The header of a comment section: after it, nothing is article text.
-_COMMENT_SECTION_START = _whole_line(
+COMMENT_SECTION_START = _whole_line(
     r"\[?\s*\d+\s+(?:responses?|replies|thoughts|comments?)\b.{0,100}",
     r"(?:top rated|reader|readers'?|user|latest) comments",
     r"leave a (?:reply|comment)",
@@ -124,7 +123,7 @@ _COMMENT_SECTION_START = _whole_line(
     r"join the (?:discussion|conversation)",
     r".{1,40}\s(?:says|wrote|commented):",
 )
-_RELATED_HEADER = _whole_line(
+RELATED_HEADER = _whole_line(
     r"related(?: (?:articles?|stories|posts?|content|news|coverage|topics|links|reading|videos?))?",
     r"related:?.*",
     r"read more|read next|read also|also read|see also|keep reading|continue reading|further reading",
@@ -143,15 +142,15 @@ _RELATED_HEADER = _whole_line(
     r"tags?|topics?|categories",
     r"filed (?:under|to|in)\b.*",
 )
-_RELATED_LEAD = re.compile(
+RELATED_LEAD = re.compile(
     r"^(?:read (?:more|also|next)|related|see also|also (?:read|see)|more|watch|listen|recommended|click here"
     r"|get the latest|download the|follow (?:us|\w+ on)|like us on|you may also like|previously)"
     r"\s*(?::|>|»|→|-|–)\s*\S",
     re.IGNORECASE,
 )
 # "Also on example.com <teaser headline>"
-_ALSO_ON_SITE = re.compile(r"^also on [\w.-]+\.[a-z]{2,}\b", re.IGNORECASE)
-_NEWSLETTER = _anywhere(
+ALSO_ON_SITE = re.compile(r"^also on [\w.-]+\.[a-z]{2,}\b", re.IGNORECASE)
+NEWSLETTER = _anywhere(
     r"\bnewsletters?\b",
     r"\b(?:news|breaking news|daily|email) ?(?:e-?mails?|alerts?)\b",
     r"\bsign(?:ing)? up (?:for|to) (?:our|the|free|a free)\b",
@@ -164,8 +163,8 @@ _NEWSLETTER = _anywhere(
     r"\bunsubscribe\b",
 )
 # Words that mark a newsletter box in a short line, but also turn up in reporting.
-_NEWSLETTER_WORD = _anywhere(r"\bsign(?:ing)? up\b", r"\bsubscri(?:be|ption|ber)s?\b", r"\binbox\b")
-_COOKIE = _anywhere(
+NEWSLETTER_WORD = _anywhere(r"\bsign(?:ing)? up\b", r"\bsubscri(?:be|ption|ber)s?\b", r"\binbox\b")
+COOKIE = _anywhere(
     r"\bcookies?\b.*\b(?:use|accept|consent|policy|settings|preferences|browsing|experience)\b",
     r"\b(?:accept|consent|manage)\b.*\bcookies?\b",
     r"\bgdpr\b",
@@ -173,13 +172,13 @@ _COOKIE = _anywhere(
     r"\bad ?blocker\b",
     r"\bdisable your ad\b",
 )
-_COPYRIGHT = _anywhere(r"©", r"\bcopyright\b", r"\ball rights reserved\b", r"\(c\) \d{4}\b")
-_SITE_COPYRIGHT = _anywhere(r"(?:©|\bcopyright\b|\(c\))\s*(?:\d{4}|\w+ \d{4})", r"\ball rights reserved\b")
-_IMAGE_CREDIT = _whole_line(
+COPYRIGHT = _anywhere(r"©", r"\bcopyright\b", r"\ball rights reserved\b", r"\(c\) \d{4}\b")
+SITE_COPYRIGHT = _anywhere(r"(?:©|\bcopyright\b|\(c\))\s*(?:\d{4}|\w+ \d{4})", r"\ball rights reserved\b")
+IMAGE_CREDIT = _whole_line(
     r"(?:image|photo|picture|video|media) (?:copyright|source|credit|caption)\b.{0,80}",
     r"©(?!\s*\d{4}).{0,60}",
 )
-_FOOTER = _anywhere(
+FOOTER = _anywhere(
     r"\bterms (?:of|and|&) (?:use|service|conditions)\b",
     r"\bprivacy (?:policy|notice|statement|settings)\b",
     r"\bpowered by\b",
@@ -191,79 +190,67 @@ _FOOTER = _anywhere(
     r"\bback to top\b",
 )
 # Footer link labels that are also ordinary words in a story ("privacy", "careers").
-_FOOTER_WORD = _anywhere(
+FOOTER_WORD = _anywhere(
     r"\bcontact(?: us)?\b", r"\babout us\b", r"\bsite ?map\b", r"\bprivacy\b", r"\baccessibility\b", r"\bcareers\b"
 )
 
 
-# Menus and footers repeat the same labels on a page and across a site's pages: each is classified once.
-@lru_cache(maxsize=8192)
-def classify_line(text: str) -> str | None:
-    """Why one line or block is page furniture (a removal reason), or None when it may be article text."""
-    line = text.strip()
-    if not line:
-        return "empty"
-    words = len(line.split())
-    if words > 80:
-        return None  # no furniture runs that long
-    short = words <= 12
-    # Word limits first: a long paragraph that merely mentions cookies or a newsletter is article text.
-    if short and (_WIDGET.match(line) or _HANDLE.match(line)):
-        return "boilerplate"
-    if short and _IMAGE_CREDIT.match(line):
-        return "credit"
-    if short and _SHARE_LABEL.match(line):
-        return "share"
-    if words <= 20 and _WIDGET_PHRASE.search(line):
-        return "boilerplate"
-    if short and _COMMENT_THREAD.match(line):
-        return "comment"
-    if words <= 30 and _COMMENT_PROMPT.search(line):
-        return "boilerplate"
-    if words <= 16 and _BREADCRUMB.match(line):
-        return "navigation"
-    if short and _RELATED_HEADER.match(line):
-        return "related"
-    if words <= 30 and (_RELATED_LEAD.match(line) or _ALSO_ON_SITE.match(line)):
-        return "related"
-    if words <= 60 and _COOKIE.search(line):
-        return "cookie"
-    if (words <= 40 and _NEWSLETTER.search(line)) or (
-        short and _NEWSLETTER_WORD.search(line) and not _is_sentence(line)
-    ):
-        return "newsletter"
-    if (words <= 30 and _FOOTER.search(line)) or (words <= 80 and _COPYRIGHT.search(line)):
-        return "footer"
-    if short and _FOOTER_WORD.search(line) and not _is_sentence(line):
-        return "footer"
-    if words <= 40 and datelines.looks_like_dateline(line):
-        return "dateline"
-    if words <= 14 and bylines.looks_like_byline(line):
-        return "byline"
-    # A date with a few names or labels around it; not an embedded post's signature "— Name (@handle) date",
-    # nor a parenthesised note inside the text.
-    if (
-        words <= 20
-        and not line.startswith(("—", "–", "-", "("))
-        and "(@" not in line
-        and datelines.has_date(line)
-        and datelines.only_labels_besides_date(line)
-    ):
-        return "byline" if bylines.has_byline_lead(line) else "dateline"
-    return None
-
-
-def _is_sentence(line: str) -> bool:
-    """Ends like a sentence and runs several lowercase words: reporting, not a label."""
-    return bool(re.search(r"[.!?…][”\"’')]*$", line)) and len(re.findall(r"\b[a-z]{2,}\b", line)) >= 5
-
-
-def ends_article(text: str) -> bool:
-    """True for a comment-section header or a copyright notice: after it, nothing is article text."""
-    line = text.strip()
-    if _COMMENT_SECTION_START.match(line):
-        return True
-    if len(line.split()) <= 6 and _BIO_HEADER.match(line) and line[:1].isupper():
-        return True
-    # A site's notice has a year or "all rights reserved"; "© Jane Doe" or "Image copyright AP" is a photo credit.
-    return len(line.split()) <= 80 and bool(_SITE_COPYRIGHT.search(line)) and not _IMAGE_CREDIT.match(line)
+# Boxes around and inside an article body: announced links to other stories, sharing and follow prompts,
+# subscription pitches, moderation notices, tag lists and separators, in the languages the pipeline meets most.
+BOX_LEAD = re.compile(
+    r"^\W*((related|more|trending|recommended|popular)\s*(?=[:|>»]|$)|"
+    r"related (stories|articles?|content|coverage|posts?|news|reading|links?)|related\b[\w ]{0,25}:|"
+    r"read more|see more|read also|also read|"
+    r"also on [\w.]+|also see|see also|don'?t miss|most (read|popular)|up next|watch next|"
+    r"more [\w' ]{0,30}(stories|news|articles|videos)(?=\W*$|\s+(from|on|in)\b)|more from [\w .]+:|"
+    r"you (may|might) (also )?like|"
+    r"leggi anche|lee también|lesen sie auch|voir aussi|à lire aussi|lire aussi|leia também|veja também|"
+    r"zie ook|czytaj też|läs också)(?!\w)\W*",
+    re.IGNORECASE,
+)
+SHARE_PROMPT = _anywhere(
+    r"^\W*share (this|on|via)\b",
+    r"\bshare (it|this) with (a friend|friends|your friends)\b",
+    r"^\W*(tweet|email|print|whatsapp|facebook|twitter|linkedin|pinterest|reddit)( this)?\W*$",
+    r"\bclick to share\b",
+    r"^\W*share\W*$",
+)
+NEWSLETTER_BOX = _anywhere(
+    r"\b(sign up|subscribe|get|receive|join)\b.{0,60}\bnewsletters?\b",
+    r"\bnewsletters?\b.{0,60}\b(sign up|subscribe|inbox)\b",
+    r"^\W*(\w+\s+){0,3}newsletters?\W*$",
+    r"sign up (for|to) (our|the)\b",
+    r"subscribe (to our|now|today)",
+    r"delivered (to|through) your (inbox|letterbox)",
+    r"get our (daily|weekly)",
+    r"inscreva-se",
+    r"iscriviti",
+)
+FOLLOW_PROMPT = _anywhere(
+    r"^\W*(follow|like|join) (us|him|her|them|[\w@.' ]{1,40}) on (twitter|facebook|instagram|youtube|linkedin|"
+    r"tiktok|telegram)",
+    r"^\W*(listen|download|itunes|spotify|apple podcasts|stitcher)\s*:\s*https?://",
+    r"^\W*follow\b.{0,80}\bhttps?://",
+    r"^\W*more [\w' ]{1,30}:\s*https?://",
+)
+TAGS = re.compile(
+    r"^\W*((tags|topics|categories|category|keywords|etiquetas|schlagworte)\s*([:|]|$)|(tagged|filed under)\b)",
+    re.IGNORECASE,
+)
+SUBSCRIPTION_PITCH = _anywhere(
+    r"^\W*if you (enjoyed|liked|value|appreciate)d? (this|our|reading)\b",
+    r"^\W*(support|become a member|subscribe to) (our|us|independent) (journalism|reporting)",
+)
+MODERATION_NOTICE = _anywhere(
+    r"\bcomments? (are|is|will be) (moderated|closed|reviewed)\b",
+    r"\b(we|our|please)\b.{0,60}\bcomments?\b.{0,60}\b(moderat\w*|guidelines|policy|spam|civil)\b",
+)
+COPYRIGHT_LEAD = re.compile(r"^\W*(©|\(c\)|copyright\b|all rights reserved)", re.IGNORECASE)
+COMMENTS_LABEL = re.compile(
+    r"^\W*(\d+\s+)?(comments?|leave a (comment|reply)|tell us what you think|post a comment|add a comment|"
+    r"join the (discussion|conversation)|show comments|view comments)\W*$",
+    re.IGNORECASE,
+)
+# Separator rules ("___") and CMS shortcodes left unrendered ("[button ...]...[/button]").
+RULE = re.compile(r"^[\W_]+$")
+SHORTCODE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.workers.pipeline.samples import PROSE
-from workers.pipeline.boilerplate import classify_line
+from workers.pipeline.furniture import classify_line
 
 
 @pytest.mark.parametrize(
