@@ -18,7 +18,7 @@ from workers.pipeline.settings import PipelineSettings
 from workers.pipeline.text import extract_text
 
 # Bump when the output for the same input changes, so stored articles can be reprocessed selectively.
-PARSER_VERSION = "1.0.0"
+PARSER_VERSION = "1.1.0"
 
 WORDS_PER_MINUTE = 230
 

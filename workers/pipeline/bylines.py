@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-_BYLINE_LEAD = re.compile(r"^(?:by|par|von|por|di|door|av)\s+(.+)$", re.IGNORECASE)
+from workers.pipeline import lexicon
+
+_BY = lexicon.alternation(lexicon.byline_prefixes())
+
+_BYLINE_LEAD = re.compile(rf"^(?:{_BY})\s+(.+)$", re.IGNORECASE)
 # Where a date starts after the names of a byline: a weekday, a month name followed by a day, "on", or a digit.
 _DATE_START = re.compile(
     r"\s+(?=(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|(?:on\s+)?[A-Za-z]{3,9}\.?\s+\d{1,2}\b|(?:on\s+)?\d)"
@@ -19,7 +23,7 @@ _NAME = r"(?:[A-ZÀ-Ý][\w'’.-]+\s*){1,4}"
 # What follows the names in "Jane Doe, AP Sports Writer" or "Bruce Lee Senior Contributor".
 _ROLE_TAIL = re.compile(rf",[^,]*\b{_ROLE}\b.*$|\s+{_ROLE}\b.*$")
 _BYLINE = re.compile(
-    rf"^(?i:by|par|von|por|di|door|av)\s+{_NAME}(?:(?:,|and|&|und|y|e|et)\s+{_NAME})*(?:[,|–—-]\s*.{{0,60}})?$"
+    rf"^(?i:{_BY})\s+{_NAME}(?:(?:,|and|&|und|y|e|et)\s+{_NAME})*(?:[,|–—-]\s*.{{0,60}})?$"
     r"|^(?i:written|posted|reported|reviewed|edited|published) (?i:by)\b.{0,80}$"
     r"|^(?i:author|words|text|story|reporter|editor)\s*:\s*.{2,60}$"
     # "Jane Doe and John Roe, AP Sports Writer", "Bruce Y. Lee Senior Contributor"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from workers.pipeline import lexicon
+
 _DATELINE_WORDS = frozenset(
     {"by", "on", "at", "in", "published", "updated", "posted", "modified", "am", "pm", "et", "and"}
 )
@@ -24,27 +26,6 @@ _DATELINE = re.compile(
 )
 
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?\b")
 _MONTH_NAME = r"(?P<month>[A-Za-z]{3,9})\.?"
 _WRITTEN_DATE = re.compile(
@@ -115,7 +96,8 @@ def date_in(text: str) -> str | None:
     if written is None:
         return None
     month_name = (written.group("month") or written.group("month2")).casefold()
-    month = _MONTHS.get(month_name) or _MONTHS.get(month_name[:3])
+    months = lexicon.month_numbers()
+    month = months.get(month_name) or months.get(month_name[:3])
     day = int(written.group("day") or written.group("day2"))
     year = int(written.group("year") or written.group("year2"))
     if month is None or not 1 <= day <= 31:

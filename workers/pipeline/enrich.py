@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from workers.pipeline import fingerprint, nlp
+from workers.pipeline.captions import AGENCY_PATTERN
 from workers.pipeline.dates import find_dates
 from workers.pipeline.document import Media
 from workers.pipeline.entities import EntityIndex, find_mentions
@@ -17,7 +18,7 @@ from workers.pipeline.settings import ANY_LANGUAGE, PipelineSettings
 
 # Photo credits left inside a caption: "(Photo by A B / AFP)", "(A B/AP)", "(Getty Images)".
 _CREDIT_IN_PARENTHESES = re.compile(
-    r"\s*\((?=[^()]*(?:\bPhoto\b|\bphoto\b|\bImages?\b|\b[Cc]redit\b|/|\bAFP\b|\bAP\b|\bReuters\b|\bEPA\b))[^()]*\)"
+    r"\s*\((?=[^()]*(?:\bPhoto\b|\bphoto\b|\bImages?\b|\b[Cc]redit\b|/|" + AGENCY_PATTERN.pattern + r"))[^()]*\)"
 )
 _CREDIT_SEPARATORS = re.compile(r"\s*(?:/|;|,|\(|\)|\bvia\b|\bPhoto(?:graph)? by\b|\bPhoto credit should read\b)\s*")
 

@@ -6,23 +6,19 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from workers.pipeline import furniture
+from workers.pipeline import furniture, lexicon
 from workers.pipeline.document import Paragraph, Removed
 from workers.pipeline.html_blocks import Block
 from workers.pipeline.text_stats import word_count
 
-_BYLINE = re.compile(r"^\W*(by|por|von|par|di|door)\s+[A-ZÀ-Ý]")
+_BYLINE = re.compile(rf"^\W*({lexicon.alternation(lexicon.byline_prefixes())})\s+[A-ZÀ-Ý]")
 _PUBLISHED = re.compile(r"\b(publicado|published|posted|updated|aktualisiert|publié|pubblicato)\b", re.IGNORECASE)
 # A year or a numeric date (2019-11-18, 18/11/2019); with a month name or a numeric date, a short line is a dateline.
 _DATE = re.compile(r"\b(\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|(19|20)\d\d)\b")
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
+# Month names and abbreviations of the languages whose datelines the extracted text most often still holds.
 _MONTH = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
-    r"september|october|november|december|janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|"
-    r"novembro|dezembro|enero|febrero|marzo|mayo|junio|julio|septiembre|octubre|noviembre|diciembre|janvier|"
-    r"février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|januar|februar|märz|juni|juli|"
-    r"oktober|dezember|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre)\b",
-    re.IGNORECASE,
+    rf"\b({lexicon.alternation(lexicon.month_names(('en', 'pt', 'es', 'fr', 'de', 'it')))})\b", re.IGNORECASE
 )
 _CONTRIBUTED = re.compile(r"\bcontributed to (this|the) (report|story|article)\W*$", re.IGNORECASE)
 # Credits read "(Reporting by A; Editing by B)", "Additional reporting by C", "Write to D at d@example.com".

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from workers.pipeline.captions import AGENCY_PATTERN
 from workers.pipeline.document import Paragraph, Removed
 from workers.pipeline.html_blocks import Block, SourceIndex, clean_space, link_share
 from workers.pipeline.html_filter import block_reason, normalise_for_match
@@ -20,7 +21,7 @@ PROSE_MIN_WORDS = 40
 _SENTENCE_ENDS = set('.!?…"”’)»')
 _CODE = re.compile(r"[{};]\s*[\w#.-]+\s*[:=({]|function\s*\(|</?\w+[ >]")
 _PHOTO_CAPTION = re.compile(
-    r"\b(AP|AFP|EPA|Getty|Reuters|Shutterstock)\b[^.]{0,30}\b(photo|images?)\b|\bphotograph\b|\((photo|image)\b|"
+    AGENCY_PATTERN.pattern + r"[^.]{0,30}\b(photo|images?)\b|\bphotograph\b|\((photo|image)\b|"
     r"\b(photo|image|credit)\s*:",
     re.IGNORECASE,
 )

@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from workers.pipeline import lexicon
 from workers.pipeline.names import word_set
 
 # Openers and the closers that end them. „ (German) may close with “ or ”; « » are guillemets.
 _CLOSERS_FOR_OPENER = {"“": "”", "«": "»", "„": "“”", "‹": "›"}
 _CLOSING_MARKS = "”»›"
 _STRAIGHT = '"'
-_ABBREVIATIONS = word_set(
-    "mr mrs ms dr prof sen rep gov gen col lt sgt st jr sr inc corp co ltd no vs etc jan feb mar apr jun jul aug "
-    "sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m"
+_ABBREVIATIONS = (
+    word_set("sen rep gov gen col lt sgt st jr sr inc corp co ltd no vs etc u.s u.k u.n e.g i.e a.m p.m")
+    | lexicon.honorifics(abbreviated_only=True)
+    | frozenset(lexicon.month_abbreviations())
 )
 
 

@@ -5,20 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from workers.pipeline import lexicon
 from workers.pipeline.document import NamedSpan
 from workers.pipeline.names import is_title, looks_like_organisation, strip_titles, word_set
 from workers.pipeline.quote_marks import Quote, QuotedParagraph, inside
 
-# Verbs that introduce or follow reported speech; past and 3rd-person forms only, because present plurals
-# ("states", "notes", "claims") are nouns far more often.
-_SPEECH_VERBS = (
-    "said|says|told|tells|added|adds|declared|insisted|insists|warned|warns|noted|stated|explained|explains|argued|"
-    "argues|claimed|asked|asks|replied|responded|wrote|writes|continued|remarked|recalled|stressed|emphasized|"
-    "emphasised|acknowledged|admitted|announced|commented|conceded|confirmed|cautioned|complained|suggested|"
-    "predicted|promised|pledged|vowed|urged|tweeted|posted|exclaimed|shouted|concluded|observed|pointed out|"
-    "points out|denied|maintained|reiterated|joked|quipped|contended|asserted|countered|testified|reported|"
-    "went on|according to|declares|recalls"
-)
+# Verbs that introduce or follow reported speech (lexicon/reporting_verbs.txt).
+_SPEECH_VERBS = "|".join(lexicon.reporting_verbs())
 _SPEECH_VERB = re.compile(rf"\b(?:{_SPEECH_VERBS})\b")
 # After the quote, these verbs may come before their subject: `“...,” said X`, `“...,” according to X`.
 _VERB_FIRST = re.compile(rf"^\s*[,—–-]?\s*((?!told\b|tells\b)(?:{_SPEECH_VERBS}))\b")

@@ -7,6 +7,7 @@ from functools import cache
 
 import py3langid
 
+from workers.pipeline import lexicon
 from workers.pipeline.text_blocks import CJK, SENTENCE_END, TextBlock
 
 # Blocks with this many words or more that read as sentences are article prose on their own.
@@ -28,21 +29,6 @@ SENTENCE_CASE_LINE_WEIGHT = -0.4
 COMMON_LANGUAGES = ("English", "Portuguese", "Spanish", "French", "German", "Italian", "Russian", "Indonesian")
 LANGUAGE_SAMPLE_BLOCKS = 30
 LANGUAGE_SAMPLE_CHARS = 1000
-_JUSTEXT_LANGUAGES = {
-    "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "hy": "Armenian", "az": "Azerbaijani", "eu": "Basque",
-    "be": "Belarusian", "bn": "Bengali", "bs": "Bosnian", "br": "Breton", "bg": "Bulgarian", "ca": "Catalan",
-    "hr": "Croatian", "cs": "Czech", "da": "Danish", "nl": "Dutch", "en": "English", "eo": "Esperanto",
-    "et": "Estonian", "fi": "Finnish", "fr": "French", "gl": "Galician", "ka": "Georgian", "de": "German",
-    "el": "Greek", "gu": "Gujarati", "ht": "Haitian", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian",
-    "is": "Icelandic", "id": "Indonesian", "ga": "Irish", "it": "Italian", "jv": "Javanese", "kn": "Kannada",
-    "kk": "Kazakh", "ko": "Korean", "ku": "Kurdish", "ky": "Kyrgyz", "la": "Latin", "lv": "Latvian",
-    "lt": "Lithuanian", "lb": "Luxembourgish", "mk": "Macedonian", "ms": "Malay", "ml": "Malayalam", "mt": "Maltese",
-    "mr": "Marathi", "ne": "Nepali", "nb": "Norwegian_Bokmal", "no": "Norwegian_Bokmal", "nn": "Norwegian_Nynorsk",
-    "oc": "Occitan", "fa": "Persian", "pl": "Polish", "pt": "Portuguese", "qu": "Quechua", "ro": "Romanian",
-    "ru": "Russian", "sr": "Serbian", "sk": "Slovak", "sl": "Slovenian", "es": "Spanish", "sw": "Swahili",
-    "sv": "Swedish", "tl": "Tagalog", "ta": "Tamil", "te": "Telugu", "tr": "Turkish", "uk": "Ukrainian",
-    "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese", "cy": "Welsh", "fy": "West_Frisian", "yo": "Yoruba",
-}  # fmt: skip
 _WORD = re.compile(r"\w+")
 # A word of five letters or more, or closing punctuation, running straight into a capitalised word. Shorter
 # fragments are names and brands: McDonald, iPhone, HomeKit.
@@ -117,7 +103,7 @@ def document_stopwords(blocks: list[TextBlock]) -> frozenset[str]:
     """Stop words of the document's language (and English, the language of most page furniture)."""
     sample = " ".join(block.text for block in sorted(blocks, key=lambda block: -block.words)[:LANGUAGE_SAMPLE_BLOCKS])
     code, _ = py3langid.classify(sample[:LANGUAGE_SAMPLE_CHARS])
-    language = _JUSTEXT_LANGUAGES.get(str(code))
+    language = lexicon.justext_language_names().get(str(code))
     if language is None or language == "English":
         return common_stopwords()
     return common_stopwords() | _stoplist(language)
