@@ -16,6 +16,7 @@ from workers.pipeline.html import extract_html
 from workers.pipeline.normalise import clean_text, decode
 from workers.pipeline.settings import PipelineSettings
 from workers.pipeline.text import extract_text
+from workers.pipeline.text_stats import word_count
 
 # Bump when the output for the same input changes, so stored articles can be reprocessed selectively.
 PARSER_VERSION = "1.1.0"
@@ -69,7 +70,7 @@ def _assemble(
         for index, paragraph in enumerate(extraction.paragraphs)
     ]
     body = "\n\n".join(paragraph["text"] for paragraph in paragraphs)
-    word_count = len(body.split())
+    words = word_count(body)
     reference_date = published_at or extraction.published_at
     enrichment = enrich.enrich(
         title=extraction.title,
@@ -96,9 +97,9 @@ def _assemble(
         "media": [asdict(media) for media in extraction.media],
         "removed": [asdict(removed) for removed in extraction.removed],
         "stats": {
-            "word_count": word_count,
+            "word_count": words,
             "paragraph_count": len(paragraphs),
-            "reading_time_s": round(word_count * 60 / WORDS_PER_MINUTE),
+            "reading_time_s": round(words * 60 / WORDS_PER_MINUTE),
         },
         "warnings": extraction.warnings + enrichment.pop("warnings"),
         **enrichment,

@@ -54,6 +54,7 @@ def classify_line(text: str) -> str | None:
     line = text.strip()
     if not line:
         return "empty"
+    # Limits count whitespace-separated tokens: a URL, a handle or an e-mail address is one label.
     words = len(line.split())
     if words > LONGEST_FURNITURE_WORDS:
         return None  # no furniture runs that long

@@ -6,14 +6,13 @@ import re
 from dataclasses import dataclass
 
 from workers.pipeline.normalise import clean_line
+from workers.pipeline.text_stats import word_count
 
 # A document with at most this many blank-line separated blocks is pasted text: its lines may be paragraphs.
 PASTED_TEXT_MAX_BLOCKS = 3
 # Hard-wrapped text is cut at a fixed width no wider than this (e-mail and terminal conventions are 72 to 80).
 HARD_WRAP_MAX_WIDTH = 100
 
-_WORD = re.compile(r"\w+")
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # Sentence punctuation, then maybe closing quotes and a trailing emoji or two ("See you soon! 🙂").
 SENTENCE_END = re.compile(r"[.!?…。！？][”\"’')\]]*(?:\s*[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F]{1,3})?$")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(\S.*?)\s*#*$")
@@ -75,9 +74,3 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
     near_width = [line for line in body if len(line) >= 0.6 * widest]
     mid_sentence = [line for line in body if not SENTENCE_END.search(line)]
     return len(near_width) >= 0.7 * len(body) and len(mid_sentence) >= 0.6 * len(body)
-
-
-def word_count(text: str) -> int:
-    # Scripts without spaces between words: about two characters make a word.
-    cjk = len(CJK.findall(text))
-    return len(_WORD.findall(CJK.sub(" ", text))) + cjk // 2

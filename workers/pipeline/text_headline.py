@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from workers.pipeline import bylines, datelines
 from workers.pipeline.document import Extraction
-from workers.pipeline.text_blocks import CJK, TextBlock
+from workers.pipeline.text_blocks import TextBlock
 from workers.pipeline.text_prose import PROSE_WORDS
+from workers.pipeline.text_stats import CJK
 
 # Headline search: how many candidate blocks above the first paragraph (furniture in between not counted, up to a
 # reach of blocks in all), and what each step away costs.

@@ -8,7 +8,8 @@ from functools import cache
 import py3langid
 
 from workers.pipeline import lexicon
-from workers.pipeline.text_blocks import CJK, SENTENCE_END, TextBlock
+from workers.pipeline.text_blocks import SENTENCE_END, TextBlock
+from workers.pipeline.text_stats import CJK
 
 # Blocks with this many words or more that read as sentences are article prose on their own.
 PROSE_WORDS = 20
