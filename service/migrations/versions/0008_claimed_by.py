@@ -11,8 +11,6 @@ from alembic import op
 
 revision = "0008_claimed_by"
 down_revision = "0007_claim_token"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
