@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint format bench-extraction bench-pipeline clean
+.PHONY: install run test lint format bench bench-extraction bench-pipeline stack reliability clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed: make PYTHON=python3.12")'
@@ -33,6 +33,20 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The embedded default's throughput against the in-process parser (bench/RESULTS.md).
+bench: install
+	$(BIN)/python bench/embedded.py --write
+
+# docker-compose.yml's processes on this machine's PostgreSQL and Redis (no container engine here).
+stack: install
+	bash scripts/ensure-services.sh
+	$(BIN)/python scripts/stack.py
+
+# Full-size runs through kills and outages on the stack; writes the table to docs/RELIABILITY.md (about 2 hours).
+reliability: install
+	bash scripts/ensure-services.sh
+	$(BIN)/python scripts/reliability.py
 
 bench-extraction: install
 	$(BIN)/python bench/extraction.py

@@ -106,6 +106,8 @@ class LeaseKeeper:
         try:
             if tags := self.held_tags():
                 self.client.zadd(UNACKED_INDEX, dict.fromkeys(tags, now), xx=True)
+            else:
+                self.client.ping()  # holding nothing, it must still notice an outage
         except redis.RedisError as error:
             log.warning("could not renew message leases: %s", error)
             self.renewing_since = None
@@ -118,6 +120,7 @@ class LeaseKeeper:
             return self.hand_back_expired(now)
         except redis.RedisError as error:
             log.warning("could not hand back expired messages: %s", error)
+            self.renewing_since = None
             return 0
 
     def hand_back_expired(self, now: float) -> int:
