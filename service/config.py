@@ -44,7 +44,7 @@ def defaults(var_dir: Path) -> dict[str, Any]:
         "BROKER_LEASE_SECONDS": 30,
         "BROKER_LEASE_RENEW_SECONDS": 5,
         # The filesystem transport looks for new messages this often when its queues were empty (kombu: 1 s).
-        "BROKER_POLLING_INTERVAL_SECONDS": 0.05,
+        "BROKER_POLLING_INTERVAL_SECONDS": 0.02,
         # While the database or the broker is unreachable a task waits, probing with backoff up to this long
         # between tries, instead of failing or spinning retries; the worker as a whole stops taking work.
         "OUTAGE_BACKOFF_MAX_SECONDS": 5,
