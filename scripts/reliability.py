@@ -55,8 +55,11 @@ class Result:
 class Harness:
     """A fresh stack for one run, its client and rows, and the measurements every run takes."""
 
+    current: Harness | None = None
+
     def __init__(self, name: str, overrides: dict[str, str] | None = None) -> None:
         self.stack = Stack(PROJECT / "var" / "stack", overrides)
+        Harness.current = self
         self.stack.prepare(fresh=True)
         key = self.stack.create_key()
         self.stack.start_all()
@@ -330,6 +333,8 @@ def main() -> int:
     parser.add_argument("--runs", default=",".join([*RUNS, "soak"]))
     parser.add_argument("--soak-seconds", type=float, default=600)
     arguments = parser.parse_args()
+    # Stopped (SIGTERM), the runner still stops its stack and leaves Redis and PostgreSQL running.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     results: list[Result] = []
     try:
         for name in arguments.runs.split(","):
@@ -338,6 +343,8 @@ def main() -> int:
             print(table([result]).splitlines()[-1], flush=True)
         results += hostile_inputs(arguments.scale)
     finally:
+        if Harness.current is not None:
+            Harness.current.stack.stop_all()
         faults.ensure_servers_running()
     print(table(results))
     write_report(results, arguments.scale)

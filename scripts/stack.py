@@ -30,6 +30,10 @@ COMPOSE = PROJECT / "docker-compose.yml"
 # The processes of the compose file this runs (postgres and redis are the machine's; flower is left out).
 ROLES = ("api", "worker", "webhook-worker", "beat")
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+# Test suites on this machine lease Redis databases by this key (tests/services.py) and empty the ones they take:
+# the stack holds the same lease on its own two, so no suite takes them while it runs.
+LEASE_KEY = "ingest-test:lease"
+LEASE_SECONDS = 120
 
 
 class StackSettings:
@@ -72,7 +76,26 @@ class Stack:
         self.stopped: set[str] = set()
         self._lock = threading.Lock()
         self._supervising = threading.Event()
+        self._lease = f"stack-{os.getpid()}"
         folder.mkdir(parents=True, exist_ok=True)
+
+    def _redis_databases(self) -> list[redis.Redis]:
+        return [
+            redis.Redis(host="127.0.0.1", port=6379, db=db)
+            for db in (self.settings.redis_db, self.settings.redis_db + 1)
+        ]
+
+    def hold_lease(self) -> None:
+        """Mark the stack's Redis databases taken (again after a flush or a Redis restart), for LEASE_SECONDS."""
+        for client in self._redis_databases():
+            # Redis may be away (a fault being injected): the next renewal takes it again.
+            with contextlib.suppress(redis.RedisError):
+                client.set(LEASE_KEY, self._lease, ex=LEASE_SECONDS)
+
+    def _keep_lease(self) -> None:
+        while self._supervising.is_set():
+            self.hold_lease()
+            time.sleep(5)
 
     def env(self, role: str) -> dict[str, str]:
         compose_env = {
@@ -100,8 +123,14 @@ class Stack:
             if not exists:
                 connection.execute(f'CREATE DATABASE "{self.settings.database}"')
         if fresh:
-            for db in (self.settings.redis_db, self.settings.redis_db + 1):
-                redis.Redis(host="127.0.0.1", port=6379, db=db).flushdb()
+            for client in self._redis_databases():
+                held = client.get(LEASE_KEY)
+                if held and not held.decode().startswith("stack-"):
+                    raise RuntimeError(
+                        f"Redis db {client.connection_pool.connection_kwargs['db']} is leased by a test run"
+                    )
+                client.flushdb()
+        self.hold_lease()
         subprocess.run(self.command("migrate"), env=self.env("migrate"), cwd=PROJECT, check=True, capture_output=True)
 
     def create_key(self) -> str:
@@ -127,6 +156,7 @@ class Stack:
         self.wait_until_ready()
         self._supervising.set()
         threading.Thread(target=self._supervise, daemon=True).start()
+        threading.Thread(target=self._keep_lease, daemon=True).start()
 
     def wait_until_ready(self, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
@@ -156,6 +186,9 @@ class Stack:
 
     def stop_all(self) -> None:
         self._supervising.clear()
+        for client in self._redis_databases():
+            if client.get(LEASE_KEY) == self._lease.encode():
+                client.delete(LEASE_KEY)
         self.stopped.update(self.processes)
         for process in self.processes.values():
             if process.poll() is None:

@@ -133,7 +133,8 @@ def keep_schedule_file(config: dict[str, Any]) -> None:
 @click.command()
 @click.option("--seed/--no-seed", default=True, help="Ingest seeds/ once the API answers.")
 def run(seed: bool) -> None:
-    """Run API and one worker together (embedded SQLite + filesystem queue unless INGEST_* say otherwise)."""
+    """Run the API, a parsing worker and a webhook worker with the scheduler (embedded SQLite + filesystem queue
+    unless INGEST_* say otherwise); a worker that exits is started again."""
     from service import create_app
     from service.migrate import upgrade
 
