@@ -77,7 +77,9 @@ class Rows:
         return {status: count for status, count in rows}
 
     def in_status(self, ids: list[str], status: str) -> list[str]:
-        return [row[0] for row in self.query("SELECT id FROM articles WHERE id = ANY(%s) AND status = %s", ids, status)]
+        """Those of `ids` in `status`, oldest first (the order the queue hands them out)."""
+        sql = "SELECT id FROM articles WHERE id = ANY(%s) AND status = %s ORDER BY received_at, id"
+        return [row[0] for row in self.query(sql, ids, status)]
 
     def finished(self, ids: list[str]) -> int:
         counts = self.counts(ids)
@@ -108,13 +110,12 @@ def recovery_seconds(rows: Rows, held: list[str], since: float, timeout: float =
     return time.monotonic() - since
 
 
-def progress_resumed(rows: Rows, ids: list[str], since: float, timeout: float = 600) -> float:
-    """Seconds from `since` until one more article of `ids` finished (work goes on after an outage)."""
-    before = rows.finished(ids)
+def first_finished(rows: Rows, ids: list[str], since: float, timeout: float = 600) -> float:
+    """Seconds from `since` until one of `ids` is finished (0 when there are none)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and rows.finished(ids) == before and before < len(ids):
+    while ids and time.monotonic() < deadline and not rows.finished(ids):
         time.sleep(0.25)
-    return time.monotonic() - since
+    return time.monotonic() - since if ids else 0.0
 
 
 def descendants(pid: int) -> list[int]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import platform
 import signal
@@ -21,7 +22,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,7 +34,9 @@ import faults
 from stack import PROJECT, Stack
 
 REPORT = PROJECT / "docs" / "RELIABILITY.md"
-SECTION = "## Measured"
+# Every run's latest result, so one run can be measured again without the others (the report shows them all).
+RESULTS = PROJECT / "var" / "reliability-results.json"
+SECTION = "## Measured under faults"
 FINISH_TIMEOUT = 3600
 
 
@@ -137,11 +140,13 @@ def run_outages(name: str, count: int, description: str, outages: list[tuple[str
         harness.wait_for_share(ids, (number + 1) / (len(outages) + 1))
         held = harness.rows.in_status(ids, "processing")
         end = begin()
-        ended = time.monotonic()
         if end is not None:
             end()
-            ended = time.monotonic()
-        harness.recoveries.append(max(faults.progress_resumed(harness.rows, ids, ended), 0.0))
+        ended = time.monotonic()
+        # Work taken up again: an article that was waiting when the fault ended is finished (its message may have
+        # been lost with Redis' data: then the reconciler must send it again first).
+        waiting = harness.rows.in_status(ids, "queued")[:20]
+        harness.recoveries.append(faults.first_finished(harness.rows, waiting, ended))
         harness.measure_recovery(held, ended)
     return harness.finish(result, ids)
 
@@ -223,6 +228,11 @@ def run_webhooks(scale: float) -> Result:
         worker = harness.stack.pid("webhook-worker")
         pool = faults.descendants(worker)
         faults.kill(worker if number == 2 else (pool[0] if pool else worker))
+        killed, delivered = time.monotonic(), len(Receiver.received)
+        # Deliveries going out again: a new one arrives (articles are still being processed, so events keep coming).
+        while len(Receiver.received) <= delivered and time.monotonic() - killed < 600:
+            time.sleep(0.1)
+        harness.recoveries.append(time.monotonic() - killed)
     harness.rows.wait_finished(ids, FINISH_TIMEOUT)
     expected = {row[0] for row in harness.rows.query("SELECT id FROM deliveries")}
     deadline = time.monotonic() + 600
@@ -268,9 +278,11 @@ def run_soak(seconds: float) -> Result:
             with lock:
                 latencies.append(time.perf_counter() - started)
                 errors += status >= 500
-            time.sleep(0.05)
+            # Posting about as fast as the stack parses (2 processes), reading as fast as it answers.
+            time.sleep(1.0 if kind == "post" else 0.05)
 
-    threads = [threading.Thread(target=loop, args=(kind,)) for kind in ("post", "post", "get", "get", "search")]
+    kinds = ("post", "post", "get", "get", "search")
+    threads = [threading.Thread(target=loop, args=(kind,), daemon=True) for kind in kinds]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -313,13 +325,24 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def write_report(results: list[Result], scale: float) -> None:
+def remember(result: Result, scale: float) -> list[Result]:
+    """Store this run's result beside the others' latest; returns them all, in the runs' order."""
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True)
+    saved = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    when = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit.stdout.strip()}, scale {scale:g}"
+    saved[result.run] = {**asdict(result), "notes": [*result.notes, when]}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(saved, indent=1))
+    order = [*RUNS, "soak"]
+    return [Result(**saved[name]) for name in sorted(saved, key=lambda name: order.index(name))]
+
+
+def write_report(results: list[Result]) -> None:
     memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     section = (
-        f"{SECTION}\n\n`make reliability` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()} "
-        f"({os.cpu_count()} cores, {memory_gb:.0f} GiB, {platform.python_version()}), commit "
-        f"{commit.stdout.strip()}, scale {scale:g} (1 is the full size).\n\n{table(results)}\n"
+        f"{SECTION}\n\n`make reliability` on {platform.node()} ({os.cpu_count()} cores, {memory_gb:.0f} GiB, Python "
+        f"{platform.python_version()}, shared with other suites); each row says when it was measured, at which "
+        f"commit and scale (1 is the full size).\n\n{table(results)}\n"
     )
     text = REPORT.read_text()
     before, _, rest = text.partition(SECTION)
@@ -336,10 +359,12 @@ def main() -> int:
     # Stopped (SIGTERM), the runner still stops its stack and leaves Redis and PostgreSQL running.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     results: list[Result] = []
+    reported: list[Result] = []
     try:
         for name in arguments.runs.split(","):
             result = run_soak(arguments.soak_seconds) if name == "soak" else RUNS[name](arguments.scale)
             results.append(result)
+            reported = remember(result, arguments.scale)
             print(table([result]).splitlines()[-1], flush=True)
         results += hostile_inputs(arguments.scale)
     finally:
@@ -347,7 +372,7 @@ def main() -> int:
             Harness.current.stack.stop_all()
         faults.ensure_servers_running()
     print(table(results))
-    write_report(results, arguments.scale)
+    write_report(reported)
     return 0 if all(r.lost == 0 and r.duplicated == 0 and r.slowest_recovery < 60 for r in results) else 1
 
 
