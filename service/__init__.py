@@ -19,6 +19,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, database, Celery, API and error handling."""
     app = Flask(__name__)
     app.config.update(load_config(config))
+    configure_var_dir(app)
+    configure_requests(app)
     configure_logging(app)
     configure_proxies(app)
     configure_database(app)
@@ -29,6 +31,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     configure_access(app)
     configure_api(app)
     return app
+
+
+def configure_var_dir(app: Flask) -> None:
+    """The var directory (database, queue, keys, counts) readable by its owner only, whatever the umask."""
+    from service.files import private_dir
+
+    private_dir(app.config["VAR_DIR"])
+
+
+def configure_requests(app: Flask) -> None:
+    """Our request class (bounded chunked bodies, strict JSON) and the headers every response carries."""
+    from service.web.headers import configure_security_headers
+    from service.web.requests import Request
+
+    app.request_class = Request
+    configure_security_headers(app)
 
 
 def configure_logging(app: Flask) -> None:
@@ -51,12 +69,15 @@ def configure_metrics(app: Flask) -> None:
 
 
 def configure_access(app: Flask) -> None:
-    """Rate limits first (so key guessing is limited too), then the API key check every route goes through."""
+    """Rate limits first (so key guessing is limited too), then the API key check every route goes through, then
+    the refusal of compressed bodies."""
     from service.access.authentication import authenticate_request
     from service.access.rate_limits import configure_rate_limits
+    from service.web.requests import refuse_content_encoding
 
     configure_rate_limits(app)
     app.before_request(authenticate_request)
+    app.before_request(refuse_content_encoding)
 
 
 def configure_database(app: Flask) -> None:

@@ -55,8 +55,9 @@ def defaults(var_dir: Path) -> dict[str, Any]:
         "LOG_FORMAT": "json",
         # Requests per API key (or per client address before a key is known), in Flask-Limiter's notation.
         "RATE_LIMIT": "600/minute",
-        # memory:// counts per process (the embedded default); production shares counts in Redis.
-        "RATE_LIMIT_STORAGE_URL": "memory://",
+        # Counts shared by every API process: a SQLite file under the var directory by default (memory:// would
+        # count per process, letting N gunicorn workers through N times the limit); redis://... in production.
+        "RATE_LIMIT_STORAGE_URL": f"ingest-sqlite://{var_dir / 'rate-limits.db'}",
         # Comma-separated addresses or networks of the proxies in front of the API; only their X-Forwarded-For counts.
         "TRUSTED_PROXIES": "",
         "IDEMPOTENCY_TTL_SECONDS": 24 * 3600,

@@ -16,6 +16,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.articles import contract, near_duplicates, search
+from service.articles.binary import binary_reason
 from service.articles.claims import Claim, ClaimPolicy, ClaimToken, claim, release
 from service.articles.models import Article, ArticleEntity, ArticleStatus, FingerprintBand
 from service.articles.schemas import ProcessedArticleSchema
@@ -143,6 +144,10 @@ def _parse_and_store(session: Session, claimed: Claim, parser: Parser) -> str:
         published_at=article.published_at_hint,
         language=article.language_hint,
     )
+    if reason := binary_reason(raw.body, raw.content_type):
+        # Sent before the API checked, or by a route that does not: a failure with its event, not garbage `done`.
+        title = "The document is not text"
+        return fail(session, article, parser.version, "unparseable", title, reason)
     try:
         parsed = parser.parse(raw)
     except Unparseable as error:

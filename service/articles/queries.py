@@ -47,7 +47,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         received_at, article_id = json.loads(base64.urlsafe_b64decode(padded))
         # Cursors we issue carry a zone; a hand-made one without is read as UTC rather than failing the query.
         return parse_utc_timestamp(received_at), str(article_id)
-    except (binascii.Error, ValueError, TypeError, AttributeError) as error:
+    except (binascii.Error, ValueError, TypeError, AttributeError, RecursionError) as error:
         raise InvalidCursor("This cursor was not issued by this service or is damaged.") from error
 
 

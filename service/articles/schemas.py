@@ -223,7 +223,9 @@ def _entity_name(kind: str) -> fields.String:
 
 class ArticleListQuerySchema(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    cursor = fields.String(metadata={"description": "The next_cursor of the previous page."})
+    cursor = fields.String(
+        validate=validate.Length(max=200), metadata={"description": "The next_cursor of the previous page."}
+    )
     q = fields.String(
         validate=validate.Length(min=1, max=500),
         metadata={"description": 'Full text over title and body: words, "a phrase", -excluded.'},
