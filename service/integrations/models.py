@@ -30,7 +30,7 @@ class Integration(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     # The source of the articles it creates (exact duplicates are detected per source).
     source: Mapped[str] = mapped_column(String(200))
-    # For websub: the feed URL the hub must name when it verifies the subscription (any topic when empty).
+    # For websub: the feed URL the hub must name when it verifies the subscription (none is confirmed when empty).
     topic: Mapped[str | None] = mapped_column(Text)
     # Stored as given, not hashed: verifying an HMAC needs the key itself. Protect the database (and its
     # backups) accordingly; the API shows the secret once, at creation, and never again.
