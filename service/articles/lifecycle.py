@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service.access.models import Tenant
+from service.articles import near_duplicates
 from service.articles.models import Article, ArticleStatus
 from service.articles.submit import processing_message
 from service.celery import send_after_commit
@@ -25,7 +26,9 @@ def request_reprocessing(session: Session, article: Article, request_id: str | N
 
 
 def delete_article(session: Session, article: Article) -> None:
-    """Remove the article, its raw input and its search rows (the database cascades the side tables)."""
+    """Remove the article, its raw input and its search rows (the database cascades the side tables); the articles
+    linked to it as near-duplicates stop naming it."""
+    near_duplicates.unlink(session, article)
     session.delete(article)
     session.commit()
 
