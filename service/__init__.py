@@ -81,8 +81,11 @@ def configure_access(app: Flask) -> None:
 
 
 def configure_database(app: Flask) -> None:
+    from service.sealing import KEYRING_EXTENSION, keyring
+
     database = Database(app.config["DATABASE_URL"])
     app.extensions["db"] = database
+    app.extensions[KEYRING_EXTENSION] = keyring(app.config["SECRETS_KEY"])
 
     @app.teardown_appcontext
     def remove_session(_error: BaseException | None) -> None:

@@ -93,6 +93,8 @@ def defaults(var_dir: Path) -> dict[str, Any]:
         # Inbound webhooks: how far a signed timestamp may be from now, and how long delivery ids are remembered.
         "WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS": 300,
         "WEBHOOK_REPLAY_RETENTION_SECONDS": 72 * 3600,
+        # Fernet keys (comma-separated, the first seals) that seal webhook secrets at rest; empty: stored as given.
+        "SECRETS_KEY": "",
     }
 
 
@@ -147,6 +149,12 @@ def check_config(config: dict[str, Any]) -> None:
             f"INGEST_IDEMPOTENCY_LEASE_SECONDS ({config['IDEMPOTENCY_LEASE_SECONDS']}) must be longer than "
             f"INGEST_API_TIMEOUT_SECONDS ({config['API_TIMEOUT_SECONDS']}), or a retry takes over a live request's key"
         )
+    try:
+        from service.sealing import keyring
+
+        keyring(config["SECRETS_KEY"])
+    except ValueError:
+        problems.append("INGEST_SECRETS_KEY must be Fernet keys (`ingest secrets key` makes one), comma-separated")
     if problems:
         raise ConfigurationError("inconsistent settings: " + "; ".join(problems))
 
