@@ -93,6 +93,14 @@ def defaults(var_dir: Path) -> dict[str, Any]:
         # Inbound webhooks: how far a signed timestamp may be from now, and how long delivery ids are remembered.
         "WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS": 300,
         "WEBHOOK_REPLAY_RETENTION_SECONDS": 72 * 3600,
+        # Bounds on one parsed article (service/articles/bounds.py): paragraphs kept, items kept in every other list
+        # of the contract, warning lines (aggregated by kind), and the stored result's size: at most FACTOR times
+        # the input or FLOOR bytes, whichever is larger (a document past it fails with `too_large`).
+        "OUTPUT_MAX_PARAGRAPHS": 5000,
+        "OUTPUT_MAX_ITEMS": 1000,
+        "OUTPUT_MAX_WARNINGS": 50,
+        "OUTPUT_SIZE_FACTOR": 6,
+        "OUTPUT_SIZE_FLOOR_BYTES": 256 * 1024,
         # Fernet keys (comma-separated, the first seals) that seal webhook secrets at rest; empty: stored as given.
         "SECRETS_KEY": "",
     }

@@ -58,7 +58,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         migrate_with_cli({**os.environ, **env})
         app = create_app({**config, "MAX_CONTENT_LENGTH": LIMIT})
         with app.app_context():
-            keys = [create_key(app.extensions["db"].session, "default", list(SCOPES)).secret for _ in range(2)]
+            keys = [create_key(app.extensions["db"].session, "default", list(SCOPES)).secret for _ in range(3)]
         app.extensions["db"].dispose()
         port = free_port()
         process = services.ServiceProcess(
@@ -150,3 +150,11 @@ def test_var_and_the_database_are_owner_only(server: Server) -> None:
     assert stat.S_IMODE(server.var.stat().st_mode) == 0o700
     for name in ("ingest.db", "rate-limits.db"):
         assert stat.S_IMODE((server.var / name).stat().st_mode) == 0o600, name
+
+
+def test_the_hostile_section_of_the_reliability_runner_passes(server: Server) -> None:
+    from bench.reliability import hostile
+
+    rows = hostile.run(f"http://127.0.0.1:{server.port}", server.keys[2], chunked_bytes=3 * LIMIT, quote_counts=())
+    assert [row.case for row in rows if not row.ok] == [], rows
+    assert len(rows) == 10
