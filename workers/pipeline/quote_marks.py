@@ -44,20 +44,34 @@ def quote_spans(text: str, paragraph: int, warnings: list[str]) -> list[Quote]:
     spans: list[Quote] = []
     opener: str | None = None
     opened_at = 0
+    # Positions of marks that open nothing and of openers never closed: one warning each per paragraph, with a
+    # count, since a paragraph of 1,000,000 quote marks once made 1,000,000 warnings.
+    never_closed: list[int] = []
+    without_opening: list[int] = []
     for position, mark in enumerate(text):
         if opener is not None and (mark in _CLOSERS_FOR_OPENER.get(opener, "") or (opener == mark == _STRAIGHT)):
             spans.append(_make_quote(text, paragraph, opened_at, position))
             opener = None
         elif mark in _CLOSERS_FOR_OPENER or (mark == _STRAIGHT and _starts_word(text, position + 1)):
             if opener is not None:
-                warnings.append(f"paragraph {paragraph}: quotation mark at {opened_at} never closed")
+                never_closed.append(opened_at)
             opener, opened_at = mark, position
         elif mark in _CLOSING_MARKS or mark == _STRAIGHT:
-            warnings.append(f"paragraph {paragraph}: closing quotation mark at {position} without an opening one")
+            without_opening.append(position)
+    warnings.extend(_mark_warning(paragraph, never_closed, "quotation mark", "never closed"))
+    warnings.extend(_mark_warning(paragraph, without_opening, "closing quotation mark", "without an opening one"))
     if opener is not None:
         spans.append(_make_quote(text, paragraph, opened_at, None))
     spans += _single_quoted_spans(text, paragraph, spans)
     return sorted(spans, key=lambda quote: quote.open_mark)
+
+
+def _mark_warning(paragraph: int, positions: list[int], what: str, problem: str) -> list[str]:
+    if not positions:
+        return []
+    if len(positions) == 1:
+        return [f"paragraph {paragraph}: {what} at {positions[0]} {problem}"]
+    return [f"paragraph {paragraph}: {len(positions):,} {what}s {problem} (the first at {positions[0]})"]
 
 
 def _single_quoted_spans(text: str, paragraph: int, double_quoted: list[Quote]) -> list[Quote]:

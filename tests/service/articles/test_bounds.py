@@ -95,10 +95,19 @@ def test_a_result_still_too_large_fails_with_the_reason(
 def test_hostile_quotes_through_the_real_pipeline_stay_within_the_size_bound(
     client: FlaskClient, db_session: Any, queued_messages: Any
 ) -> None:
-    body = b'"' * 100_000
+    body = b'The mayor said "yes" ' + b'"' * 100_000 + b" and left."
     article_id = submit_text(client, body)
 
     assert processing.process_article(db_session, article_id, PIPELINE) == processing.ProcessingOutcome.DONE
     article = db_session.get(Article, article_id)
     assert len(json.dumps(article.result).encode()) <= LIMITS.max_result_bytes(len(body))
-    assert len(article.result["warnings"]) <= LIMITS.max_warnings
+    assert len(article.result["warnings"]) <= 10
+
+
+def test_nothing_but_quote_marks_fails_as_unparseable(
+    client: FlaskClient, db_session: Any, queued_messages: Any
+) -> None:
+    article_id = submit_text(client, b'"' * 1_000_000)
+
+    assert processing.process_article(db_session, article_id, PIPELINE) == processing.ProcessingOutcome.FAILED
+    assert db_session.get(Article, article_id).error["code"] == "unparseable"

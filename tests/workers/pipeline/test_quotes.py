@@ -277,3 +277,11 @@ SPEAKERS = [
 @pytest.mark.parametrize(("paragraphs", "quote_start", "speaker"), SPEAKERS)
 def test_speaker(paragraphs: tuple[str, ...], quote_start: str, speaker: str | None) -> None:
     assert speaker_of(quote_start, quotes_of(*paragraphs)) == speaker
+
+
+def test_unbalanced_marks_make_one_warning_per_kind_and_paragraph_with_a_count() -> None:
+    paragraph = 'The mayor said "yes" ' + '"' * 100_000 + " and left."
+    quotes, warnings = find_quotes([paragraph], [])
+    assert [quote["text"] for quote in quotes] == ["yes"]
+    [warning] = warnings
+    assert warning.startswith("paragraph 0: 99,99") and "closing quotation marks without an opening one" in warning
