@@ -87,8 +87,8 @@ def configure_api(app: Flask) -> None:
         OPENAPI_VERSION="3.1.0",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
+        # Served from the swagger-ui-bundle-v2 package by the Api subclass (service/web/docs/), never a CDN.
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
     )
     description = (
         "Send news articles; read them parsed and enriched. Every route but the probes needs an API key "
