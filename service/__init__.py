@@ -23,9 +23,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     configure_proxies(app)
     configure_database(app)
     configure_celery(app)
-    # before_request hooks run in this order: request id, timer, rate limit, then authentication.
+    # before_request hooks run in this order: request id, timer, console session, rate limit, then authentication.
     configure_request_ids(app)
     configure_metrics(app)
+    # Before access: on console routes the session names the caller, so the rate limiter counts per key there too.
+    configure_console(app)
     configure_access(app)
     configure_api(app)
     return app
@@ -48,6 +50,12 @@ def configure_metrics(app: Flask) -> None:
     from service.ops.metrics import configure_request_metrics
 
     configure_request_metrics(app)
+
+
+def configure_console(app: Flask) -> None:
+    from service.console import configure_console as configure_web_console
+
+    configure_web_console(app)
 
 
 def configure_access(app: Flask) -> None:

@@ -32,6 +32,14 @@ def get_raw(session: Session, tenant_id: str, article_id: str) -> RawDocument | 
     )
 
 
+def article_progress(session: Session, tenant_id: str, article_ids: list[str]) -> dict[str, dict[str, str | None]]:
+    """Status and title of each of these articles that the tenant has (without loading their results)."""
+    query = select(Article.id, Article.status, Article.title).where(
+        Article.tenant_id == tenant_id, Article.id.in_(article_ids)
+    )
+    return {article_id: {"status": status, "title": title} for article_id, status, title in session.execute(query)}
+
+
 def links_for(article_id: str) -> dict[str, str]:
     return {
         "self": url_for("articles.Article", article_id=article_id),
@@ -158,6 +166,8 @@ def select_for_reprocessing(
     parser_version_below: str | None = None,
     source: str | None = None,
     tenant_name: str | None = None,
+    tenant_id: str | None = None,
+    statuses: tuple[str, ...] = (ArticleStatus.DONE, ArticleStatus.FAILED),
     chunk_size: int = 500,
 ) -> list[str]:
     """Mark matching finished articles queued again (in chunks) and return their ids, to be sent after the commit."""
@@ -165,12 +175,14 @@ def select_for_reprocessing(
 
     from service.access.models import Tenant
 
+    if not set(statuses) <= {ArticleStatus.DONE, ArticleStatus.FAILED}:
+        raise ValueError("only finished (done or failed) articles can be reprocessed")
     threshold = version_tuple(parser_version_below) if parser_version_below else None
-    query = select(Article.id, Article.parser_version).where(
-        Article.status.in_((ArticleStatus.DONE, ArticleStatus.FAILED))
-    )
+    query = select(Article.id, Article.parser_version).where(Article.status.in_(statuses))
     if source:
         query = query.where(Article.source == source)
+    if tenant_id:
+        query = query.where(Article.tenant_id == tenant_id)
     if tenant_name:
         query = query.join(Tenant, Tenant.id == Article.tenant_id).where(Tenant.name == tenant_name)
     selected = []
