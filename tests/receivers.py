@@ -34,6 +34,8 @@ class Receiver:
     def __init__(self, behaviour: Behaviour, tls: ssl.SSLContext | None = None) -> None:
         self.behaviour = behaviour
         self.requests: list[ReceivedRequest] = []
+        # Trickled answers that reached their last byte (a client that gives up first stops one short).
+        self.trickles_finished = 0
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -63,6 +65,7 @@ class Receiver:
                     self.wfile.write(bytes([byte]))
                     self.wfile.flush()
                     time.sleep(receiver.behaviour.trickle)
+                receiver.trickles_finished += 1
 
             do_GET = do_POST
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from service.access.models import IdempotencyRecord, IdempotencyState
 from service.access.tenancy import current_tenant_id
-from service.database import utcnow
+from service.database import current_session, utcnow
 from service.web.problems import abort_problem
 
 log = logging.getLogger(__name__)
@@ -54,10 +54,6 @@ def request_fingerprint() -> str:
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     digest.update(request.get_data(cache=True))
     return digest.hexdigest()
-
-
-def _session() -> Session:
-    return current_app.extensions["db"].session  # type: ignore[no-any-return]
 
 
 def _lease() -> timedelta:
@@ -151,7 +147,7 @@ def run_idempotently(key: str, handler: Callable[[], Any]) -> Response:
             f"{HEADER} must be 1 to {MAX_KEY_LENGTH} visible ASCII characters.",
             problem_type="invalid-idempotency-key",
         )
-    session = _session()
+    session = current_session()
     tenant_id = current_tenant_id()
     fingerprint = request_fingerprint()
     record = _claim(session, tenant_id, key, fingerprint)
@@ -225,8 +221,8 @@ def idempotent(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def purge_expired(session: Session) -> int:
-    """Delete keys past their 24 h; the reconciler calls this."""
-    result = session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= utcnow()))
+def purge_expired_keys(session: Session, *, now: datetime) -> int:
+    """Delete keys past their lifetime at `now` (a periodic task calls this)."""
+    result = session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= now))
     session.commit()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

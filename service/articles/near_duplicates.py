@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from service.articles.models import Article, ArticleStatus, FingerprintBand
-from workers.pipeline import fingerprint
 
 # Enough for any real cluster of copies of one story; bounds the work when a band key is unusually common.
 MAX_CANDIDATES = 200
+# Estimated Jaccard similarity of word shingles from which two bodies tell the same story.
+NEAR_DUPLICATE_SIMILARITY = 0.5
+
+
+def similarity(fingerprints_a: Mapping[str, Any], fingerprints_b: Mapping[str, Any]) -> float:
+    """Estimated Jaccard similarity of two bodies from their contract fingerprints (0 when either has none).
+
+    `minhash` is the MinHash signature the pipeline stores, 8 hex digits per value: the share of equal values
+    estimates the share of shingles the two bodies have in common.
+    """
+    hex_a, hex_b = fingerprints_a.get("minhash"), fingerprints_b.get("minhash")
+    if not isinstance(hex_a, str) or not isinstance(hex_b, str) or not hex_a or len(hex_a) != len(hex_b):
+        return 0.0
+    if fingerprints_a.get("content_sha256") == fingerprints_b.get("content_sha256"):
+        return 1.0
+    values_a = np.frombuffer(bytes.fromhex(hex_a), dtype=">u4")
+    values_b = np.frombuffer(bytes.fromhex(hex_b), dtype=">u4")
+    return float(np.mean(values_a == values_b))
 
 
 @dataclass
@@ -45,8 +64,8 @@ def find(session: Session, article: Article, fingerprints: dict[str, Any]) -> Ne
     ).all()
     matches = []
     for candidate_id, received_at, candidate_fingerprints in rows:
-        score = fingerprint.similarity(fingerprints, candidate_fingerprints or {})
-        if score >= fingerprint.NEAR_DUPLICATE_SIMILARITY:
+        score = similarity(fingerprints, candidate_fingerprints or {})
+        if score >= NEAR_DUPLICATE_SIMILARITY:
             matches.append((candidate_id, received_at, round(score, 3)))
     if not matches:
         return NearDuplicates(None, [])

@@ -1,47 +1,76 @@
-"""Processing one article: load it, run the pipeline, check the contract, store the result.
+"""Processing one article: claim it, run the parser it is given, check the contract, store the result or the failure.
 
-Plain functions over a session so the Celery task stays a thin wrapper and tests can call them directly.
+Plain functions over a session, so the Celery task stays a thin adapter and tests call them directly. The parser is
+an argument: the worker hands in the pure pipeline (workers/parsing.py), so this domain never imports the worker.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from celery.exceptions import SoftTimeLimitExceeded
-from kombu.exceptions import OperationalError as BrokerUnavailable
-from sqlalchemy import CursorResult, Update, delete, func, or_, select, update
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from service.articles import near_duplicates
+from service.articles import contract, near_duplicates, search
+from service.articles.claims import Claim, ClaimPolicy, ClaimToken, claim, release
 from service.articles.models import Article, ArticleEntity, ArticleStatus, FingerprintBand
 from service.articles.schemas import ProcessedArticleSchema
-from service.articles.search import index_article
+from service.celery import TRANSIENT_ERRORS, Message, Tasks, send_after_commit
 from service.database import utcnow
-from service.subscriptions.events import enqueue_deliveries, record_event
+from service.subscriptions.events import record_event
 from service.subscriptions.models import EventType
-from workers.pipeline import PARSER_VERSION, UnparseableDocument, parse
 
 log = logging.getLogger(__name__)
 
 CONTRACT = ProcessedArticleSchema()
+DEFAULT_POLICY = ClaimPolicy()
+# Longest detail kept from an exception message in a failed article's error.
+ERROR_DETAIL_LENGTH = 1000
 
-# Errors of the infrastructure, not of the document: the task retries them with backoff.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerUnavailable, ConnectionError)
 
-
-class Outcome:
+class ProcessingOutcome:
     DONE = "done"
     FAILED = "failed"
     SKIPPED = "skipped"
     MISSING = "missing"
 
 
-def _fail(session: Session, article: Article, code: str, title: str, detail: str, **extra: Any) -> str:
+@dataclass(frozen=True)
+class RawInput:
+    """What the parser is given: the stored bytes and what the client said about them."""
+
+    body: bytes
+    content_type: str
+    declared_format: str
+    url: str | None
+    published_at: str | None
+    language: str | None
+
+
+class Unparseable(Exception):
+    """The parser read the input and found no article in it; the message says why, for the client."""
+
+
+class ParseTimedOut(Exception):
+    """The parser was cut short by the task's soft time limit."""
+
+
+@dataclass(frozen=True)
+class Parser:
+    """A parser and its version (stored with each result, so older results can be reprocessed selectively)."""
+
+    version: str
+    parse: Callable[[RawInput], dict[str, Any]]
+
+
+def fail(
+    session: Session, article: Article, parser_version: str, code: str, title: str, detail: str, **extra: Any
+) -> str:
+    """Record a failure the client can act on, tell subscribers, and commit."""
     # A reprocessed article that fails must not go on serving, matching and being found by its old result.
     article.result = None
     article.title = None
@@ -50,172 +79,44 @@ def _fail(session: Session, article: Article, code: str, title: str, detail: str
     article.status = ArticleStatus.FAILED
     article.error = {"code": code, "title": title, "detail": detail, **extra}
     article.processed_at = utcnow()
-    article.parser_version = PARSER_VERSION
-    # The event's deliveries commit with the outcome, and are sent only once both are stored.
-    delivery_ids = record_event(session, article, EventType.FAILED)
+    article.parser_version = parser_version
+    record_event(session, article, EventType.FAILED)
     session.commit()
-    enqueue_deliveries(delivery_ids)
     log.warning("article %s failed: %s: %s", article.id, code, detail)
-    return Outcome.FAILED
+    return ProcessingOutcome.FAILED
 
 
-@dataclass(frozen=True)
-class ClaimToken:
-    """Which message claims an article: its task id, and the retry number of that task."""
-
-    task_id: str
-    retry: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.task_id}:{self.retry}"
-
-    @classmethod
-    def new(cls) -> ClaimToken:
-        return cls(uuid.uuid4().hex)
-
-    def is_earlier_try_of_same_task(self, stored: str | None) -> bool:
-        task_id, _, retry = (stored or "").rpartition(":")
-        return task_id == self.task_id and retry != str(self.retry)
-
-
-class ClaimDecision:
-    CLAIM = "claim"  # the article is ours, a new attempt
-    RECLAIM = "reclaim"  # ours again after our own transient failure: not a new attempt
-    GIVE_UP = "give_up"  # earlier holders all died: fail it rather than kill another worker
-    SKIP = "skip"  # finished, or another live message holds it
-
-
-def decide_claim(
-    article: Article, token: ClaimToken, *, max_attempts: int, stale_after: timedelta, reprocess: bool, now: datetime
-) -> str:
-    """What a message may do with an article, given the article's state at `now` (a pure decision, no I/O)."""
-    if article.status == ArticleStatus.QUEUED:
-        return ClaimDecision.CLAIM
-    if article.status in (ArticleStatus.DONE, ArticleStatus.FAILED):
-        return ClaimDecision.CLAIM if reprocess else ClaimDecision.SKIP
-    if token.is_earlier_try_of_same_task(article.claim_token):
-        return ClaimDecision.RECLAIM
-    holder_died = article.claim_token == str(token) or (
-        # Past the hard time limit no holder can still be running: the pool kills tasks at that limit.
-        article.processing_started_at is not None and article.processing_started_at < now - stale_after
-    )
-    if not holder_died:
-        return ClaimDecision.SKIP
-    return ClaimDecision.GIVE_UP if article.attempts >= max_attempts else ClaimDecision.CLAIM
-
-
-def claim(
-    session: Session,
-    article_id: str,
-    token: ClaimToken,
-    *,
-    max_attempts: int,
-    stale_after: timedelta,
-    reprocess: bool = False,
-) -> Article | None:
-    """Take the article for this message, or return None when there is nothing for it to do.
-
-    The update is conditional on the state the decision was made from, so two messages racing for one article
-    (a redelivery and a re-send, two workers, PostgreSQL or SQLite) cannot both win: the loser re-reads.
-    """
-    for _ in range(3):
-        article = session.get(Article, article_id, populate_existing=True)
-        if article is None:
-            return None
-        now = utcnow()
-        decision = decide_claim(
-            article, token, max_attempts=max_attempts, stale_after=stale_after, reprocess=reprocess, now=now
-        )
-        if decision == ClaimDecision.SKIP:
-            session.rollback()
-            return None
-        seen = (
-            (Article.id == article.id)
-            & (Article.status == article.status)
-            & (Article.attempts == article.attempts)
-            & (func.coalesce(Article.claim_token, "") == (article.claim_token or ""))
-        )
-        if decision == ClaimDecision.GIVE_UP:
-            won = _updated_rows(session, update(Article).where(seen).values(claim_token=str(token))) == 1
-            if won:
-                session.refresh(article)
-                _fail(
-                    session,
-                    article,
-                    "worker_lost",
-                    "Processing kept crashing",
-                    f"The worker processing this article stopped {article.attempts} times without finishing "
-                    "(killed, out of memory or over the hard time limit). Resubmit a smaller or simpler document.",
-                )
-                return None
-            continue
-        attempts = article.attempts + (1 if decision == ClaimDecision.CLAIM else 0)
-        values = {
-            "status": ArticleStatus.PROCESSING,
-            "attempts": attempts,
-            "claim_token": str(token),
-            "processing_started_at": now,
-            "updated_at": now,
-        }
-        if _updated_rows(session, update(Article).where(seen).values(**values)) == 1:
-            session.commit()
-            session.refresh(article)
-            return article
-        session.rollback()
-    log.warning("gave up claiming article %s after repeated races", article_id)
-    return None
-
-
-def _updated_rows(session: Session, statement: Update) -> int:
-    return cast("CursorResult[Any]", session.execute(statement)).rowcount
-
-
-def release(session: Session, article_id: str, token: ClaimToken) -> None:
-    """Hand an article back to the queue after a transient failure, so the retry is not counted as a crash."""
-    session.rollback()
-    session.execute(
-        update(Article)
-        .where(Article.id == article_id, Article.claim_token == str(token), Article.status == ArticleStatus.PROCESSING)
-        .values(status=ArticleStatus.QUEUED, attempts=Article.attempts - 1, claim_token=None, updated_at=utcnow())
-    )
-    session.commit()
-
-
-def build_document(article: Article, parsed: dict[str, Any]) -> dict[str, Any]:
-    """The contract document the API will serve once this result is stored."""
-    return {
-        **parsed,
-        "id": article.id,
-        "status": ArticleStatus.DONE,
-        "source": article.source,
-        "url": article.url,
-        "external_id": article.external_id,
-        "received_at": article.received_at.isoformat(),
-        "processed_at": utcnow().isoformat(),
-        "metadata": article.client_metadata or {},
-        "canonical_url": parsed.get("canonical_url") or article.url,
-        "duplicate_of": None,
-        "near_duplicates": [],
-        "error": None,
-    }
+def _crash_detail(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:ERROR_DETAIL_LENGTH]
 
 
 def process_article(
     session: Session,
     article_id: str,
+    parser: Parser,
     *,
-    max_attempts: int = 2,
-    stale_after: timedelta = timedelta(minutes=5),
+    policy: ClaimPolicy = DEFAULT_POLICY,
     reprocess: bool = False,
     token: ClaimToken | None = None,
+    now: datetime | None = None,
 ) -> str:
-    """Parse, validate and store one article; safe to run twice (a finished article is left alone)."""
+    """Parse, validate and store one article; safe to run twice (a finished article is left alone).
+
+    `now` is when the claim is decided (a claim older than the policy allows has no living holder).
+    """
     token = token or ClaimToken.new()
-    article = claim(session, article_id, token, max_attempts=max_attempts, stale_after=stale_after, reprocess=reprocess)
-    if article is None:
-        return Outcome.MISSING if session.get(Article, article_id) is None else Outcome.SKIPPED
+    claimed = claim(session, article_id, token, policy, reprocess=reprocess, now=now or utcnow())
+    if claimed is None:
+        return ProcessingOutcome.MISSING if session.get(Article, article_id) is None else ProcessingOutcome.SKIPPED
+    if claimed.given_up:
+        article = claimed.article
+        detail = (
+            f"The worker processing this article stopped {article.attempts} times without finishing (killed, out "
+            "of memory or over the hard time limit). Resubmit a smaller or simpler document."
+        )
+        return fail(session, article, parser.version, "worker_lost", "Processing kept crashing", detail)
     try:
-        return _parse_and_store(session, article)
+        return _parse_and_store(session, claimed, parser)
     except TRANSIENT_ERRORS:
         try:
             release(session, article_id, token)
@@ -227,81 +128,65 @@ def process_article(
         session.rollback()
         stored = session.get(Article, article_id, populate_existing=True)
         if stored is None:
-            return Outcome.MISSING
-        return _fail(
-            session,
-            stored,
-            "internal_error",
-            "The parsed article could not be stored",
-            f"{type(error).__name__}: {error}"[:1000],
-        )
+            return ProcessingOutcome.MISSING
+        title = "The parsed article could not be stored"
+        return fail(session, stored, parser.version, "internal_error", title, _crash_detail(error))
 
 
-def _parse_and_store(session: Session, article: Article) -> str:
-    raw = article.raw
+def _parse_and_store(session: Session, claimed: Claim, parser: Parser) -> str:
+    article = claimed.article
+    raw = RawInput(
+        body=article.raw.body,
+        content_type=article.raw.content_type,
+        declared_format=article.declared_format,
+        url=article.url,
+        published_at=article.published_at_hint,
+        language=article.language_hint,
+    )
     try:
-        parsed = parse(
-            raw.body,
-            content_type=raw.content_type,
-            declared_format=article.declared_format,
-            url=article.url,
-            published_at=article.published_at_hint,
-            language=article.language_hint,
-        )
-    except UnparseableDocument as error:
-        return _fail(session, article, "unparseable", "The document could not be read as an article", str(error))
-    except SoftTimeLimitExceeded:
-        return _fail(
-            session,
-            article,
-            "timeout",
-            "Processing took too long",
-            "The parser did not finish within the time limit; the document may be unusually large or malformed.",
-        )
+        parsed = parser.parse(raw)
+    except Unparseable as error:
+        title = "The document could not be read as an article"
+        return fail(session, article, parser.version, "unparseable", title, str(error))
+    except ParseTimedOut:
+        detail = "The parser did not finish within the time limit; the document may be unusually large or malformed."
+        return fail(session, article, parser.version, "timeout", "Processing took too long", detail)
+    except TRANSIENT_ERRORS:
+        raise
     except Exception as error:  # a parser bug is deterministic for this input: record it, do not retry forever
         log.exception("parser crashed on article %s", article.id)
-        return _fail(
-            session,
-            article,
-            "parser_error",
-            "The parser failed on this document",
-            f"{type(error).__name__}: {error}"[:1000],
-        )
-    document = build_document(article, parsed)
-    similar = near_duplicates.find(session, article, parsed.get("fingerprints") or {})
-    document.update(duplicate_of=similar.duplicate_of, near_duplicates=similar.matches)
-    if errors := CONTRACT.validate(document):
-        return _fail(
-            session,
-            article,
-            "contract_violation",
-            "The parsed article broke the article contract",
-            "The parser's output did not pass the article schema, so it was not stored.",
-            messages=errors,
-        )
-    stored = {key: document[key] for key in parsed} | {
-        "canonical_url": document["canonical_url"],
-        "duplicate_of": document["duplicate_of"],
-        "near_duplicates": document["near_duplicates"],
+        title = "The parser failed on this document"
+        return fail(session, article, parser.version, "parser_error", title, _crash_detail(error))
+    fingerprints = parsed.get("fingerprints") or {}
+    similar = near_duplicates.find(session, article, fingerprints)
+    result = {
+        **parsed,
+        "canonical_url": parsed.get("canonical_url") or article.url,
+        "duplicate_of": similar.duplicate_of,
+        "near_duplicates": similar.matches,
     }
-    near_duplicates.index(session, article, parsed.get("fingerprints") or {})
-    near_duplicates.link_back(session, article, similar)
-    article.result = stored
-    article.title = parsed.get("title")
     article.status = ArticleStatus.DONE
     article.error = None
-    article.parser_version = PARSER_VERSION
+    article.parser_version = parser.version
     article.processed_at = utcnow()
-    index_article(session, article)
-    delivery_ids = record_event(session, article, EventType.PROCESSED)
+    if errors := CONTRACT.validate(contract.document(article, result)):
+        detail = "The parser's output did not pass the article schema, so it was not stored."
+        title = "The parsed article broke the article contract"
+        return fail(session, article, parser.version, "contract_violation", title, detail, messages=errors)
+    near_duplicates.index(session, article, fingerprints)
+    near_duplicates.link_back(session, article, similar)
+    article.result = result
+    article.title = parsed.get("title")
+    search.index_article(session, article)
+    record_event(session, article, EventType.PROCESSED)
     session.commit()
-    enqueue_deliveries(delivery_ids)
-    return Outcome.DONE
+    return ProcessingOutcome.DONE
 
 
-def find_stuck(session: Session, *, queued_for: timedelta, processing_for: timedelta, limit: int = 500) -> list[str]:
-    """Ids of articles queued or processing for too long: their message was lost or their worker died."""
-    now = utcnow()
+def find_stuck(
+    session: Session, *, queued_for: timedelta, processing_for: timedelta, now: datetime, limit: int = 500
+) -> list[str]:
+    """Ids of articles queued or processing for too long at `now`: their message was lost or their worker died."""
     query = (
         select(Article.id)
         .where(
@@ -309,7 +194,7 @@ def find_stuck(session: Session, *, queued_for: timedelta, processing_for: timed
                 (Article.status == ArticleStatus.QUEUED) & (Article.updated_at < now - queued_for),
                 (Article.status == ArticleStatus.PROCESSING)
                 & (Article.processing_started_at < now - processing_for)
-                # touch() marks a re-send; the next pass waits a whole period again instead of re-sending at once.
+                # A re-send restarts updated_at: the next pass waits a whole period again instead of re-sending.
                 & (Article.updated_at < now - processing_for),
             )
         )
@@ -319,8 +204,12 @@ def find_stuck(session: Session, *, queued_for: timedelta, processing_for: timed
     return list(session.scalars(query))
 
 
-def touch(session: Session, article_ids: list[str]) -> None:
-    """Restart the stuck clock of re-sent articles so the next pass does not send them again at once."""
-    if article_ids:
-        session.execute(update(Article).where(Article.id.in_(article_ids)).values(updated_at=utcnow()))
+def resend_stuck(session: Session, *, queued_for: timedelta, processing_for: timedelta, now: datetime) -> int:
+    """Send again the articles whose message was lost: the database is the record, the broker only transport."""
+    stuck = find_stuck(session, queued_for=queued_for, processing_for=processing_for, now=now)
+    if stuck:
+        session.execute(update(Article).where(Article.id.in_(stuck)).values(updated_at=now))
+        send_after_commit(session, *(Message(Tasks.PROCESS_ARTICLE, (article_id,)) for article_id in stuck))
         session.commit()
+        log.warning("reconciler re-sent %d stuck articles", len(stuck))
+    return len(stuck)

@@ -1,4 +1,4 @@
-"""Reading articles: one by id, a page of them, and the contract document for each."""
+"""Reading articles: one by id, its raw input, and a page of them with search and filters."""
 
 from __future__ import annotations
 
@@ -7,14 +7,12 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from flask import url_for
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from service.articles import search
-from service.articles.models import Article, ArticleStatus, RawDocument
+from service.articles.models import Article, RawDocument
 from service.web.schemas import parse_utc_timestamp
 
 
@@ -38,32 +36,6 @@ def article_progress(session: Session, tenant_id: str, article_ids: list[str]) -
         Article.tenant_id == tenant_id, Article.id.in_(article_ids)
     )
     return {article_id: {"status": status, "title": title} for article_id, status, title in session.execute(query)}
-
-
-def links_for(article_id: str) -> dict[str, str]:
-    return {
-        "self": url_for("articles.Article", article_id=article_id),
-        "raw": url_for("articles.RawArticle", article_id=article_id),
-    }
-
-
-def contract_document(article: Article) -> dict[str, Any]:
-    """The article as the contract describes it: identity and state, then the parsed result when there is one."""
-    document: dict[str, Any] = dict(article.result or {})
-    document.update(
-        id=article.id,
-        status=article.status,
-        source=article.source,
-        url=article.url,
-        external_id=article.external_id,
-        received_at=article.received_at,
-        processed_at=article.processed_at,
-        parser_version=article.parser_version,
-        metadata=article.client_metadata or {},
-        error=article.error,
-        links=links_for(article.id),
-    )
-    return document
 
 
 @dataclass
@@ -137,65 +109,3 @@ def list_articles(
 def as_utc(value: str) -> datetime:
     """An ISO 8601 query value as an aware datetime (a missing zone means UTC)."""
     return parse_utc_timestamp(value)
-
-
-def request_reprocessing(session: Session, article: Article) -> bool:
-    """Queue a finished article again for the current pipeline; False when it is already queued or processing."""
-    if article.status not in (ArticleStatus.DONE, ArticleStatus.FAILED):
-        return False
-    article.status = ArticleStatus.QUEUED
-    article.attempts = 0
-    session.commit()
-    return True
-
-
-def delete_article(session: Session, article: Article) -> None:
-    """Remove the article, its raw input and its search rows (the database cascades the side tables)."""
-    session.delete(article)
-    session.commit()
-
-
-def version_tuple(version: str) -> tuple[int, ...]:
-    """'1.10.0' as (1, 10, 0), so versions compare as numbers; ValueError when it is not dotted numbers."""
-    return tuple(int(part) for part in version.strip().split("."))
-
-
-def select_for_reprocessing(
-    session: Session,
-    *,
-    parser_version_below: str | None = None,
-    source: str | None = None,
-    tenant_name: str | None = None,
-    tenant_id: str | None = None,
-    statuses: tuple[str, ...] = (ArticleStatus.DONE, ArticleStatus.FAILED),
-    chunk_size: int = 500,
-) -> list[str]:
-    """Mark matching finished articles queued again (in chunks) and return their ids, to be sent after the commit."""
-    from sqlalchemy import update
-
-    from service.access.models import Tenant
-
-    if not set(statuses) <= {ArticleStatus.DONE, ArticleStatus.FAILED}:
-        raise ValueError("only finished (done or failed) articles can be reprocessed")
-    threshold = version_tuple(parser_version_below) if parser_version_below else None
-    query = select(Article.id, Article.parser_version).where(Article.status.in_(statuses))
-    if source:
-        query = query.where(Article.source == source)
-    if tenant_id:
-        query = query.where(Article.tenant_id == tenant_id)
-    if tenant_name:
-        query = query.join(Tenant, Tenant.id == Article.tenant_id).where(Tenant.name == tenant_name)
-    selected = []
-    for article_id, parser_version in session.execute(query):
-        if threshold is not None and parser_version:
-            try:
-                if version_tuple(parser_version) >= threshold:
-                    continue
-            except ValueError:
-                pass  # an unreadable version is older than any real one
-        selected.append(article_id)
-    for start in range(0, len(selected), chunk_size):
-        chunk = selected[start : start + chunk_size]
-        session.execute(update(Article).where(Article.id.in_(chunk)).values(status=ArticleStatus.QUEUED, attempts=0))
-    session.commit()
-    return selected

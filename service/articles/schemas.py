@@ -207,15 +207,11 @@ class SubmittedSchema(Schema):
     links = fields.Nested(LinksSchema, required=True)
 
 
-class ArticleSummarySchema(Schema):
-    id = fields.String(required=True)
-    status = fields.String(required=True)
-    source = fields.String(required=True)
-    url = fields.String(allow_none=True)
-    title = fields.String(allow_none=True)
-    received_at = Timestamp(required=True)
-    processed_at = Timestamp(allow_none=True)
-    links = fields.Nested(LinksSchema, required=True)
+class ArticleSummarySchema(ArticleSchema):
+    """An article in a listing: identity, state and title."""
+
+    class Meta:
+        fields = ("id", "status", "source", "url", "title", "received_at", "processed_at", "links")
 
 
 def _entity_name(kind: str) -> fields.String:

@@ -7,14 +7,15 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, g, has_request_context
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.access.models import DEFAULT_TENANT_ID
 from service.articles.models import Article, ArticleStatus, RawDocument
-from service.subscriptions.events import emit, enqueue_deliveries, record_event
+from service.celery import Message, Tasks, send_after_commit
+from service.database import new_id
+from service.subscriptions.events import record_event
 from service.subscriptions.models import EventType
 from service.web.schemas import parse_utc_timestamp
 
@@ -83,10 +84,10 @@ def submit(session: Session, submission: Submission) -> SubmitResult:
     """Store a submission and queue it; an exact duplicate returns the article already stored."""
     input_sha256 = hashlib.sha256(submission.raw).hexdigest()
     if existing := find_duplicate(session, submission, input_sha256):
-        emit(session, existing, EventType.DUPLICATE)
-        return SubmitResult(existing, duplicate=True)
+        return _answer_duplicate(session, existing)
     article = _new_article(submission, input_sha256)
     session.add(article)
+    send_after_commit(session, processing_message(article.id, request_id=submission.request_id))
     try:
         session.commit()
     except IntegrityError:
@@ -95,33 +96,25 @@ def submit(session: Session, submission: Submission) -> SubmitResult:
         existing = find_duplicate(session, submission, input_sha256)
         if existing is None:
             raise
-        emit(session, existing, EventType.DUPLICATE)
-        return SubmitResult(existing, duplicate=True)
-    enqueue_processing(article.id, request_id=submission.request_id)
+        return _answer_duplicate(session, existing)
     return SubmitResult(article, duplicate=False)
 
 
-def enqueue_processing(article_id: str, request_id: str | None = None, *, reprocess: bool = False) -> bool:
-    """Send the processing task; a broker outage is logged, and the reconciler sends it later."""
-    celery = current_app.extensions["celery"]
-    in_request = has_request_context()
-    if in_request and g.get("broker_unavailable"):
-        # One failed publish per request is enough: a 1,000-item batch must not wait on 1,000 timeouts.
-        return False
-    try:
-        celery.send_task(
-            "workers.tasks.process_article",
-            args=[article_id],
-            kwargs={"reprocess": True} if reprocess else None,
-            queue="ingest",
-            headers={"request_id": request_id} if request_id else None,
-        )
-    except Exception:  # the row is committed, so nothing is lost: the reconciler re-sends queued articles
-        log.exception("could not queue article %s; the reconciler will send it", article_id)
-        if in_request:
-            g.broker_unavailable = True
-        return False
-    return True
+def _answer_duplicate(session: Session, existing: Article) -> SubmitResult:
+    # Subscribers hear of a duplicate of an article already stored, as for any other event.
+    record_event(session, existing, EventType.DUPLICATE)
+    session.commit()
+    return SubmitResult(existing, duplicate=True)
+
+
+def processing_message(article_id: str, request_id: str | None = None, *, reprocess: bool = False) -> Message:
+    """The task message that processes an article; the request id follows it into the worker's logs."""
+    return Message(
+        Tasks.PROCESS_ARTICLE,
+        (article_id,),
+        kwargs={"reprocess": True} if reprocess else None,
+        headers={"request_id": request_id} if request_id else None,
+    )
 
 
 @dataclass
@@ -143,6 +136,8 @@ def _storable_timestamp(value: str | None) -> str | None:
 
 def _new_article(submission: Submission, input_sha256: str) -> Article:
     return Article(
+        # Known before the flush, so its message can be recorded with the row.
+        id=new_id(),
         tenant_id=submission.tenant_id,
         status=ArticleStatus.QUEUED,
         source=submission.source,
@@ -180,8 +175,6 @@ def _submit_chunk(session: Session, chunk: list[tuple[int, Submission]]) -> list
     }
     stored_before = set(stored)
     outcomes: list[BatchOutcome] = []
-    created: list[Article] = []
-    duplicate_events: list[str] = []
     for index, submission, digest in hashed:
         key = (submission.source, digest)
         if key in stored:
@@ -189,12 +182,12 @@ def _submit_chunk(session: Session, chunk: list[tuple[int, Submission]]) -> list
             outcomes.append(BatchOutcome(index, stored[key], duplicate=True))
             if key in stored_before:
                 # As for a single submission, subscribers hear of a duplicate of an article already stored.
-                duplicate_events.extend(record_event(session, stored[key], EventType.DUPLICATE))
+                record_event(session, stored[key], EventType.DUPLICATE)
             continue
         article = _new_article(submission, digest)
         session.add(article)
+        send_after_commit(session, processing_message(article.id, request_id=submission.request_id))
         stored[key] = article
-        created.append(article)
         outcomes.append(BatchOutcome(index, article))
     try:
         session.commit()
@@ -202,9 +195,6 @@ def _submit_chunk(session: Session, chunk: list[tuple[int, Submission]]) -> list
         # A concurrent request stored one of these first: fall back to one transaction per item for this chunk.
         session.rollback()
         return [BatchOutcome(index, *_as_pair(submit(session, submission))) for index, submission in chunk]
-    for article in created:
-        enqueue_processing(article.id, request_id=article.request_id)
-    enqueue_deliveries(duplicate_events)
     return outcomes
 
 

@@ -163,27 +163,19 @@ def submit_command(
 @click.option("--tenant", "tenant_name", default=None, help="Only this tenant's articles.")
 def reprocess(everything: bool, parser_version_below: str | None, source: str | None, tenant_name: str | None) -> None:
     """Run the current pipeline again on stored raw inputs (finished articles only)."""
-    from rich.progress import Progress
-
-    from service.articles.queries import select_for_reprocessing
-    from service.articles.submit import enqueue_processing
+    from service.articles.lifecycle import reprocess_matching
 
     if not (everything or parser_version_below or source):
         raise click.UsageError("say which articles: --all, --parser-version-below X or --source S")
-    with app_context():
+    with app_context() as app:
+        publisher = app.extensions["publisher"]
         try:
-            article_ids = select_for_reprocessing(
+            article_ids = reprocess_matching(
                 current_session(), parser_version_below=parser_version_below, source=source, tenant_name=tenant_name
             )
         except ValueError as error:
             raise click.UsageError(str(error)) from None
-        sent = 0
-        with Progress(transient=False) as progress:
-            task = progress.add_task("queueing", total=len(article_ids))
-            for article_id in article_ids:
-                sent += enqueue_processing(article_id, reprocess=True)
-                progress.advance(task)
         click.echo(
-            f"{len(article_ids)} articles queued for reprocessing ({len(article_ids) - sent} left to the "
+            f"{len(article_ids)} articles queued for reprocessing ({publisher.failed} left to the "
             "reconciler: the broker did not take them)"
         )

@@ -1,10 +1,14 @@
-"""What one-shot commands share: an app context whose connections close when the command ends."""
+"""What one-shot commands share: an app context whose connections close when the command ends, and its session."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from service.database import current_session
+
+__all__ = ["app_context", "current_session"]
 
 
 @contextmanager
@@ -18,9 +22,3 @@ def app_context() -> Iterator[Any]:
             yield app
     finally:
         app.extensions["db"].dispose()
-
-
-def current_session() -> Any:
-    from flask import current_app
-
-    return current_app.extensions["db"].session

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from service.celery import Message, Queues, Tasks
 from service.cli.articles import SEED_DIR, seed_directory
 
 
@@ -47,7 +48,7 @@ def api(bind: str | None, workers: int | None) -> None:
             self.cfg.set("workers", workers or app.config["API_WORKERS"])
             # The app writes its own JSON access line (with request id and key prefix).
             self.cfg.set("accesslog", None)
-            self.cfg.set("timeout", 60)
+            self.cfg.set("timeout", app.config["API_TIMEOUT_SECONDS"])
 
         def load(self) -> Any:
             return app
@@ -56,7 +57,7 @@ def api(bind: str | None, workers: int | None) -> None:
 
 
 @click.command()
-@click.option("--queues", default="ingest", show_default=True, help="Comma-separated queues to consume.")
+@click.option("--queues", default=Queues.ARTICLES, show_default=True, help="Comma-separated queues to consume.")
 @click.option("--concurrency", type=int, default=None, help="Processes (default INGEST_WORKER_CONCURRENCY).")
 @click.option("--beat/--no-beat", default=False, help="Also run the periodic scheduler (the reconciler).")
 def worker(queues: str, concurrency: int | None, beat: bool) -> None:
@@ -83,10 +84,10 @@ def worker(queues: str, concurrency: int | None, beat: bool) -> None:
     def reconcile_at_start(**_kwargs: Any) -> None:
         # Whatever was lost while no worker ran (a crash, a broker restart) is sent again now, not in a minute.
         consumed = queues.split(",")
-        if "ingest" in consumed:
-            celery.send_task("workers.tasks.reconcile", queue="ingest")
-        if "webhooks" in consumed:
-            celery.send_task("workers.tasks.sweep_webhooks", queue="webhooks")
+        if Queues.ARTICLES in consumed:
+            app.extensions["publisher"].send([Message(Tasks.RECONCILE)])
+        if Queues.WEBHOOKS in consumed:
+            app.extensions["publisher"].send([Message(Tasks.SWEEP_WEBHOOKS)])
         if port := app.config["WORKER_METRICS_PORT"]:
             metrics.serve_worker_metrics(port)
 
@@ -127,7 +128,9 @@ def run(seed: bool) -> None:
     command = [sys.executable, "-m", "service.cli"]
     children = [
         # One worker consumes both queues here; production runs a webhook worker of its own.
-        subprocess.Popen([*command, "worker", "--beat", "--concurrency", "1", "--queues", "ingest,webhooks"]),
+        subprocess.Popen(
+            [*command, "worker", "--beat", "--concurrency", "1", "--queues", f"{Queues.ARTICLES},{Queues.WEBHOOKS}"]
+        ),
         subprocess.Popen([*command, "api", "--workers", "2"]),
     ]
 
@@ -148,7 +151,7 @@ def run(seed: bool) -> None:
         if seed:
             with app.app_context():
                 seed_directory(app, SEED_DIR)
-        click.echo(banner(base_url, local_key))
+        click.echo(banner(base_url, local_key, Path(app.config["LOCAL_KEY_FILE"])))
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         click.echo("a child process exited; stopping", err=True)
@@ -192,12 +195,12 @@ def ensure_local_key(app: Any) -> str | None:
     return issued.secret
 
 
-def banner(base_url: str, key: str | None) -> str:
+def banner(base_url: str, key: str | None, key_file: Path) -> str:
     seed = SEED_DIR / "000_58a277481ee7be65.txt"
     auth = f"-H 'Authorization: Bearer {key}'" if key else "-H 'Authorization: Bearer YOUR_KEY'"
     return f"""
 The ingestion service is running at {base_url} (docs: {base_url}/docs). Ctrl-C stops it.
-Local API key (all scopes; kept in the file LOCAL_KEY_FILE): {key or "see `ingest keys create`"}
+Local API key (all scopes; kept in {key_file}): {key or "see `ingest keys create`"}
 Console: {base_url}/console/ (sign in with the key above)
 
   curl -s {auth} -X POST -H 'Content-Type: text/plain' --data-binary @{seed} {base_url}/v1/articles

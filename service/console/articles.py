@@ -8,10 +8,9 @@ from typing import Any
 from flask import abort, flash, g, redirect, request, url_for
 from marshmallow import ValidationError
 
-from service.articles import queries
+from service.articles import contract, lifecycle, queries
 from service.articles.models import Article, ArticleStatus
 from service.articles.schemas import ArticleListQuerySchema, ArticleSchema
-from service.articles.submit import enqueue_processing
 from service.console.base import Routes, database, render, requires, tenant_id
 from service.console.reading import decode_raw, reading_view
 
@@ -62,7 +61,7 @@ def statuses() -> Any:
 @requires("read")
 def article(article_id: str) -> Any:
     record = article_or_404(article_id)
-    document = CONTRACT.dump(queries.contract_document(record))
+    document = CONTRACT.dump(contract.document(record))
     raw = queries.get_raw(database(), tenant_id(), article_id)
     raw_text = decode_raw(raw.body, raw.content_type) if raw is not None else None
     is_html = document.get("format") == "html" or record.declared_format == "html"
@@ -82,8 +81,7 @@ def article(article_id: str) -> Any:
 @requires("ingest")
 def reprocess(article_id: str) -> Any:
     record = article_or_404(article_id)
-    if queries.request_reprocessing(database(), record):
-        enqueue_processing(record.id, request_id=g.get("request_id"), reprocess=True)
+    if lifecycle.request_reprocessing(database(), record, g.get("request_id")):
         flash("Queued for reprocessing with the current pipeline.", "success")
     else:
         flash("This article is already queued or processing.", "info")
@@ -95,7 +93,7 @@ def reprocess(article_id: str) -> Any:
 @routes.route("/articles/<article_id>/delete", methods=["POST"])
 @requires("ingest")
 def delete(article_id: str) -> Any:
-    queries.delete_article(database(), article_or_404(article_id))
+    lifecycle.delete_article(database(), article_or_404(article_id))
     flash("The article and its raw input are deleted.", "success")
     return redirect(url_for("console.articles"))
 
@@ -117,8 +115,6 @@ def failures() -> Any:
 @requires("ingest")
 def reprocess_failures() -> Any:
     """Every failed article of this tenant, queued again for the current pipeline."""
-    article_ids = queries.select_for_reprocessing(database(), tenant_id=tenant_id(), statuses=(ArticleStatus.FAILED,))
-    for article_id in article_ids:
-        enqueue_processing(article_id, request_id=g.get("request_id"), reprocess=True)
+    article_ids = lifecycle.reprocess_matching(database(), tenant_id=tenant_id(), statuses=(ArticleStatus.FAILED,))
     flash(f"{len(article_ids)} failed articles queued for reprocessing.", "success")
     return redirect(url_for("console.failures"))

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.articles.submit import submit
-from service.database import new_id, utcnow
+from service.database import new_id
 from service.integrations.adapters import Adapter, InboundDelivery, ghost, standard, websub, wordpress
 from service.integrations.models import Integration, IntegrationType, ReceivedDelivery
 from service.subscriptions.signing import generate_secret
@@ -71,8 +71,8 @@ def delete_integration(session: Session, integration: Integration) -> None:
 
 
 @dataclass
-class Outcome:
-    """What a delivery led to: the answer for the sender, and whether it was a replay."""
+class Receipt:
+    """What a received delivery led to: the answer for the sender, and whether it was a replay."""
 
     body: dict[str, Any]
     replay: bool
@@ -83,7 +83,7 @@ def verify(integration: Integration, delivery: InboundDelivery) -> str:
     return ADAPTERS[integration.type].verify(delivery)
 
 
-def receive(session: Session, integration: Integration, delivery: InboundDelivery) -> Outcome:
+def receive(session: Session, integration: Integration, delivery: InboundDelivery) -> Receipt:
     """Ingest a delivery whose signature was verified; a delivery id seen before answers as before, creating nothing.
 
     Articles are submitted before the delivery id is recorded: if we fail in between, the sender's retry submits
@@ -91,7 +91,7 @@ def receive(session: Session, integration: Integration, delivery: InboundDeliver
     """
     delivery_id = verify(integration, delivery)
     if previous := _previous(session, integration.id, delivery_id):
-        return Outcome({**previous.outcome, "replay": True}, replay=True)
+        return Receipt({**previous.outcome, "replay": True}, replay=True)
     received = ADAPTERS[integration.type].parse(delivery)
     articles = []
     for submission in received.submissions:
@@ -115,7 +115,7 @@ def receive(session: Session, integration: Integration, delivery: InboundDeliver
     except IntegrityError:
         # The same delivery raced in twice; the other one recorded it first, and the articles are the same ones.
         session.rollback()
-    return Outcome({**body, "replay": False}, replay=False)
+    return Receipt({**body, "replay": False}, replay=False)
 
 
 def _previous(session: Session, integration_id: str, delivery_id: str) -> ReceivedDelivery | None:
@@ -126,9 +126,9 @@ def _previous(session: Session, integration_id: str, delivery_id: str) -> Receiv
     )
 
 
-def forget_old_deliveries(session: Session, older_than: timedelta, now: datetime | None = None) -> int:
-    """Drop delivery ids past the replay window (a signed timestamp that old is refused anyway)."""
-    cutoff = (now or utcnow()) - older_than
+def forget_old_deliveries(session: Session, older_than: timedelta, *, now: datetime) -> int:
+    """Drop delivery ids past the replay window at `now` (a signed timestamp that old is refused anyway)."""
+    cutoff = now - older_than
     result = session.execute(delete(ReceivedDelivery).where(ReceivedDelivery.received_at < cutoff))
     session.commit()
     return int(result.rowcount)  # type: ignore[attr-defined]

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.access import require_scope
 from service.access.idempotency import idempotent
 from service.access.tenancy import current_tenant_id
+from service.database import current_session
 from service.integrations import service as integrations
+from service.integrations.models import Integration as IntegrationRow
 from service.integrations.schemas import (
     IntegrationCreateSchema,
     IntegrationListSchema,
     IntegrationSchema,
     IntegrationWithSecretSchema,
 )
-from service.web.problems import abort_problem
+from service.web.problems import not_found
 
 blp = Blueprint(
     "integrations",
@@ -28,8 +29,11 @@ blp = Blueprint(
 )
 
 
-def session() -> Any:
-    return current_app.extensions["db"].session
+def integration_or_404(integration_id: str) -> IntegrationRow:
+    integration = integrations.get_integration(current_session(), current_tenant_id(), integration_id)
+    if integration is None:
+        not_found("integration", integration_id)
+    return integration
 
 
 @blp.route("")
@@ -41,13 +45,13 @@ class Integrations(MethodView):
     @blp.alt_response(422, description="The request is not valid; `errors` says which fields.")
     def post(self, data: dict[str, Any]) -> Any:
         """Create an integration and its secret."""
-        return integrations.create_integration(session(), current_tenant_id(), data)
+        return integrations.create_integration(current_session(), current_tenant_id(), data)
 
     @require_scope("admin")
     @blp.response(200, IntegrationListSchema)
     def get(self) -> Any:
         """List the integrations (never their secrets)."""
-        return {"items": integrations.list_integrations(session(), current_tenant_id())}
+        return {"items": integrations.list_integrations(current_session(), current_tenant_id())}
 
 
 @blp.route("/<string:integration_id>")
@@ -57,17 +61,11 @@ class Integration(MethodView):
     @blp.alt_response(404, description="No such integration.")
     def get(self, integration_id: str) -> Any:
         """Read an integration."""
-        integration = integrations.get_integration(session(), current_tenant_id(), integration_id)
-        if integration is None:
-            abort_problem(404, f"No integration with id {integration_id}.", problem_type="not-found")
-        return integration
+        return integration_or_404(integration_id)
 
     @require_scope("admin")
     @blp.response(204)
     @blp.alt_response(404, description="No such integration.")
     def delete(self, integration_id: str) -> None:
         """Delete an integration: its webhook URL stops accepting deliveries; its articles stay."""
-        integration = integrations.get_integration(session(), current_tenant_id(), integration_id)
-        if integration is None:
-            abort_problem(404, f"No integration with id {integration_id}.", problem_type="not-found")
-        integrations.delete_integration(session(), integration)
+        integrations.delete_integration(current_session(), integration_or_404(integration_id))

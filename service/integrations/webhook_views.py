@@ -11,13 +11,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.access import public
-from service.database import utcnow
+from service.database import current_session, utcnow
 from service.integrations import service as integrations
 from service.integrations.adapters import InboundDelivery, InvalidPayload, websub
 from service.integrations.models import Integration, IntegrationType
 from service.integrations.schemas import DeliveryReceivedSchema
 from service.integrations.signatures import SignatureInvalid
-from service.web.problems import abort_problem
+from service.web.problems import abort_problem, not_found
 
 log = logging.getLogger(__name__)
 
@@ -29,14 +29,10 @@ blp = Blueprint(
 )
 
 
-def session() -> Any:
-    return current_app.extensions["db"].session
-
-
 def addressed_integration(integration_id: str) -> Integration:
-    integration = integrations.find_integration(session(), integration_id)
+    integration = integrations.find_integration(current_session(), integration_id)
     if integration is None:
-        abort_problem(404, f"No integration with id {integration_id}.", problem_type="not-found")
+        not_found("integration", integration_id)
     return integration
 
 
@@ -72,7 +68,7 @@ class Webhook(MethodView):
         """Receive a delivery from an integration."""
         integration = addressed_integration(integration_id)
         try:
-            outcome = integrations.receive(session(), integration, read_delivery(integration))
+            outcome = integrations.receive(current_session(), integration, read_delivery(integration))
         except SignatureInvalid as error:
             abort_problem(401, str(error), problem_type="invalid-signature")
         except InvalidPayload as error:

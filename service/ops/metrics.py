@@ -31,11 +31,12 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
+from service.celery import Queues
 from service.config import MULTIPROCESS_METRICS_ENV as MULTIPROCESS_ENV
 
 log = logging.getLogger(__name__)
 
-QUEUES = ("ingest", "webhooks")
+QUEUES = (Queues.ARTICLES, Queues.WEBHOOKS)
 
 HTTP_REQUESTS = Counter(
     "ingest_http_requests_total",

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from service.celery import Message, Tasks, send_after_commit
 from service.database import utcnow
 from service.subscriptions import network
 from service.subscriptions.models import Delivery, DeliveryAttempt, DeliveryState, Subscription
@@ -84,6 +85,9 @@ class DeliverySettings:
     policy: network.NetworkPolicy
     disable_after: timedelta
     ca_bundle: str | None = None
+    # Retries due within this long ride a message countdown; later ones wait in the database for the sweeper,
+    # because a Redis message held longer than its visibility timeout would be delivered twice.
+    max_countdown: timedelta = timedelta(minutes=10)
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> DeliverySettings:
@@ -92,10 +96,11 @@ class DeliverySettings:
             policy=network.NetworkPolicy.from_config(config),
             disable_after=timedelta(seconds=config["WEBHOOK_DISABLE_AFTER_SECONDS"]),
             ca_bundle=config.get("WEBHOOK_CA_BUNDLE") or None,
+            max_countdown=timedelta(seconds=config["WEBHOOK_MAX_COUNTDOWN_SECONDS"]),
         )
 
 
-class Outcome:
+class DeliveryOutcome:
     SUCCEEDED = "succeeded"
     RETRY = "retry"
     FAILED = "failed"
@@ -140,7 +145,7 @@ def attempt_delivery(
 ) -> AttemptResult:
     """Make one attempt at a due delivery and record it; safe to call twice (the claim lets one through)."""
     if not claim(session, delivery_id, settings):
-        return AttemptResult(Outcome.SKIPPED)
+        return AttemptResult(DeliveryOutcome.SKIPPED)
     # Reload past the identity map: the claim was a bulk UPDATE, and another worker may have changed either row.
     delivery = session.get(Delivery, delivery_id, populate_existing=True)
     assert delivery is not None  # just claimed
@@ -223,9 +228,12 @@ def _record(
     delivery.state = DeliveryState.PENDING
     delivery.next_attempt_at = next_at
     delivery.claimed_until = None
+    if next_at - now <= settings.max_countdown:
+        wait = max((next_at - now).total_seconds(), 0)
+        send_after_commit(session, Message(Tasks.DELIVER_WEBHOOK, (delivery.id,), countdown=wait))
     session.commit()
     log.info("delivery %s failed (%s); next attempt at %s", delivery.id, error, next_at.isoformat())
-    return AttemptResult(Outcome.RETRY, next_at)
+    return AttemptResult(DeliveryOutcome.RETRY, next_at)
 
 
 def _describe_status(result: network.HttpResult) -> str:
@@ -251,12 +259,12 @@ def _finish(session: Session, delivery: Delivery, state: str, note: str | None) 
     if note and state == DeliveryState.FAILED:
         delivery.last_error = note
     session.commit()
-    return AttemptResult(Outcome.SUCCEEDED if state == DeliveryState.SUCCEEDED else Outcome.FAILED)
+    return AttemptResult(DeliveryOutcome.SUCCEEDED if state == DeliveryState.SUCCEEDED else DeliveryOutcome.FAILED)
 
 
-def reclaim_unfinished(session: Session, settings: DeliverySettings, *, limit: int = 500) -> int:
-    """Record each expired claim as a failed attempt, so a subscriber that kills its worker still runs out of tries."""
-    now = utcnow()
+def reclaim_unfinished(session: Session, settings: DeliverySettings, *, now: datetime, limit: int = 500) -> int:
+    """Record each claim expired at `now` as a failed attempt, so a subscriber that kills its worker still runs out
+    of tries."""
     reclaimed = 0
     while reclaimed < limit:
         # One row per transaction, locked until its attempt is recorded: two sweepers never count the same one twice.
@@ -283,9 +291,8 @@ def reclaim_unfinished(session: Session, settings: DeliverySettings, *, limit: i
     return reclaimed
 
 
-def find_due(session: Session, *, grace: timedelta, limit: int = 500) -> list[str]:
-    """Deliveries whose attempt is overdue: no message is coming for them."""
-    now = utcnow()
+def find_due(session: Session, *, grace: timedelta, now: datetime, limit: int = 500) -> list[str]:
+    """Deliveries whose attempt is overdue at `now`: no message is coming for them."""
     query = (
         select(Delivery.id)
         .where(Delivery.state == DeliveryState.PENDING, Delivery.next_attempt_at <= now - grace)
@@ -293,3 +300,11 @@ def find_due(session: Session, *, grace: timedelta, limit: int = 500) -> list[st
         .limit(limit)
     )
     return list(session.scalars(query))
+
+
+def send_due(session: Session, *, grace: timedelta, now: datetime) -> int:
+    """Send the deliveries whose attempt is overdue (a lost message, or a retry too far off for a countdown)."""
+    due = find_due(session, grace=grace, now=now)
+    send_after_commit(session, *(Message(Tasks.DELIVER_WEBHOOK, (delivery_id,)) for delivery_id in due))
+    session.commit()
+    return len(due)

@@ -1,4 +1,4 @@
-"""Article events: a Delivery row per interested subscription in the caller's transaction, sent after the commit."""
+"""Article events: a Delivery row per interested subscription in the caller's transaction, sent after its commit."""
 
 from __future__ import annotations
 
@@ -10,24 +10,24 @@ from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.articles import contract
 from service.articles.models import Article
+from service.celery import Message, Tasks, send_after_commit
 from service.database import new_id, utcnow
 from service.subscriptions.models import Delivery, DeliveryState, EventType, Subscription
 
 log = logging.getLogger(__name__)
 
+# What an event says of its article; subscribers read the rest from its link.
+EVENT_FIELDS = ("id", "status", "source", "url", "external_id")
+
 
 def event_payload(event_type: str, article: Article) -> dict[str, Any]:
     """The body subscribers receive: what happened to which article, and where to read it (not the article)."""
     base_url = current_app.config.get("PUBLIC_BASE_URL", "") if has_app_context() else ""
-    data: dict[str, Any] = {
-        "id": article.id,
-        "status": article.status,
-        "source": article.source,
-        "url": article.url,
-        "external_id": article.external_id,
-        "links": {"self": f"{base_url.rstrip('/')}/v1/articles/{article.id}"},
-    }
+    identity = contract.identity(article)
+    data: dict[str, Any] = {field: identity[field] for field in EVENT_FIELDS}
+    data["links"] = {"self": contract.links(article.id, base_url)["self"]}
     if event_type == EventType.FAILED and article.error:
         data["error"] = {"code": article.error.get("code"), "title": article.error.get("title")}
     if event_type == EventType.DUPLICATE:
@@ -36,7 +36,8 @@ def event_payload(event_type: str, article: Article) -> dict[str, Any]:
 
 
 def record_event(session: Session, article: Article, event_type: str) -> list[str]:
-    """Add a pending Delivery for every enabled subscription of the tenant that wants this event; not committed."""
+    """Add a pending Delivery for every enabled subscription of the tenant that wants this event, to be sent once the
+    caller commits; returns their ids."""
     subscriptions = session.scalars(
         select(Subscription).where(Subscription.tenant_id == article.tenant_id, Subscription.enabled.is_(True))
     )
@@ -58,25 +59,6 @@ def record_event(session: Session, article: Article, event_type: str) -> list[st
             next_attempt_at=now,
         )
         session.add(delivery)
+        send_after_commit(session, Message(Tasks.DELIVER_WEBHOOK, (delivery.id,)))
         delivery_ids.append(delivery.id)
     return delivery_ids
-
-
-def enqueue_deliveries(delivery_ids: list[str], countdown: float | None = None) -> None:
-    """Send the delivery tasks (queue: webhooks); a broker outage is logged and the sweeper sends them later."""
-    if not delivery_ids:
-        return
-    celery = current_app.extensions["celery"]
-    for delivery_id in delivery_ids:
-        try:
-            celery.send_task("workers.tasks.deliver_webhook", args=[delivery_id], queue="webhooks", countdown=countdown)
-        except Exception:  # the row is committed: the sweeper finds overdue deliveries and sends them
-            log.exception("could not queue delivery %s; the sweeper will send it", delivery_id)
-
-
-def emit(session: Session, article: Article, event_type: str) -> None:
-    """Record the event and commit, then queue its deliveries (for callers with nothing else to commit)."""
-    delivery_ids = record_event(session, article, event_type)
-    if delivery_ids:
-        session.commit()
-        enqueue_deliveries(delivery_ids)

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from service.celery import Message, Tasks, send_after_commit
 from service.database import utcnow
 from service.subscriptions import network
-from service.subscriptions.events import enqueue_deliveries
 from service.subscriptions.models import Delivery, DeliveryState, Subscription
 from service.subscriptions.signing import generate_secret
 
@@ -127,6 +127,6 @@ def redeliver(session: Session, delivery: Delivery) -> Delivery:
     delivery.completed_at = None
     # A manual redelivery starts the retry schedule over.
     delivery.attempt_count = 0
+    send_after_commit(session, Message(Tasks.DELIVER_WEBHOOK, (delivery.id,)))
     session.commit()
-    enqueue_deliveries([delivery.id])
     return delivery

@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from service.access import require_scope
 from service.access.idempotency import idempotent
 from service.access.tenancy import current_tenant_id
+from service.database import current_session
 from service.subscriptions import service as subscriptions
 from service.subscriptions.models import Subscription as SubscriptionRow
 from service.subscriptions.network import NetworkPolicy
@@ -26,7 +27,7 @@ from service.subscriptions.schemas import (
     SubscriptionUpdateSchema,
     SubscriptionWithSecretSchema,
 )
-from service.web.problems import abort_problem
+from service.web.problems import abort_problem, not_found
 
 blp = Blueprint(
     "subscriptions",
@@ -34,10 +35,6 @@ blp = Blueprint(
     url_prefix="/v1/subscriptions",
     description="Receive signed article events (Standard Webhooks) at your URL.",
 )
-
-
-def session() -> Any:
-    return current_app.extensions["db"].session
 
 
 def policy() -> NetworkPolicy:
@@ -49,9 +46,9 @@ def unsafe_url(error: subscriptions.UnsafeUrl) -> NoReturn:
 
 
 def find_subscription(subscription_id: str) -> SubscriptionRow:
-    subscription = subscriptions.get_subscription(session(), current_tenant_id(), subscription_id)
+    subscription = subscriptions.get_subscription(current_session(), current_tenant_id(), subscription_id)
     if subscription is None:
-        abort_problem(404, f"No subscription with id {subscription_id}.", problem_type="not-found")
+        not_found("subscription", subscription_id)
     return subscription
 
 
@@ -65,7 +62,7 @@ class Subscriptions(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Subscribe a URL to article events."""
         try:
-            return subscriptions.create_subscription(session(), current_tenant_id(), data, policy())
+            return subscriptions.create_subscription(current_session(), current_tenant_id(), data, policy())
         except subscriptions.UnsafeUrl as error:
             unsafe_url(error)
 
@@ -73,7 +70,7 @@ class Subscriptions(MethodView):
     @blp.response(200, SubscriptionListSchema)
     def get(self) -> Any:
         """List the subscriptions (never their secrets)."""
-        return {"items": subscriptions.list_subscriptions(session(), current_tenant_id())}
+        return {"items": subscriptions.list_subscriptions(current_session(), current_tenant_id())}
 
 
 @blp.route("/<string:subscription_id>")
@@ -94,7 +91,7 @@ class Subscription(MethodView):
         """Change the URL, events, description or enabled flag (enabled=true re-enables a disabled one)."""
         subscription = find_subscription(subscription_id)
         try:
-            return subscriptions.update_subscription(session(), subscription, changes, policy())
+            return subscriptions.update_subscription(current_session(), subscription, changes, policy())
         except subscriptions.UnsafeUrl as error:
             unsafe_url(error)
 
@@ -103,7 +100,7 @@ class Subscription(MethodView):
     @blp.alt_response(404, description="No such subscription.")
     def delete(self, subscription_id: str) -> None:
         """Delete a subscription and its delivery log."""
-        subscriptions.delete_subscription(session(), find_subscription(subscription_id))
+        subscriptions.delete_subscription(current_session(), find_subscription(subscription_id))
 
 
 @blp.route("/<string:subscription_id>/rotate-secret")
@@ -117,7 +114,7 @@ class RotateSecret(MethodView):
         """Replace the secret; the old one keeps signing beside the new one until the overlap ends."""
         subscription = find_subscription(subscription_id)
         overlap = data.get("overlap_seconds", current_app.config["WEBHOOK_SECRET_OVERLAP_SECONDS"])
-        return subscriptions.rotate_secret(session(), subscription, timedelta(seconds=overlap))
+        return subscriptions.rotate_secret(current_session(), subscription, timedelta(seconds=overlap))
 
 
 @blp.route("/<string:subscription_id>/deliveries")
@@ -129,7 +126,7 @@ class Deliveries(MethodView):
     def get(self, query: dict[str, Any], subscription_id: str) -> Any:
         """The latest deliveries, each with its attempts: time, status code, latency, error, next retry."""
         subscription = find_subscription(subscription_id)
-        return {"items": subscriptions.list_deliveries(session(), subscription, limit=query["limit"])}
+        return {"items": subscriptions.list_deliveries(current_session(), subscription, limit=query["limit"])}
 
 
 @blp.route("/<string:subscription_id>/deliveries/<string:delivery_id>/redeliver")
@@ -142,7 +139,7 @@ class Redeliver(MethodView):
     def post(self, subscription_id: str, delivery_id: str) -> Any:
         """Send a delivery again, with the same id and body."""
         subscription = find_subscription(subscription_id)
-        delivery = subscriptions.get_delivery(session(), subscription, delivery_id)
+        delivery = subscriptions.get_delivery(current_session(), subscription, delivery_id)
         if delivery is None:
             abort_problem(404, f"No delivery with id {delivery_id} for this subscription.", problem_type="not-found")
         if not subscription.enabled:
@@ -152,6 +149,6 @@ class Redeliver(MethodView):
                 problem_type="subscription-disabled",
             )
         try:
-            return subscriptions.redeliver(session(), delivery)
+            return subscriptions.redeliver(current_session(), delivery)
         except subscriptions.DeliveryBusy as error:
             abort_problem(409, str(error), problem_type="delivery-in-progress")

@@ -38,15 +38,15 @@ def abort_problem(status: int, detail: str, **kwargs: Any) -> NoReturn:
     raise Problem(status, detail, **kwargs)
 
 
-def problem_response(
-    status: int,
-    detail: str | None,
-    *,
-    problem_type: str | None = None,
-    errors: dict[str, Any] | None = None,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    """Build the problem+json response."""
+def not_found(kind: str, identifier: str) -> NoReturn:
+    """404 for a resource the caller's tenant does not have (whether or not another tenant does)."""
+    abort_problem(404, f"No {kind} with id {identifier}.", problem_type="not-found")
+
+
+def problem(
+    status: int, detail: str | None, *, problem_type: str | None = None, errors: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The problem document itself: a response body, or one item's result inside a batch."""
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + problem_type if problem_type else "about:blank",
         "title": HTTPStatus(status).phrase,
@@ -56,6 +56,27 @@ def problem_response(
         body["detail"] = detail
     if errors:
         body["errors"] = errors
+    return body
+
+
+def first_message(messages: Any) -> str:
+    """One readable sentence out of marshmallow's messages: the first field and its first problem."""
+    messages = messages if isinstance(messages, dict) else {"_schema": messages}
+    field, problems = next(iter(messages.items()))
+    text = problems[0] if isinstance(problems, list) and problems else problems
+    return f"{field}: {text}"
+
+
+def problem_response(
+    status: int,
+    detail: str | None,
+    *,
+    problem_type: str | None = None,
+    errors: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Build the problem+json response."""
+    body = problem(status, detail, problem_type=problem_type, errors=errors)
     body["instance"] = request.path
     if request_id := g.get("request_id"):
         body["request_id"] = request_id
@@ -78,8 +99,10 @@ def _validation_detail(errors: dict[str, Any]) -> str:
 
 
 def handle_http_exception(error: HTTPException) -> Response:
-    """Turn any HTTPException (ours, Flask's, webargs' 422) into a problem."""
+    """Turn any HTTPException (ours, Flask's, webargs' 422) into a problem; a 304 stays an empty 304."""
     status = error.code or 500
+    if status == 304:
+        return not_modified()
     if isinstance(error, Problem):
         return problem_response(
             status,
@@ -102,6 +125,14 @@ def handle_http_exception(error: HTTPException) -> Response:
             headers[name] = value
     detail = data.get("message") or error.description
     return problem_response(status, detail, headers=headers)
+
+
+def not_modified() -> Response:
+    """304 for a conditional GET whose If-None-Match named the current ETag (which the response names again)."""
+    response = Response(status=304)
+    if len(request.if_none_match.as_set()) == 1:
+        response.set_etag(next(iter(request.if_none_match.as_set())))
+    return response
 
 
 def handle_unexpected(error: Exception) -> Response:

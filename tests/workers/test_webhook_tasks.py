@@ -1,4 +1,4 @@
-"""The webhook sweeper: overdue deliveries are sent again, dead workers' claims released, old inbound ids forgotten."""
+"""The periodic tasks: overdue deliveries sent again, dead workers' claims counted, old inbound ids forgotten."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask import Flask
 
 from service.access.models import DEFAULT_TENANT_ID
 from service.integrations.models import Integration, ReceivedDelivery
+from service.integrations.service import forget_old_deliveries
 from service.subscriptions.delivery import UNFINISHED_ATTEMPT, DeliverySettings, find_due, reclaim_unfinished
 from service.subscriptions.models import Delivery, DeliveryAttempt, DeliveryState, Subscription
 from service.subscriptions.network import NetworkPolicy
@@ -49,28 +50,31 @@ def subscription(db_session: Any) -> Subscription:
     return row
 
 
+# Whenever the test runs, the functions under test are told it is this moment.
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
 def test_overdue_deliveries_are_found(db_session: Any, subscription: Subscription) -> None:
-    # Taken when the test runs, not at import: the grace period below is only 30 s.
-    now = datetime.now(UTC)
+    now = NOW
     overdue = add_delivery(db_session, subscription, DeliveryState.PENDING, next_attempt_at=now - timedelta(hours=1))
     add_delivery(db_session, subscription, DeliveryState.PENDING, next_attempt_at=now + timedelta(hours=1))
     just_due = add_delivery(db_session, subscription, DeliveryState.PENDING, next_attempt_at=now - timedelta(seconds=5))
     add_delivery(db_session, subscription, DeliveryState.SUCCEEDED, next_attempt_at=None)
 
-    found = find_due(db_session, grace=timedelta(seconds=30))
+    found = find_due(db_session, grace=timedelta(seconds=30), now=now)
 
     assert set(found) == {overdue}, "deliveries due within the grace period still have their countdown message"
     assert just_due not in found
-    assert set(find_due(db_session, grace=timedelta(0))) >= {overdue, just_due}
+    assert set(find_due(db_session, grace=timedelta(0), now=now)) >= {overdue, just_due}
 
 
 def test_an_expired_claim_counts_as_a_failed_attempt(db_session: Any, subscription: Subscription) -> None:
-    now = datetime.now(UTC)
+    now = NOW
     abandoned = add_delivery(db_session, subscription, DeliveryState.SENDING, claimed_until=now - timedelta(minutes=1))
     in_flight = add_delivery(db_session, subscription, DeliveryState.SENDING, claimed_until=now + timedelta(minutes=1))
 
-    assert reclaim_unfinished(db_session, SETTINGS) == 1
-    assert reclaim_unfinished(db_session, SETTINGS) == 0, "counted once"
+    assert reclaim_unfinished(db_session, SETTINGS, now=now) == 1
+    assert reclaim_unfinished(db_session, SETTINGS, now=now) == 0, "counted once"
 
     delivery = db_session.get(Delivery, abandoned)
     assert delivery.state == DeliveryState.PENDING and delivery.attempt_count == 1
@@ -84,30 +88,42 @@ def test_an_expired_claim_counts_as_a_failed_attempt(db_session: Any, subscripti
 
 
 def test_expired_claims_still_give_up_and_disable(db_session: Any, subscription: Subscription) -> None:
-    now = datetime.now(UTC)
+    now = NOW
     last = add_delivery(
         db_session, subscription, DeliveryState.SENDING, claimed_until=now - timedelta(minutes=1), attempt_count=9
     )
-    reclaim_unfinished(db_session, SETTINGS)
+    reclaim_unfinished(db_session, SETTINGS, now=now)
     assert db_session.get(Delivery, last).state == DeliveryState.FAILED
     assert "Gave up after 10 attempts" in db_session.get(Delivery, last).last_error
 
     subscription.failing_since = now - timedelta(days=6)
     db_session.commit()
     add_delivery(db_session, subscription, DeliveryState.SENDING, claimed_until=now - timedelta(minutes=1))
-    reclaim_unfinished(db_session, SETTINGS)
+    reclaim_unfinished(db_session, SETTINGS, now=now)
     disabled = db_session.get(Subscription, subscription.id)
     assert disabled.enabled is False and UNFINISHED_ATTEMPT in disabled.disabled_reason
 
 
-def test_the_sweep_task_queues_due_deliveries_and_forgets_old_inbound_ids(
+def test_the_sweep_task_queues_due_deliveries(
     app: Flask, db_session: Any, subscription: Subscription, webhook_messages: Any
 ) -> None:
-    # Taken when the test runs, not at import: the grace period below is only 30 s.
-    now = datetime.now(UTC)
     from workers.tasks import sweep_webhooks
 
-    overdue = add_delivery(db_session, subscription, DeliveryState.PENDING, next_attempt_at=now - timedelta(hours=1))
+    # The task reads the clock itself; an hour overdue is overdue whenever the test runs.
+    overdue = add_delivery(
+        db_session, subscription, DeliveryState.PENDING, next_attempt_at=datetime.now(UTC) - timedelta(hours=1)
+    )
+
+    with app.app_context():
+        outcome = sweep_webhooks.run()
+
+    assert outcome == {"reclaimed": 0, "sent": 1}
+    [message] = webhook_messages()
+    assert json.loads(message)["headers"]["task"] == "workers.tasks.deliver_webhook"
+    assert overdue in json.loads(message)["headers"]["argsrepr"]
+
+
+def test_purging_forgets_inbound_ids_past_the_replay_window(db_session: Any) -> None:
     integration = Integration(tenant_id=DEFAULT_TENANT_ID, type="ghost", source="blog", secret="s")
     db_session.add(integration)
     db_session.flush()
@@ -117,17 +133,12 @@ def test_the_sweep_task_queues_due_deliveries_and_forgets_old_inbound_ids(
                 tenant_id=DEFAULT_TENANT_ID,
                 integration_id=integration.id,
                 delivery_id=delivery_id,
-                received_at=now - age,
+                received_at=NOW - age,
             )
         )
     db_session.commit()
 
-    with app.app_context():
-        outcome = sweep_webhooks.run()
+    assert forget_old_deliveries(db_session, timedelta(hours=72), now=NOW) == 1
 
-    assert outcome == {"reclaimed": 0, "sent": 1, "forgotten": 1}
-    [message] = webhook_messages()
-    assert json.loads(message)["headers"]["task"] == "workers.tasks.deliver_webhook"
-    assert overdue in json.loads(message)["headers"]["argsrepr"]
     remaining = [row.delivery_id for row in db_session.query(ReceivedDelivery).all()]
     assert remaining == ["recent"]

@@ -15,6 +15,7 @@ from service.articles.submit import Submission, submit
 from service.migrate import upgrade
 from tests import services
 from tests.unit.test_fingerprint import all_edits, articles, new_headline
+from workers.parsing import PIPELINE
 
 pytestmark = pytest.mark.integration
 
@@ -49,7 +50,10 @@ def receive(app: Flask, paragraphs: list[str], source: str) -> str:
 
 def process(app: Flask, article_id: str) -> None:
     with app.app_context():
-        assert processing.process_article(app.extensions["db"].session, article_id) == processing.Outcome.DONE
+        assert (
+            processing.process_article(app.extensions["db"].session, article_id, PIPELINE)
+            == processing.ProcessingOutcome.DONE
+        )
 
 
 def ingest(app: Flask, paragraphs: list[str], source: str) -> str:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import update
 
-from service.articles import processing
+from service.articles import near_duplicates, processing, search
+from service.articles.claims import ClaimPolicy, ClaimToken, claim
 from service.articles.models import Article
+from service.articles.processing import Parser, RawInput
 from tests import services
+from workers.parsing import PIPELINE
 
 SEED = services.SEED_ARTICLE
 
@@ -22,9 +27,9 @@ def submit_seed(client: FlaskClient) -> str:
 def test_processing_twice_stores_one_result(client: FlaskClient, db_session: Any, queued_messages: Any) -> None:
     article_id = submit_seed(client)
 
-    assert processing.process_article(db_session, article_id) == processing.Outcome.DONE
+    assert processing.process_article(db_session, article_id, PIPELINE) == processing.ProcessingOutcome.DONE
     first = db_session.get(Article, article_id).result
-    assert processing.process_article(db_session, article_id) == processing.Outcome.SKIPPED
+    assert processing.process_article(db_session, article_id, PIPELINE) == processing.ProcessingOutcome.SKIPPED
 
     article = db_session.get(Article, article_id)
     assert article.result == first and article.attempts == 1
@@ -36,16 +41,14 @@ def test_output_that_breaks_the_contract_is_failed_not_stored(
     client: FlaskClient, db_session: Any, queued_messages: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     article_id = submit_seed(client)
-    real_parse = processing.parse
 
-    def parse_with_a_broken_paragraph(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        result = real_parse(*args, **kwargs)
+    def parse_with_a_broken_paragraph(raw: RawInput) -> dict[str, Any]:
+        result = PIPELINE.parse(raw)
         result["paragraphs"][0]["kind"] = "sidebar"
         return result
 
-    monkeypatch.setattr(processing, "parse", parse_with_a_broken_paragraph)
-
-    assert processing.process_article(db_session, article_id) == processing.Outcome.FAILED
+    broken = Parser(PIPELINE.version, parse_with_a_broken_paragraph)
+    assert processing.process_article(db_session, article_id, broken) == processing.ProcessingOutcome.FAILED
     article = db_session.get(Article, article_id)
     assert article.result is None
     assert article.error["code"] == "contract_violation"
@@ -55,22 +58,28 @@ def test_output_that_breaks_the_contract_is_failed_not_stored(
 
 
 def test_missing_article_is_reported_not_raised(db_session: Any) -> None:
-    assert processing.process_article(db_session, "no-such-id") == processing.Outcome.MISSING
+    assert processing.process_article(db_session, "no-such-id", PIPELINE) == processing.ProcessingOutcome.MISSING
 
 
 def test_a_redelivered_message_reprocesses_once_then_gives_up(
-    client: FlaskClient, db_session: Any, queued_messages: Any, monkeypatch: pytest.MonkeyPatch
+    client: FlaskClient, db_session: Any, queued_messages: Any
 ) -> None:
     # The same message arriving again while its article is still `processing` means its worker died mid-task.
     article_id = submit_seed(client)
-    crashing = processing.ClaimToken("task-1")
-    options = {"max_attempts": 2, "stale_after": processing.timedelta(minutes=5)}
-    assert processing.claim(db_session, article_id, crashing, **options) is not None  # first worker, then "killed"
+    crashing, other = ClaimToken("task-1"), ClaimToken("task-2")
+    policy = ClaimPolicy(max_attempts=2, stale_after=timedelta(minutes=5))
+    now = datetime.now(UTC)
 
-    other = processing.ClaimToken("task-2")
-    assert processing.claim(db_session, article_id, other, **options) is None, "a live claim was taken over"
-    assert processing.claim(db_session, article_id, crashing, **options) is not None  # redelivered: second attempt
-    assert processing.claim(db_session, article_id, crashing, **options) is None  # died again: given up
+    def claim_as(token: ClaimToken) -> Any:
+        return claim(db_session, article_id, token, policy, reprocess=False, now=now)
+
+    assert claim_as(crashing) is not None  # first worker, then "killed"
+    assert claim_as(other) is None, "a live claim was taken over"
+    assert claim_as(crashing) is not None  # redelivered: second attempt
+    # Died again: the same message may not try a third time; processing fails it.
+    assert processing.process_article(db_session, article_id, PIPELINE, policy=policy, token=crashing, now=now) == (
+        processing.ProcessingOutcome.FAILED
+    )
 
     article = db_session.get(Article, article_id, populate_existing=True)
     assert article.status == "failed" and article.error["code"] == "worker_lost"
@@ -83,7 +92,7 @@ def test_a_transient_error_hands_the_article_back_without_counting_a_crash(
     from sqlalchemy.exc import OperationalError
 
     article_id = submit_seed(client)
-    real_find = processing.near_duplicates.find
+    real_find = near_duplicates.find
     calls = []
 
     def database_blip_once(*args: Any, **kwargs: Any) -> Any:
@@ -92,16 +101,18 @@ def test_a_transient_error_hands_the_article_back_without_counting_a_crash(
             raise OperationalError("SELECT ...", {}, Exception("server closed the connection unexpectedly"))
         return real_find(*args, **kwargs)
 
-    monkeypatch.setattr(processing.near_duplicates, "find", database_blip_once)
-    token = processing.ClaimToken("task-7", retry=0)
+    monkeypatch.setattr(near_duplicates, "find", database_blip_once)
+    token = ClaimToken("task-7", retry=0)
 
     with pytest.raises(OperationalError):
-        processing.process_article(db_session, article_id, token=token)
+        processing.process_article(db_session, article_id, PIPELINE, token=token)
     handed_back = db_session.get(Article, article_id, populate_existing=True)
     assert (handed_back.status, handed_back.attempts, handed_back.claim_token) == ("queued", 0, None)
 
-    retry = processing.ClaimToken("task-7", retry=1)
-    assert processing.process_article(db_session, article_id, token=retry) == processing.Outcome.DONE
+    retry = ClaimToken("task-7", retry=1)
+    assert (
+        processing.process_article(db_session, article_id, PIPELINE, token=retry) == processing.ProcessingOutcome.DONE
+    )
     assert db_session.get(Article, article_id, populate_existing=True).attempts == 1
 
 
@@ -113,9 +124,9 @@ def test_an_error_while_storing_fails_the_article_with_its_reason(
     def broken_index(*args: Any, **kwargs: Any) -> None:
         raise ValueError("index exploded")
 
-    monkeypatch.setattr(processing, "index_article", broken_index)
+    monkeypatch.setattr(search, "index_article", broken_index)
 
-    assert processing.process_article(db_session, article_id) == processing.Outcome.FAILED
+    assert processing.process_article(db_session, article_id, PIPELINE) == processing.ProcessingOutcome.FAILED
     article = db_session.get(Article, article_id, populate_existing=True)
     assert article.status == "failed" and article.result is None
     assert article.error["code"] == "internal_error" and "index exploded" in article.error["detail"]
@@ -125,32 +136,37 @@ def test_the_reconciler_does_not_resend_what_it_just_resent(
     client: FlaskClient, db_session: Any, queued_messages: Any
 ) -> None:
     article_id = submit_seed(client)
-    hour_ago = processing.utcnow() - processing.timedelta(hours=1)
+    now = datetime.now(UTC)
+    hour_ago = now - timedelta(hours=1)
     db_session.execute(
-        processing.update(Article)
+        update(Article)
         .where(Article.id == article_id)
         .values(status="processing", attempts=1, processing_started_at=hour_ago, updated_at=hour_ago)
     )
     db_session.commit()
-    window = {"queued_for": processing.timedelta(minutes=5), "processing_for": processing.timedelta(minutes=5)}
+    window = {"queued_for": timedelta(minutes=5), "processing_for": timedelta(minutes=5)}
+    queued_messages_before = len(queued_messages())
 
-    assert article_id in processing.find_stuck(db_session, **window)
-    processing.touch(db_session, [article_id])
-    assert article_id not in processing.find_stuck(db_session, **window)
+    assert processing.resend_stuck(db_session, **window, now=now) == 1
+    assert len(queued_messages()) == queued_messages_before + 1, "the re-send went to the queue"
+    assert processing.resend_stuck(db_session, **window, now=now + timedelta(minutes=1)) == 0
+    assert article_id in processing.find_stuck(db_session, **window, now=now + timedelta(minutes=6))
 
 
 def test_a_failed_reprocess_stops_serving_the_old_result(
-    client: FlaskClient, db_session: Any, queued_messages: Any, monkeypatch: pytest.MonkeyPatch
+    client: FlaskClient, db_session: Any, queued_messages: Any
 ) -> None:
     article_id = submit_seed(client)
-    assert processing.process_article(db_session, article_id) == processing.Outcome.DONE
+    assert processing.process_article(db_session, article_id, PIPELINE) == processing.ProcessingOutcome.DONE
     assert client.get("/v1/articles?person=Wang+Yi").get_json()["items"]
 
-    def unreadable(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        raise processing.UnparseableDocument("the new parser cannot read it")
+    def unreadable(raw: RawInput) -> dict[str, Any]:
+        raise processing.Unparseable("the new parser cannot read it")
 
-    monkeypatch.setattr(processing, "parse", unreadable)
-    assert processing.process_article(db_session, article_id, reprocess=True) == processing.Outcome.FAILED
+    newer = Parser("9.9.9", unreadable)
+    assert processing.process_article(db_session, article_id, newer, reprocess=True) == (
+        processing.ProcessingOutcome.FAILED
+    )
 
     served = client.get(f"/v1/articles/{article_id}").get_json()
     assert served["status"] == "failed" and served.get("body") is None and served.get("entities") in (None, [])

@@ -15,8 +15,10 @@ from service import create_app
 from service.access.keys import SCOPES, create_key
 from service.articles import processing
 from service.articles.models import Article, ArticleEntity
+from service.articles.processing import Parser, RawInput
 from service.migrate import downgrade, upgrade
 from tests import services
+from workers.parsing import PIPELINE
 
 # The migration before the one that keys SQLite's full-text index on article_id.
 FTS_BY_ARTICLE_ID_REVISION_PARENT = "0004_idempotency_lease"
@@ -25,24 +27,21 @@ WANG_YI = {"name": "Wang Yi", "type": "person", "aliases": ["Wang"], "mentions":
 CHINA = {"name": "China", "type": "place", "aliases": ["Beijing"], "mentions": 3}
 
 
-@pytest.fixture
-def with_entities(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until enrichment lands, the parser's result gets the entities the seed article names."""
-    real_parse = processing.parse
+def parse_with_entities(raw: RawInput) -> dict[str, Any]:
+    """The pipeline's result with exactly the entities these tests search for, whatever the model finds."""
+    result = PIPELINE.parse(raw)
+    if "Wang Yi" in result["body"]:
+        result["entities"] = [WANG_YI, CHINA]
+    return result
 
-    def parse_with_entities(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        result = real_parse(*args, **kwargs)
-        if "Wang Yi" in result["body"]:
-            result["entities"] = [WANG_YI, CHINA]
-        return result
 
-    monkeypatch.setattr(processing, "parse", parse_with_entities)
+WITH_ENTITIES = Parser(PIPELINE.version, parse_with_entities)
 
 
 def submit_and_process(client: FlaskClient, session: Any, body: bytes, query: str) -> str:
     response = client.post(f"/v1/articles{query}", data=body, content_type="text/plain")
     article_id = str(response.get_json()["id"])
-    assert processing.process_article(session, article_id) == processing.Outcome.DONE
+    assert processing.process_article(session, article_id, WITH_ENTITIES) == processing.ProcessingOutcome.DONE
     return article_id
 
 
@@ -77,7 +76,7 @@ def check_search(client: FlaskClient, session: Any) -> None:
     assert ids(client.get("/v1/articles?status=done&person=Wang Yi&limit=1")) == [seed_id]
 
 
-def test_search_on_postgresql(client: FlaskClient, db_session: Any, with_entities: None, queued_messages: Any) -> None:
+def test_search_on_postgresql(client: FlaskClient, db_session: Any, queued_messages: Any) -> None:
     check_search(client, db_session)
 
 
@@ -94,7 +93,7 @@ def sqlite_app(tmp_path: Path) -> Iterator[Flask]:
     app.extensions["db"].dispose()
 
 
-def test_search_on_sqlite(sqlite_app: Flask, with_entities: None) -> None:
+def test_search_on_sqlite(sqlite_app: Flask) -> None:
     with sqlite_app.app_context():
         session = sqlite_app.extensions["db"].session
         key = create_key(session, "default", list(SCOPES)).secret
@@ -115,7 +114,7 @@ def test_etag_and_if_none_match(client: FlaskClient, db_session: Any, queued_mes
 
     assert client.get(location, headers={"If-None-Match": etag}).status_code == 304
     assert client.get(location, headers={"If-None-Match": '"something-else"'}).status_code == 200
-    processing.process_article(db_session, created.get_json()["id"])
+    processing.process_article(db_session, created.get_json()["id"], PIPELINE)
     changed = client.get(location, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
 
@@ -141,7 +140,10 @@ def test_reprocess_runs_the_pipeline_again(client: FlaskClient, db_session: Any,
     assert response.status_code == 202 and response.get_json()["queued"] is True
     assert response.get_json()["status"] == "queued"
     assert len(queued_messages()) == 2
-    assert processing.process_article(db_session, article_id, reprocess=True) == processing.Outcome.DONE
+    assert (
+        processing.process_article(db_session, article_id, PIPELINE, reprocess=True)
+        == processing.ProcessingOutcome.DONE
+    )
     article = db_session.get(Article, article_id)
     assert article.status == "done" and article.attempts == 1
     # Already queued: asking again changes nothing and sends nothing.
@@ -151,7 +153,7 @@ def test_reprocess_runs_the_pipeline_again(client: FlaskClient, db_session: Any,
 
 
 def test_delete_removes_the_article_and_its_raw_input(
-    client: FlaskClient, db_session: Any, with_entities: None, queued_messages: Any
+    client: FlaskClient, db_session: Any, queued_messages: Any
 ) -> None:
     article_id = submit_and_process(client, db_session, SEED.read_bytes(), "?source=delete")
     assert db_session.query(ArticleEntity).filter_by(article_id=article_id).count() == 4  # names and aliases

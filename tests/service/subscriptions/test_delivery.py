@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import ssl
 import subprocess
-import time
 from datetime import UTC, datetime, timedelta
 from ipaddress import ip_address, ip_network
 from pathlib import Path
@@ -23,12 +22,13 @@ from standardwebhooks import Webhook
 
 from service.articles.models import Article
 from service.subscriptions import service as subscription_service
-from service.subscriptions.delivery import DeliverySettings, Outcome, attempt_delivery
+from service.subscriptions.delivery import DeliveryOutcome, DeliverySettings, attempt_delivery
 from service.subscriptions.events import record_event
 from service.subscriptions.models import Delivery, DeliveryState, EventType, Subscription
 from service.subscriptions.network import IPAddress, NetworkPolicy
 from tests import services
 from tests.receivers import receiver
+from workers.parsing import PIPELINE
 
 SEED = services.SEED_ARTICLE
 LOOPBACK_ALLOWED = NetworkPolicy(allowed_networks=(ip_network("127.0.0.1/32"),))
@@ -112,7 +112,7 @@ def test_a_delivery_is_signed_and_verified_by_the_reference_library(
 
         result = attempt_delivery(db_session, delivery_id, SETTINGS)
 
-    assert result.outcome == Outcome.SUCCEEDED
+    assert result.outcome == DeliveryOutcome.SUCCEEDED
     [request] = target.requests
     payload = Webhook(subscription["secret"]).verify(request.body, request.headers)
     assert payload["type"] == "article.processed"
@@ -125,7 +125,7 @@ def test_a_delivery_is_signed_and_verified_by_the_reference_library(
     assert logged["state"] == "succeeded" and logged["next_attempt_at"] is None
     [attempt] = logged["attempts"]
     assert attempt["status_code"] == 200 and attempt["error"] is None and attempt["latency_ms"] >= 0
-    assert attempt_delivery(db_session, delivery_id, SETTINGS).outcome == Outcome.SKIPPED, "done means done"
+    assert attempt_delivery(db_session, delivery_id, SETTINGS).outcome == DeliveryOutcome.SKIPPED, "done means done"
     assert len(target.requests) == 1
 
 
@@ -139,8 +139,8 @@ def test_a_failing_subscriber_shows_its_attempt_and_next_retry(
         result = attempt_delivery(db_session, delivery_id, SETTINGS)
         not_yet = attempt_delivery(db_session, delivery_id, SETTINGS)
 
-    assert result.outcome == Outcome.RETRY
-    assert not_yet.outcome == Outcome.SKIPPED and len(target.requests) == 1, "a retry waits for its time"
+    assert result.outcome == DeliveryOutcome.RETRY
+    assert not_yet.outcome == DeliveryOutcome.SKIPPED and len(target.requests) == 1, "a retry waits for its time"
     [logged] = delivery_log(client, subscription["id"])
     assert logged["state"] == "pending" and logged["last_status_code"] == 500
     [attempt] = logged["attempts"]
@@ -160,10 +160,10 @@ def test_a_slow_subscriber_times_out(
 
         result = attempt_delivery(db_session, delivery_id, SETTINGS)
 
-    assert result.outcome == Outcome.RETRY
+    assert result.outcome == DeliveryOutcome.RETRY
     [attempt] = delivery_log(client, subscription["id"])[0]["attempts"]
-    assert attempt["status_code"] is None and "timed out" in attempt["error"]
-    assert 900 <= attempt["latency_ms"] < 2900, "the attempt gave up before the 3 s answer"
+    assert attempt["status_code"] is None and attempt["error"] == "timed out after 1 s", "it gave up before the answer"
+    assert attempt["latency_ms"] >= 900, "an attempt cut off by its timeout lasted at least that long"
 
 
 def test_a_trickling_subscriber_is_cut_off_at_the_deadline(
@@ -175,12 +175,11 @@ def test_a_trickling_subscriber_is_cut_off_at_the_deadline(
         subscription = subscribe(client, target.url())
         delivery_id = pending_delivery(app, db_session, article)
 
-        started = time.monotonic()
         result = attempt_delivery(db_session, delivery_id, settings)
-        elapsed = time.monotonic() - started
+        finished_while_attempting = target.trickles_finished
 
-    assert result.outcome == Outcome.RETRY and result.next_attempt_at is not None
-    assert elapsed < 15, "the attempt is bounded by its timeout, not by how long the receiver keeps trickling"
+    assert result.outcome == DeliveryOutcome.RETRY and result.next_attempt_at is not None
+    assert finished_while_attempting == 0, "the attempt ended at its deadline, before the subscriber's last byte"
     [logged] = delivery_log(client, subscription["id"])
     assert logged["state"] == "pending"
     [attempt] = logged["attempts"]
@@ -203,7 +202,7 @@ def test_the_soft_time_limit_mid_attempt_is_recorded_as_a_failed_attempt(
 
     assert not target.requests
 
-    assert result.outcome == Outcome.RETRY and result.next_attempt_at is not None
+    assert result.outcome == DeliveryOutcome.RETRY and result.next_attempt_at is not None
     [logged] = delivery_log(client, subscription["id"])
     assert logged["state"] == "pending", "not stranded in sending"
     [attempt] = logged["attempts"]
@@ -219,7 +218,7 @@ def test_retry_after_is_honoured_on_429(
 
         result = attempt_delivery(db_session, delivery_id, SETTINGS)
 
-    assert result.outcome == Outcome.RETRY
+    assert result.outcome == DeliveryOutcome.RETRY
     [attempt] = delivery_log(client, subscription["id"])[0]["attempts"]
     wait = datetime.fromisoformat(attempt["next_attempt_at"]) - datetime.fromisoformat(attempt["attempted_at"])
     assert timedelta(seconds=119) <= wait <= timedelta(seconds=121)
@@ -234,7 +233,7 @@ def test_redirects_are_not_followed(
 
         result = attempt_delivery(db_session, delivery_id, SETTINGS)
 
-    assert result.outcome == Outcome.RETRY
+    assert result.outcome == DeliveryOutcome.RETRY
     assert canary.requests == []
     [attempt] = delivery_log(client, subscription["id"])[0]["attempts"]
     assert attempt["status_code"] == 302 and "not followed" in attempt["error"]
@@ -248,8 +247,8 @@ def test_410_gone_disables_the_subscription(
         first = pending_delivery(app, db_session, article)
         second = pending_delivery(app, db_session, article, EventType.DUPLICATE)
 
-        assert attempt_delivery(db_session, first, SETTINGS).outcome == Outcome.FAILED
-        assert attempt_delivery(db_session, second, SETTINGS).outcome == Outcome.FAILED
+        assert attempt_delivery(db_session, first, SETTINGS).outcome == DeliveryOutcome.FAILED
+        assert attempt_delivery(db_session, second, SETTINGS).outcome == DeliveryOutcome.FAILED
 
     assert len(target.requests) == 1, "nothing more is sent to a disabled subscription"
     read = client.get(f"/v1/subscriptions/{subscription['id']}").get_json()
@@ -270,7 +269,7 @@ def test_five_days_of_failures_disable_the_subscription_and_say_why(
         db_session.commit()
         delivery_id = pending_delivery(app, db_session, article)
 
-        assert attempt_delivery(db_session, delivery_id, SETTINGS).outcome == Outcome.FAILED
+        assert attempt_delivery(db_session, delivery_id, SETTINGS).outcome == DeliveryOutcome.FAILED
 
     read = client.get(f"/v1/subscriptions/{subscription['id']}").get_json()
     assert read["enabled"] is False
@@ -286,7 +285,7 @@ def test_a_delivery_gives_up_after_the_last_retry(
         db_session.get(Delivery, delivery_id).attempt_count = 9
         db_session.commit()
 
-        assert attempt_delivery(db_session, delivery_id, SETTINGS).outcome == Outcome.FAILED
+        assert attempt_delivery(db_session, delivery_id, SETTINGS).outcome == DeliveryOutcome.FAILED
 
     [logged] = delivery_log(client, subscription["id"])
     assert logged["state"] == "failed" and "Gave up after 10 attempts" in logged["last_error"]
@@ -304,7 +303,7 @@ def test_success_after_failures_clears_the_failing_streak(
         db_session.get(Delivery, delivery_id).next_attempt_at = datetime.now(UTC)
         db_session.commit()
 
-        assert attempt_delivery(db_session, delivery_id, SETTINGS).outcome == Outcome.SUCCEEDED
+        assert attempt_delivery(db_session, delivery_id, SETTINGS).outcome == DeliveryOutcome.SUCCEEDED
 
     assert client.get(f"/v1/subscriptions/{subscription['id']}").get_json()["failing_since"] is None
     assert [attempt["status_code"] for attempt in delivery_log(client, subscription["id"])[0]["attempts"]] == [500, 204]
@@ -340,11 +339,12 @@ def test_redeliver_sends_the_same_delivery_again(
         subscription = subscribe(client, target.url())
         delivery_id = pending_delivery(app, db_session, article)
         attempt_delivery(db_session, delivery_id, SETTINGS)
+        queued_before = len(webhook_messages())
 
         response = client.post(f"/v1/subscriptions/{subscription['id']}/deliveries/{delivery_id}/redeliver")
         assert response.status_code == 202 and response.get_json()["state"] == "pending"
-        assert len(webhook_messages()) == 1, "the redelivery is queued on the webhooks queue"
-        assert attempt_delivery(db_session, delivery_id, SETTINGS).outcome == Outcome.SUCCEEDED
+        assert len(webhook_messages()) == queued_before + 1, "the redelivery is queued on the webhooks queue"
+        assert attempt_delivery(db_session, delivery_id, SETTINGS).outcome == DeliveryOutcome.SUCCEEDED
 
     assert len(target.requests) == 2
     assert len(delivery_log(client, subscription["id"])[0]["attempts"]) == 2
@@ -361,7 +361,7 @@ def test_the_loopback_canary_receives_nothing_without_an_allow_list(
         result = attempt_delivery(db_session, delivery_id, NO_ALLOW_LIST)
 
     assert canary.requests == []
-    assert result.outcome == Outcome.RETRY
+    assert result.outcome == DeliveryOutcome.RETRY
     [attempt] = delivery_log(client, subscription["id"])[0]["attempts"]
     assert attempt["status_code"] is None and "not a public address" in attempt["error"]
 
@@ -390,7 +390,7 @@ def test_dns_rebinding_cannot_reach_the_canary(
         result = attempt_delivery(db_session, delivery_id, NO_ALLOW_LIST, resolver=rebinding)
 
     assert canary.requests == []
-    assert result.outcome == Outcome.RETRY
+    assert result.outcome == DeliveryOutcome.RETRY
     assert "127.0.0.1" in db_session.get(Delivery, delivery_id).last_error
     assert subscription.enabled
 
@@ -404,7 +404,7 @@ def test_the_connection_goes_to_the_vetted_address_with_the_name_as_host(
             app, db_session, article, f"http://hooks.example:{target.port}/in?x=1", settings
         )
 
-    assert result.outcome == Outcome.SUCCEEDED
+    assert result.outcome == DeliveryOutcome.SUCCEEDED
     [request] = target.requests
     assert request.headers["Host"] == f"hooks.example:{target.port}" and request.path == "/in?x=1"
 
@@ -436,8 +436,11 @@ def test_processing_emits_processed_and_failed_events(
     bad = client.post("/v1/articles", data="<html><body><script>x()</script></body></html>", content_type="text/html")
 
     with app.app_context():
-        assert processing.process_article(db_session, good.id) == processing.Outcome.DONE
-        assert processing.process_article(db_session, bad.get_json()["id"]) == processing.Outcome.FAILED
+        assert processing.process_article(db_session, good.id, PIPELINE) == processing.ProcessingOutcome.DONE
+        assert (
+            processing.process_article(db_session, bad.get_json()["id"], PIPELINE)
+            == processing.ProcessingOutcome.FAILED
+        )
 
     events = {item["article_id"]: item for item in delivery_log(client, subscription["id"])}
     assert events[good.id]["event_type"] == "article.processed"
@@ -486,8 +489,8 @@ def test_https_goes_to_the_vetted_address_and_checks_the_certificate_of_the_name
 
     assert seen_names and seen_names[0] == "hooks.example", "SNI names the host, not the address"
     if trusted:
-        assert result.outcome == Outcome.SUCCEEDED
+        assert result.outcome == DeliveryOutcome.SUCCEEDED
         assert target.requests[0].headers["Host"] == f"hooks.example:{target.port}"
     else:
-        assert result.outcome == Outcome.RETRY and target.requests == []
+        assert result.outcome == DeliveryOutcome.RETRY and target.requests == []
         assert "CERTIFICATE_VERIFY_FAILED" in db_session.get(Delivery, delivery_id).last_error

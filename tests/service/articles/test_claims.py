@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from service.articles.claims import ClaimDecision, ClaimPolicy, ClaimToken, decide_claim
 from service.articles.models import Article
-from service.articles.processing import ClaimDecision, ClaimToken, decide_claim
 
-FIVE_MINUTES = timedelta(minutes=5)
+POLICY = ClaimPolicy(max_attempts=2, stale_after=timedelta(minutes=5))
 # The decision is taken at this moment, whenever the test runs.
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
@@ -42,6 +42,4 @@ def article(status: str, attempts: int = 0, token: str | None = None, started_mi
     ],
 )
 def test_decide_claim(state: Article, token: ClaimToken, reprocess: bool, expected: str) -> None:
-    assert (
-        decide_claim(state, token, max_attempts=2, stale_after=FIVE_MINUTES, reprocess=reprocess, now=NOW) == expected
-    )
+    assert decide_claim(state, token, POLICY, reprocess=reprocess, now=NOW) == expected
