@@ -25,9 +25,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     configure_proxies(app)
     configure_database(app)
     configure_celery(app)
-    # before_request hooks run in this order: request id, timer, rate limit, then authentication.
+    # before_request hooks run in this order: request id, timer, console session, rate limit, then authentication.
     configure_request_ids(app)
     configure_metrics(app)
+    # Before access: on console routes the session names the caller, so the rate limiter counts per key there too.
+    configure_console(app)
     configure_access(app)
     configure_api(app)
     return app
@@ -42,8 +44,8 @@ def configure_var_dir(app: Flask) -> None:
 
 def configure_requests(app: Flask) -> None:
     """Our request class (bounded chunked bodies, strict JSON) and the headers every response carries."""
-    from service.web.headers import configure_security_headers
     from service.web.requests import Request
+    from service.web.security import configure_security_headers
 
     app.request_class = Request
     configure_security_headers(app)
@@ -68,6 +70,12 @@ def configure_metrics(app: Flask) -> None:
     configure_request_metrics(app)
 
 
+def configure_console(app: Flask) -> None:
+    from service.console import configure_console as configure_web_console
+
+    configure_web_console(app)
+
+
 def configure_access(app: Flask) -> None:
     """Rate limits first (so key guessing is limited too), then the API key check every route goes through, then
     the refusal of compressed bodies."""
@@ -85,7 +93,7 @@ def configure_database(app: Flask) -> None:
 
     database = Database(app.config["DATABASE_URL"])
     app.extensions["db"] = database
-    app.extensions[KEYRING_EXTENSION] = keyring(app.config["SECRETS_KEY"])
+    app.extensions[KEYRING_EXTENSION] = keyring(app.config["WEBHOOK_SECRETS_KEY"])
 
     @app.teardown_appcontext
     def remove_session(_error: BaseException | None) -> None:
@@ -111,8 +119,8 @@ def configure_api(app: Flask) -> None:
         OPENAPI_VERSION="3.1.0",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
+        # Served from the swagger-ui-bundle-v2 package by the Api subclass (service/web/docs/), never a CDN.
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
     )
     description = (
         "Send news articles; read them parsed and enriched. Every route but the probes needs an API key "

@@ -1,4 +1,4 @@
-"""Webhook secrets sealed at rest: encrypted with INGEST_SECRETS_KEY (Fernet: AES-128-CBC + HMAC-SHA256) when set.
+"""Webhook secrets sealed at rest with INGEST_WEBHOOK_SECRETS_KEY, when set (Fernet: AES-128-CBC, HMAC-SHA256).
 
 Our HMAC secrets (inbound integrations, outbound subscriptions) cannot be stored hashed: verifying and signing need
 the secret itself. With a key configured, a copy of the database or of a backup no longer gives them away.
@@ -23,11 +23,11 @@ KEYRING_EXTENSION = "secrets_keyring"
 
 
 class SecretsKeyError(RuntimeError):
-    """A sealed secret cannot be opened: no INGEST_SECRETS_KEY, or not the key it was sealed with."""
+    """A sealed secret cannot be opened: no INGEST_WEBHOOK_SECRETS_KEY, or not the key it was sealed with."""
 
 
 def keyring(keys: str) -> MultiFernet | None:
-    """The keys of INGEST_SECRETS_KEY (comma-separated Fernet keys), or None when it is empty; ValueError if bad."""
+    """The keys of INGEST_WEBHOOK_SECRETS_KEY (comma-separated Fernet keys); None when empty, ValueError if bad."""
     given = [key.strip() for key in keys.split(",") if key.strip()]
     return MultiFernet([Fernet(key) for key in given]) if given else None
 
@@ -55,15 +55,17 @@ def unseal(stored: str, keys: MultiFernet | None) -> str:
     if not stored.startswith(SEALED_PREFIX):
         return stored
     if keys is None:
-        raise SecretsKeyError("a webhook secret is sealed but INGEST_SECRETS_KEY is not set")
+        raise SecretsKeyError("a webhook secret is sealed but INGEST_WEBHOOK_SECRETS_KEY is not set")
     try:
         return keys.decrypt(stored[len(SEALED_PREFIX) :].encode()).decode()
     except InvalidToken as error:
-        raise SecretsKeyError("a webhook secret was sealed with a key INGEST_SECRETS_KEY does not hold") from error
+        raise SecretsKeyError(
+            "a webhook secret was sealed with a key INGEST_WEBHOOK_SECRETS_KEY does not hold"
+        ) from error
 
 
 class SealedSecret(TypeDecorator[str]):
-    """A secret column, sealed with the app's INGEST_SECRETS_KEY on write and opened on read."""
+    """A secret column, sealed with the app's INGEST_WEBHOOK_SECRETS_KEY on write and opened on read."""
 
     # A 64-character secret sealed is 7 + 184 characters.
     impl = String(200)

@@ -33,7 +33,7 @@ class Integration(Base):
     source: Mapped[str] = mapped_column(String(200))
     # For websub: the feed URL the hub must name when it verifies the subscription (none is confirmed when empty).
     topic: Mapped[str | None] = mapped_column(Text)
-    # Not hashed: verifying an HMAC needs the key itself. Sealed with INGEST_SECRETS_KEY when one is set (see
+    # Not hashed: verifying an HMAC needs the key itself. Sealed with INGEST_WEBHOOK_SECRETS_KEY when one is set (see
     # service/sealing.py); the API shows the secret once, at creation, and never again.
     secret: Mapped[str] = mapped_column(SealedSecret)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -38,7 +38,7 @@ class Subscription(Base):
     description: Mapped[str | None] = mapped_column(String(500))
     enabled: Mapped[bool] = mapped_column(default=True)
     disabled_reason: Mapped[str | None] = mapped_column(Text)
-    # Not hashed: signing needs the key itself. Sealed with INGEST_SECRETS_KEY when one is set (see
+    # Not hashed: signing needs the key itself. Sealed with INGEST_WEBHOOK_SECRETS_KEY when one is set (see
     # service/sealing.py). Shown once, at creation or rotation.
     secret: Mapped[str] = mapped_column(SealedSecret)
     # After a rotation the previous secret signs too, until it expires, so receivers can switch without a gap.

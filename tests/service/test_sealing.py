@@ -1,4 +1,4 @@
-"""Webhook secrets sealed at rest with INGEST_SECRETS_KEY, on real PostgreSQL; plaintext rows still read."""
+"""Webhook secrets sealed at rest with INGEST_WEBHOOK_SECRETS_KEY, on real PostgreSQL; plaintext rows still read."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def sealed_app(postgres_url: str, tmp_path: Any) -> Iterator[Flask]:
         "VAR_DIR": str(tmp_path),
         "RATE_LIMIT_STORAGE_URL": "memory://",
     }
-    app = create_app({**config, "SECRETS_KEY": f"{generate_key()},{generate_key()}"})
+    app = create_app({**config, "WEBHOOK_SECRETS_KEY": f"{generate_key()},{generate_key()}"})
     app.config["UNSEALED_APP"] = create_app(config)
     yield app
     with app.app_context():
@@ -110,5 +110,5 @@ def test_subscription_secrets_are_sealed(sealed_app: Flask) -> None:
 
 
 def test_a_bad_secrets_key_is_refused_at_start() -> None:
-    with pytest.raises(ConfigurationError, match="INGEST_SECRETS_KEY"):
-        create_app({"SECRETS_KEY": "not-a-fernet-key"})
+    with pytest.raises(ConfigurationError, match="INGEST_WEBHOOK_SECRETS_KEY"):
+        create_app({"WEBHOOK_SECRETS_KEY": "not-a-fernet-key"})
