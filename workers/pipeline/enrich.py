@@ -36,11 +36,13 @@ def enrich(
     body = "\n\n".join(paragraphs)
     language = identify_language(f"{title or ''}\n\n{body}", declared_language)
     warnings = list(language.warnings)
-    entity_index = _entities(language.code, paragraphs, media, warnings, settings or PipelineSettings())
+    settings = settings or PipelineSettings()
+    entity_index = _entities(language.code, paragraphs, media, warnings, settings)
     quotes, quote_warnings = find_quotes(
         paragraphs,
         entity_index.named_spans() if entity_index else [],
         entity_index.resolve if entity_index else None,
+        _parser(language.code, settings),
     )
     warnings += quote_warnings
     entities = entity_index.as_dicts() if entity_index else []
@@ -94,6 +96,12 @@ def _entities(
     ]
     mentions = find_mentions(model.nlp, paragraphs, captions)
     return EntityIndex(mentions, excluded_people=credited_names(media))
+
+
+def _parser(language: str | None, settings: PipelineSettings) -> Any | None:
+    """The dependency parser of the language's model, when it has one (speakers then come from the grammar)."""
+    name = settings.spacy_model_for(language)
+    return nlp.load_parser(name).nlp if name else None
 
 
 def caption_text(item: Media, caption: str) -> str:
