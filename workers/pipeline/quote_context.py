@@ -34,6 +34,7 @@ class Cue(NamedTuple):
     verb: str
     paragraph: int
     offset: int
+    mention: str | None = None  # the source as written, when the rules read it (`― Jane Doe`)
 
 
 class Context:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from workers.pipeline.names import word_set
+from workers.pipeline.quote_context import SPEECH_VERBS
 from workers.pipeline.quote_marks import Quote, QuotedParagraph
 
 # Fragments under one attribution sit this close: `“stronger” and “more viable” print and digital news enterprise`.
@@ -19,13 +20,17 @@ MAX_WORDS_OF_ATTRIBUTION = 25
 # Words written in lower case inside a title (`Meet the Press`, `Takin’ It to the Streets`).
 _MINOR_WORDS = word_set("a an and as at but by for from in into nor of on or per the to vs via with its it’s it's")
 _TITLE_CUES = re.compile(r"\b(?:titled|entitled)\s*$")
+_SPOKEN = re.compile(rf"(?<![-\w])(?:{SPEECH_VERBS})\s*[,:]?\s*$")
 
 
 def is_title(paragraph: QuotedParagraph, quote: Quote) -> bool:
     """A quoted title or name (`“Meet the Press”`, `“Takin’ It to the Streets”`), not reported speech."""
     inner = paragraph.text[quote.start : quote.end].rstrip(",.;:")
-    if _TITLE_CUES.search(paragraph.text[: quote.open_mark]):
+    before = paragraph.text[: quote.open_mark]
+    if _TITLE_CUES.search(before):
         return True
+    if _SPOKEN.search(before):
+        return False  # `chanted, “Red for Ed”`: what a reporting verb introduces was said, whatever its case
     words = re.findall(r"[\w’'&-]+", inner)
     if len(words) < 2 or len(words) > 10 or re.search(r"[.!?]\s+\w", inner):
         return False

@@ -87,7 +87,8 @@ def governing_verb(
         if token is None or token.head is token:
             return None
         token = token.head
-        if token.idx + start < quote_start and verbs.fullmatch(token.text):
+        verb = verbs.match(document.text, token.idx)  # the pattern sees what follows (`called on` is no cue)
+        if token.idx + start < quote_start and verb is not None and verb.end() == token.idx + len(token):
             # `it is called “X”`: a passive verb names no one who said it.
             passive = any(child.dep_ == "auxpass" for child in token.children)
             return None if passive else start + token.idx

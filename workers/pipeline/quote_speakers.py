@@ -22,6 +22,8 @@ _NOT_NAMES = word_set(
 _PASSIVE_BEFORE = re.compile(
     r"\b(?:is|was|are|were|be|been|being|’s|'s|what’s|what's)\s+(?:\w+ly\s+|often\s+|also\s+)?$"
 )
+# `― Jane Doe` or `— Jane Doe, mayor of X` after a quote: a name (capitalised words) and an optional role, alone.
+_DASH_CREDIT = re.compile(r"\s*[―—–]\s*((?:[A-Z][\w’'.-]*\s*){1,5})(?:,[^“”\"]{0,80})?\s*$")
 # A reporting verb that introduces the quote right after it: `said, “`, `told reporters: “`.
 _INTRODUCES = re.compile(r"\w+(?: \w+)?\s*[,:]?\s*")
 # How many words may sit between a speech verb and the quote it introduces (`X said the plan would “...”`).
@@ -32,7 +34,7 @@ MAX_SUBJECT_WORDS = 12
 
 def _names_passively(text: str, verb: re.Match[str]) -> bool:
     """`it is called “X”`, `it is alleged`: a name or a claim nobody is said to have made, so no one's quote."""
-    return bool(_PASSIVE_BEFORE.search(text, 0, verb.start()))
+    return not verb.group(0).endswith("ing") and bool(_PASSIVE_BEFORE.search(text, 0, verb.start()))
 
 
 def _missed_name(region: str, spans: list[tuple[int, int]]) -> str | None:
@@ -40,7 +42,7 @@ def _missed_name(region: str, spans: list[tuple[int, int]]) -> str | None:
     run = _CAPITALISED_RUN.search(region.rstrip())
     if not run:
         return None
-    name = strip_titles(run.group(1).strip())
+    name = re.sub(r"(?<=\w\w\w)\.$", "", strip_titles(run.group(1).strip()))  # `said Lee Chang-yong.`
     covered = any(run.start() <= span_start < run.end() for span_start, _ in spans)
     # Two capitalised words the model read as an organisation are usually a person it half-recognised.
     if not name or name.split()[0] in _NOT_NAMES or (covered and len(name.split()) < 2):
@@ -75,6 +77,7 @@ class Attribution(Context):
         found = found or self._governing_verb(paragraph, quote)
         if found:
             quote.speaker, quote.cue, quote.cue_at = found.speaker, found.verb, (found.paragraph, found.offset)
+            quote.speaker_mention = found.mention
         elif quote.continues and self.last_speaker:
             quote.speaker = self.last_speaker[1]
         elif self._opens_sentence(paragraph, quote):
@@ -107,6 +110,9 @@ class Attribution(Context):
         """`“...,” X said` or `“...,” said X` right after the closing mark, in the same sentence."""
         if quote.close_mark is None:
             return None
+        dash = self._dash_source(paragraph, quote)
+        if dash:
+            return dash
         text = paragraph.text
         window_start = quote.close_mark + 1
         window_end = min([b for b in paragraph.boundaries if b > window_start] + [len(text)])
@@ -140,6 +146,22 @@ class Attribution(Context):
             return Cue(speaker, verb.group(0), paragraph.index, window_start + verb.start()) if speaker else None
         speaker = self._speaker_in(paragraph, window_start, window_start + verb.start(), last=True)
         return Cue(speaker, verb.group(0), paragraph.index, window_start + verb.start())
+
+    def _dash_source(self, paragraph: QuotedParagraph, quote: Quote) -> Cue | None:
+        """`“...” ― Jane Doe, mayor` closing the paragraph, or alone in the next one: the quote's speaker."""
+        assert quote.close_mark is not None
+        rest = paragraph.text[quote.close_mark + 1 :]
+        where, offset = paragraph, quote.close_mark + 1
+        if not rest.strip() and paragraph.index + 1 < len(self.paragraphs):
+            where, offset = self.paragraphs[paragraph.index + 1], 0
+            rest = where.text
+        credit = _DASH_CREDIT.match(rest)
+        if not credit:
+            return None
+        start, end = offset + credit.start(1), offset + credit.end(1)
+        speaker = self._speaker_in(where, start, end, last=False) or self._resolve_missed(strip_titles(credit.group(1)))
+        mention = credit.group(1).strip()
+        return Cue(speaker, credit.group(0).strip()[0], where.index, offset + credit.start(), mention)
 
     def _before(self, paragraph: QuotedParagraph, position: int) -> Cue | None:
         """`X said “...”`, `X said: “...”`, `According to X, “...”`: the last speech verb before position."""
@@ -211,7 +233,7 @@ class Attribution(Context):
         previous = self.paragraphs[paragraph.index - 1]
         if previous.quotes:
             return None
-        cue = self._before(previous, len(previous.text.rstrip()))
+        cue = self._before(previous, len(previous.text.rstrip().rstrip(".!?")))
         return cue.speaker if cue else None
 
     def _governing_verb(self, paragraph: QuotedParagraph, quote: Quote) -> Cue | None:

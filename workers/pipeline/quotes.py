@@ -19,6 +19,8 @@ from workers.pipeline.quote_marks import Quote, QuotedParagraph, mark_continuati
 from workers.pipeline.quote_sources import SentenceParser
 from workers.pipeline.quote_speakers import Attribution
 
+# `PENCE: ...`, `SEN. KAMALA HARRIS: ...`: an upper-case speaker label opening a transcript paragraph.
+_TRANSCRIPT_LABEL = re.compile(r"((?:[A-Z][A-Z’'.-]*\s){0,3}[A-Z][A-Z’'-]+):\s+(?=\S)")
 # A quote with no speech cue and fewer words than this is a scare quote or a term, not reported speech.
 MIN_WORDS_WITHOUT_CUE = 5
 # A quote of one to three words counts only when its reporting verb governs it, this close before it.
@@ -52,7 +54,49 @@ def find_quotes(
                 spans.append(quote)
     groups = [group for group in group_quotes(parsed, spans) if _is_reported_speech(parsed, group)]
     kinds = {span.name: "person" if span.kind == "person" else "organisation" for span in names}
-    return [_quote(parsed, group, kinds) for group in groups], warnings
+    quotes = [_quote(parsed, group, kinds) for group in groups]
+    quotes += transcript_quotes(parsed, resolve_name or (lambda name: None))
+    return sorted(quotes, key=lambda quote: (quote["paragraph"], quote["start"])), warnings
+
+
+def transcript_quotes(
+    paragraphs: list[QuotedParagraph], resolve_name: Callable[[str], str | None]
+) -> list[dict[str, Any]]:
+    """`PENCE: We will ...` in a transcript: the paragraph after the label is its speaker's, quotation marks or not.
+
+    A label counts when it names a person of the article (`PENCE` -> Mike Pence) or labels two paragraphs or more
+    (a transcript of people the recogniser does not know); a dateline (`NEW DELHI: ...`) does neither.
+    """
+    labelled = [
+        (paragraph, label)
+        for paragraph in paragraphs
+        if not paragraph.quotes and (label := _TRANSCRIPT_LABEL.match(paragraph.text))
+    ]
+    counts: dict[str, int] = {}
+    for _, label in labelled:
+        counts[label.group(1)] = counts.get(label.group(1), 0) + 1
+    quotes = []
+    for paragraph, label in labelled:
+        name = label.group(1).title()
+        speaker = resolve_name(name) or (name if counts[label.group(1)] >= 2 else None)
+        if speaker is None:
+            continue
+        start, end = label.end(), len(paragraph.text.rstrip())
+        part = {"text": paragraph.text[start:end], "paragraph": paragraph.index, "start": start, "end": end}
+        quotes.append(
+            {
+                "text": part["text"],
+                "speaker": speaker,
+                "speaker_mention": label.group(1),
+                "speaker_kind": "person",
+                "cue": ":",
+                "paragraph": paragraph.index,
+                "start": start,
+                "end": end,
+                "parts": [part],
+            }
+        )
+    return quotes
 
 
 def _quote(paragraphs: list[QuotedParagraph], group: list[Quote], kinds: dict[str, str]) -> dict[str, Any]:
