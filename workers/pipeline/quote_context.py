@@ -60,6 +60,18 @@ class Context:
         self.people_outside_quotes: dict[int, list[NamedSpan]] = {}
         # Names the recogniser also read as a person somewhere (`Scooter Braun`) are not an organisation's.
         self.person_names = {span.name for spans in names.values() for span in spans if span.kind == "person"}
+        self.organisation_names = {
+            self.paragraphs[span.paragraph].text[span.start : span.end]: span.name
+            for spans in names.values()
+            for span in spans
+            if (span.kind == "organisation" and span.name not in self.person_names)
+            or looks_like_organisation(span.name)
+        }
+        self.organisations = (
+            re.compile(rf"\b(?:{lexicon.alternation(list(self.organisation_names))})\b")
+            if self.organisation_names
+            else None
+        )
 
     def _read_source(self, quote: Quote, cue: Cue) -> None:
         """Speaker, mention and kind from the grammatical subject of the cue; the rules' reading when none."""
@@ -109,9 +121,23 @@ class Context:
             and source.head in _ORGANISATION_NOUNS
             and source.mention.casefold().startswith("the ")
         ):
-            # `the company said`, `the statement continued`: the organisation the story is about just before.
-            organisation = self._recent_organisation(paragraph.index, source.start)
+            # `the company said`, `the statement continued`: the organisation the story is about just before, or
+            # the one said to have issued a statement.
+            organisation = (
+                self._issuer_of(source.head, paragraph.index, source.start) if source.head == "statement" else None
+            ) or self._recent_organisation(paragraph.index, source.start)
             return (organisation, "organisation") if organisation else (None, "description")
+        if source.form != "pronoun":
+            # `a study by the Centre for Economic Policy Research concluded`: the organisation behind the document.
+            behind = [
+                span
+                for span in names
+                if span.kind == "organisation"
+                and source.start <= span.start < verb
+                and re.search(r"\b(?:by|from)\s+(?:the\s+)?$", paragraph.text[source.start : span.start])
+            ]
+            if behind:
+                return behind[0].name, "organisation"
         if source.form == "role" and is_title(source.head):
             person = self._person_with_title(source.head) or self._person_with_title_ahead(paragraph, source.head)
             if person:
@@ -158,20 +184,43 @@ class Context:
                     return span.name
         return None
 
-    def _recent_organisation(self, paragraph: int, offset: int) -> str | None:
-        """The organisation named last before (paragraph, offset), outside quotes, within a few paragraphs."""
+    def _issuer_of(self, noun: str, paragraph: int, offset: int) -> str | None:
+        """`X issued a statement` before `the statement said`: the organisation named last before the noun."""
         for index in range(paragraph, max(-1, paragraph - ORGANISATION_LOOKBACK), -1):
+            text = self.paragraphs[index].text
+            limit = offset if index == paragraph else len(text)
+            for mention in reversed(list(re.finditer(rf"\b{noun}\b", text[:limit]))):
+                sentence = self._sentence_start(self.paragraphs[index], mention.start())
+                before = [
+                    span
+                    for span in self.names.get(index, [])
+                    if span.kind == "organisation"
+                    and sentence <= span.start
+                    and span.end <= mention.start()
+                    and not any(inside(span.start, quote) for quote in self.paragraphs[index].quotes)
+                ]
+                if before:
+                    return before[-1].name
+        return None
+
+    def _recent_organisation(self, paragraph: int, offset: int) -> str | None:
+        """The organisation named last before (paragraph, offset), outside quotes, within a few paragraphs.
+
+        Its name counts where the recogniser tagged it and wherever else the same name is written (`Big Machine
+        have denied it`), since the recogniser often tags a name once and misses it the next time.
+        """
+        if self.organisations is None:
+            return None
+        for index in range(paragraph, max(-1, paragraph - ORGANISATION_LOOKBACK), -1):
+            text = self.paragraphs[index].text
             quotes = self.paragraphs[index].quotes
             found = [
-                span
-                for span in self.names.get(index, [])
-                if (span.kind == "organisation" or looks_like_organisation(span.name))
-                and (span.name not in self.person_names or looks_like_organisation(span.name))
-                and (index < paragraph or span.end <= offset)
-                and not any(inside(span.start, quote) for quote in quotes)
+                mention.group(0)
+                for mention in self.organisations.finditer(text, 0, offset if index == paragraph else len(text))
+                if not any(inside(mention.start(), quote) for quote in quotes)
             ]
             if found:
-                return found[-1].name
+                return self.organisation_names[found[-1]]
         return None
 
     def _note_person(self, name: str) -> None:

@@ -233,8 +233,11 @@ class Attribution(Context):
         previous = self.paragraphs[paragraph.index - 1]
         if previous.quotes:
             return None
-        cue = self._before(previous, len(previous.text.rstrip().rstrip(".!?")))
-        return cue.speaker if cue else None
+        # The paragraph's last sentence, however long: `X said it was only the latest move by ... to ...`.
+        end = len(previous.text.rstrip().rstrip(".!?"))
+        start = self._sentence_start(previous, end)
+        verb = next((verb for verb in SPEECH_VERB.finditer(previous.text, start, end)), None)
+        return self._speaker_in(previous, start, verb.start(), last=True) if verb else None
 
     def _governing_verb(self, paragraph: QuotedParagraph, quote: Quote) -> Cue | None:
         """The reporting verb the quote depends on in the parse, however far back (`X told them that ... “...”`)."""

@@ -177,3 +177,28 @@ def test_without_a_parser_the_rules_name_the_speaker() -> None:
     quotes, _ = find_quotes(["“Rates stay where they are,” said Lee Chang-yong."], [], parse=None)
     assert quotes[0]["speaker"] == "Lee Chang-yong"
     assert quotes[0]["speaker_mention"] is None
+
+
+def test_the_statement_speaks_for_the_organisation_that_issued_it() -> None:
+    speaker, mention, kind = source(
+        "On Monday, Big Machine Records issued a statement after the singer accused the Braun-owned company.",
+        "“It should be noted that artists do not need label approval for live shows,” the statement said.",
+    )
+    assert (speaker, mention, kind) == ("Big Machine Records", "the statement", "organisation")
+
+
+def test_a_document_speaks_for_the_organisation_behind_it() -> None:
+    speaker, _, kind = source(
+        "A March study by the International Monetary Fund concluded that “the full incidence of the tariff falls "
+        "on domestic consumers.”"
+    )
+    assert (speaker, kind) == ("International Monetary Fund", "organisation")
+
+
+def test_they_finds_the_organisation_where_the_recogniser_missed_its_name() -> None:
+    speaker, _, _ = source(
+        "The dispute began when Big Machine Records refused to license the songs.",
+        "On Friday, Big Machine denied doing anything wrong. Its founder was not available for comment.",
+        "“At no point did we say she could not perform the songs on television,” they said.",
+    )
+    assert speaker is not None and speaker.startswith("Big Machine")
