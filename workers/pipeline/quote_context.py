@@ -11,7 +11,7 @@ from workers.pipeline import lexicon
 from workers.pipeline.document import NamedSpan
 from workers.pipeline.names import is_title, looks_like_organisation, strip_titles
 from workers.pipeline.quote_marks import Quote, QuotedParagraph, inside
-from workers.pipeline.quote_sources import SentenceParser, Source, source_of_verb
+from workers.pipeline.quote_sources import PRONOUNS, SentenceParser, Source, source_of_verb
 
 # Verbs that introduce or follow reported speech (lexicon/reporting_verbs.txt) or name something in someone's words
 # (lexicon/naming_verbs.txt).
@@ -25,6 +25,15 @@ SPEECH_VERB = re.compile(
 _ORGANISATION_NOUNS = frozenset(lexicon.entries("organisation_nouns.txt"))
 # How many paragraphs back `they said` / `it added` looks for the organisation it stands for.
 ORGANISATION_LOOKBACK = 6
+
+
+def _bare(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span between start and end without surrounding spaces and punctuation."""
+    while start < end and (text[start].isspace() or text[start] in ",.;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",.;:—–-"):
+        end -= 1
+    return start, end
 
 
 class Cue(NamedTuple):
@@ -81,11 +90,31 @@ class Context:
             self._sentence_start(paragraph, cue.offset),
             min([boundary for boundary in paragraph.boundaries if boundary > cue.offset] + [len(paragraph.text)]),
         )
-        source = source_of_verb(self.parse, paragraph.text, sentence, cue.offset, SPEECH_VERB)
+        quoted = [(quote.start, quote.end) for quote in paragraph.quotes]
+        source = self._obvious_source(paragraph, quote, cue)
+        source = source or source_of_verb(self.parse, paragraph.text, sentence, cue.offset, SPEECH_VERB, quoted)
         if source is None:
             return
         quote.speaker_mention = source.mention
         quote.speaker, quote.speaker_kind = self._resolve_source(paragraph, source, cue.offset)
+
+    def _obvious_source(self, paragraph: QuotedParagraph, quote: Quote, cue: Cue) -> Source | None:
+        """`,” Cook said.`, `,” said Tim Cook.`, `,” he said.`: a name or pronoun alone by the verb needs no parse."""
+        text = paragraph.text
+        if quote.close_mark is None or cue.paragraph != paragraph.index or cue.offset <= quote.close_mark:
+            return None
+        start, end = _bare(text, quote.close_mark + 1, cue.offset)
+        if start == end:  # `,” said Tim Cook, the chief executive, on Tuesday.`: up to the first comma
+            verb_end = cue.offset + len(cue.verb)
+            clause_end = min([end for end in paragraph.boundaries if end > verb_end] + [len(text)])
+            comma = text.find(",", verb_end, clause_end)
+            start, end = _bare(text, verb_end, clause_end if comma < 0 else comma)
+        word = text[start:end]
+        spans = [span for span in self.names.get(paragraph.index, []) if (span.start, span.end) == (start, end)]
+        if not spans and word.casefold() not in PRONOUNS:
+            return None
+        form = "name" if spans else "pronoun"
+        return Source(word, start, end, start, end, word, form, tuple(word.casefold().split()))
 
     def _resolve_source(self, paragraph: QuotedParagraph, source: Source, verb: int) -> tuple[str | None, str]:
         """The entity the subject names or refers to, and its kind (person, organisation, description)."""

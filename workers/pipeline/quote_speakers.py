@@ -245,7 +245,8 @@ class Attribution(Context):
             return None
         start = self._sentence_start(paragraph, quote.open_mark)
         end = min([boundary for boundary in paragraph.boundaries if boundary > quote.start] + [len(paragraph.text)])
-        verb = governing_verb(self.parse, paragraph.text, (start, end), quote.start, SPEECH_VERB)
+        others = [(other.start, other.end) for other in paragraph.quotes]
+        verb = governing_verb(self.parse, paragraph.text, (start, end), quote.start, SPEECH_VERB, others)
         if verb is None:
             return None
         return Cue(None, paragraph.text[verb : verb + len(paragraph.text[verb:].split()[0])], paragraph.index, verb)

@@ -8,6 +8,7 @@ import pytest
 
 from tests.workers.pipeline.test_quotes import quotes_of
 from workers.pipeline import nlp
+from workers.pipeline.document import NamedSpan
 from workers.pipeline.quote_context import SPEECH_VERB
 from workers.pipeline.quote_sources import source_of_verb
 from workers.pipeline.quotes import find_quotes
@@ -202,3 +203,30 @@ def test_they_finds_the_organisation_where_the_recogniser_missed_its_name() -> N
         "“At no point did we say she could not perform the songs on television,” they said.",
     )
     assert speaker is not None and speaker.startswith("Big Machine")
+
+
+def test_long_quoted_passages_are_parsed_as_one_word() -> None:
+    paragraph = "“We lost the game, and we will learn from it for the next one,” coach Pep Guardiola said on Sunday."
+    seen: list[str] = []
+    parser = nlp.load_parser(DEFAULT_SPACY_MODEL).nlp
+
+    def parse(text: str) -> Any:
+        seen.append(text)
+        return parser(text)
+
+    found = source_of_verb(parse, paragraph, (0, len(paragraph)), paragraph.index("said"), SPEECH_VERB, [(1, 61)])
+    assert seen == ["“yes,” coach Pep Guardiola said on Sunday."]
+    assert found is not None
+    assert paragraph[found.start : found.end] == found.mention == "coach Pep Guardiola"
+
+
+def test_a_name_alone_by_its_verb_needs_no_parse() -> None:
+    paragraph = "“We will rebuild every house in the city by next June,” Hidalgo said."
+    start = paragraph.index("Hidalgo")
+    spans = [NamedSpan(0, start, start + len("Hidalgo"), "Anne Hidalgo", "person")]
+
+    def parse(text: str) -> Any:
+        raise AssertionError(f"parsed {text!r}")
+
+    quotes, _ = find_quotes([paragraph], spans, parse=parse)
+    assert (quotes[0]["speaker"], quotes[0]["speaker_mention"]) == ("Anne Hidalgo", "Hidalgo")
