@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint format bench-extraction bench-pipeline bench-quotes clean
+.PHONY: install run test lint format bench-extraction bench-pipeline bench-quotes console-screenshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed: make PYTHON=python3.12")'
@@ -23,6 +23,7 @@ run: install
 # Lint first: it takes seconds and a failure there says more than a failing test would.
 test: install lint
 	bash scripts/ensure-services.sh
+	bash scripts/ensure-browser.sh
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
 
 lint: install
@@ -33,6 +34,12 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The PNGs docs/console.md shows, taken by the console's browser tests.
+console-screenshots: install
+	bash scripts/ensure-services.sh
+	bash scripts/ensure-browser.sh
+	INGEST_CONSOLE_SCREENSHOTS=docs/console $(BIN)/python -m pytest tests/console -q -p no:cacheprovider
 
 bench-extraction: install
 	$(BIN)/python bench/extraction.py

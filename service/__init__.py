@@ -23,9 +23,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     configure_proxies(app)
     configure_database(app)
     configure_celery(app)
-    # before_request hooks run in this order: request id, timer, rate limit, then authentication.
+    # before_request hooks run in this order: request id, timer, console session, rate limit, then authentication.
     configure_request_ids(app)
     configure_metrics(app)
+    # Before access: on console routes the session names the caller, so the rate limiter counts per key there too.
+    configure_console(app)
     configure_access(app)
     configure_api(app)
     return app
@@ -48,6 +50,12 @@ def configure_metrics(app: Flask) -> None:
     from service.ops.metrics import configure_request_metrics
 
     configure_request_metrics(app)
+
+
+def configure_console(app: Flask) -> None:
+    from service.console import configure_console as configure_web_console
+
+    configure_web_console(app)
 
 
 def configure_access(app: Flask) -> None:
@@ -87,8 +95,8 @@ def configure_api(app: Flask) -> None:
         OPENAPI_VERSION="3.1.0",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
+        # Served from the swagger-ui-bundle-v2 package by the Api subclass (service/web/docs/), never a CDN.
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
     )
     description = (
         "Send news articles; read them parsed and enriched. Every route but the probes needs an API key "

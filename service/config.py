@@ -75,6 +75,14 @@ def defaults(var_dir: Path) -> dict[str, Any]:
         "WORKER_METRICS_PORT": 9101,
         # The embedded default writes its first local API key here (owner-only) so `ingest submit` can find it.
         "LOCAL_KEY_FILE": str(var_dir / "local-api-key"),
+        # Signs the console's session cookie. Production sets it (the same on every API process); the embedded
+        # default generates one into SECRET_KEY_FILE (owner-only) when it is empty.
+        "SECRET_KEY": "",
+        "SECRET_KEY_FILE": str(var_dir / "secret-key"),
+        # Send the console's cookie over HTTPS only: set it wherever the console is served over TLS.
+        "SESSION_COOKIE_SECURE": False,
+        # A console sign-in lasts this long (revoking the key ends it at once).
+        "CONSOLE_SESSION_HOURS": 12,
         # Where clients reach the API; outbound webhook payloads link to articles under it (a path alone when empty).
         "PUBLIC_BASE_URL": "",
         # Outbound webhooks: one attempt may take this long (connect + answer) before it counts as failed.

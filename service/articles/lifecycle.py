@@ -41,13 +41,19 @@ def reprocess_matching(
     parser_version_below: str | None = None,
     source: str | None = None,
     tenant_name: str | None = None,
+    tenant_id: str | None = None,
+    statuses: tuple[str, ...] = FINISHED,
     chunk_size: int = 500,
 ) -> list[str]:
     """Queue matching finished articles again, a chunk per transaction, each chunk's messages sent after its commit."""
+    if not set(statuses) <= set(FINISHED):
+        raise ValueError("only finished (done or failed) articles can be reprocessed")
     threshold = version_tuple(parser_version_below) if parser_version_below else None
-    query = select(Article.id, Article.parser_version).where(Article.status.in_(FINISHED))
+    query = select(Article.id, Article.parser_version).where(Article.status.in_(statuses))
     if source:
         query = query.where(Article.source == source)
+    if tenant_id:
+        query = query.where(Article.tenant_id == tenant_id)
     if tenant_name:
         query = query.join(Tenant, Tenant.id == Article.tenant_id).where(Tenant.name == tenant_name)
     selected = []
