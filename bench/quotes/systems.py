@@ -103,6 +103,6 @@ def _textacy_model() -> Any:
     import spacy
     import textacy  # noqa: F401  (fails here, not mid-run, when the anchor is not installed)
 
-    from workers.pipeline import nlp
+    from workers.pipeline.settings import DEFAULT_SPACY_MODEL
 
-    return spacy.load(nlp.model_name())
+    return spacy.load(DEFAULT_SPACY_MODEL)
