@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint format bench-extraction bench-pipeline console-screenshots clean
+.PHONY: install run test lint format bench-extraction bench-pipeline bench-quotes console-screenshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed: make PYTHON=python3.12")'
@@ -46,6 +46,11 @@ bench-extraction: install
 
 bench-pipeline: install
 	$(BIN)/python bench/pipeline.py
+
+# Quotes and speakers on our annotated dev set, with textacy as the anchor (an extra installed only here).
+bench-quotes: install
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[quotes-anchor]'
+	$(BIN)/python bench/quotes/score.py --split tune --write
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage

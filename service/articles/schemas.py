@@ -78,13 +78,26 @@ class MediaSchema(Schema):
     url = fields.String(allow_none=True)
 
 
+class QuotePartSchema(Schema):
+    text = fields.String(required=True)
+    paragraph = fields.Integer(required=True, validate=validate.Range(min=0))
+    start = fields.Integer(required=True, validate=validate.Range(min=0))
+    end = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
 class QuoteSchema(Schema):
+    """One quote as newsrooms count it; `text`, `paragraph`, `start`, `end` are those of its first part."""
+
     text = fields.String(required=True)
     speaker = fields.String(allow_none=True)
+    speaker_mention = fields.String(allow_none=True)
+    speaker_kind = fields.String(allow_none=True, validate=validate.OneOf(["person", "organisation", "description"]))
     cue = fields.String(allow_none=True)
     paragraph = fields.Integer(required=True, validate=validate.Range(min=0))
     start = fields.Integer(required=True, validate=validate.Range(min=0))
     end = fields.Integer(required=True, validate=validate.Range(min=0))
+    # Articles parsed before quotes had parts have none stored; the API then leaves the field out.
+    parts = fields.List(fields.Nested(QuotePartSchema))
 
 
 class EntitySchema(Schema):

@@ -90,6 +90,18 @@ def reporting_verbs() -> tuple[str, ...]:
     return entries("reporting_verbs.txt")
 
 
+def naming_verbs() -> tuple[str, ...]:
+    """Verbs that name or describe something in someone's words ("called", "dubbed", "described")."""
+    return entries("naming_verbs.txt")
+
+
+@functools.cache
+def given_name_pronouns() -> dict[str, str]:
+    """Common given name (lower case) -> the pronoun it usually goes with ("he" or "she"): a hint, not a fact."""
+    names: dict[str, list[str]] = table("given_names.json")
+    return {name: pronoun for pronoun in ("he", "she") for name in names[pronoun]}
+
+
 def alternation(words: tuple[str, ...] | list[str]) -> str:
     """A regex alternation of the words, longest first so that no word shadows a longer one."""
     return "|".join(re.escape(word) for word in sorted(words, key=lambda word: (-len(word), word)))
