@@ -35,7 +35,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 bench-extraction: install
-	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/extraction.py --results bench/RESULTS.md
 
 bench-pipeline: install
 	$(BIN)/python bench/pipeline.py
