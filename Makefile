@@ -42,7 +42,7 @@ console-screenshots: install
 	INGEST_CONSOLE_SCREENSHOTS=docs/console $(BIN)/python -m pytest tests/console -q -p no:cacheprovider
 
 bench-extraction: install
-	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/extraction.py --results bench/RESULTS.md
 
 bench-pipeline: install
 	$(BIN)/python bench/pipeline.py
