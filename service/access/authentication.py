@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from flask import current_app, g, request
 
 from service.access.keys import SCOPES, find_active_key
+from service.access.models import ApiKey
 from service.web.problems import abort_problem
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -25,8 +26,9 @@ SECURITY_SCHEMES = {
     "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
 }
 SECURITY_REQUIREMENT: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"apiKeyHeader": []}]
-# The OpenAPI document and its browser UI are public so clients can discover how to authenticate.
-PUBLIC_BLUEPRINTS = {"api-docs"}
+# The OpenAPI document and its browser UI are public so clients can discover how to authenticate; the console
+# authenticates people with its own signed session instead of a key per request (service/console/session.py).
+PUBLIC_BLUEPRINTS = {"api-docs", "console"}
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="ingest"'}
 
 __all__ = ["SCOPES", "Caller", "authenticate_request", "current_caller", "public", "require_scope"]
@@ -40,6 +42,10 @@ class Caller:
     key_prefix: str
     tenant_id: str
     scopes: frozenset[str]
+
+    @classmethod
+    def of(cls, record: ApiKey) -> Caller:
+        return cls(record.id, record.prefix, record.tenant_id, frozenset(record.scopes))
 
 
 def presented_key() -> str | None:
@@ -56,7 +62,7 @@ def current_caller() -> Caller | None:
     if "caller" not in g:
         secret = presented_key()
         record = find_active_key(current_app.extensions["db"].session, secret) if secret else None
-        g.caller = Caller(record.id, record.prefix, record.tenant_id, frozenset(record.scopes)) if record else None
+        g.caller = Caller.of(record) if record else None
         if record is not None:
             g.tenant_id = record.tenant_id
     caller: Caller | None = g.caller

@@ -90,6 +90,14 @@ def revoke_key(session: Session, key_id: str) -> ApiKey | None:
     return record
 
 
+def find_active_key_by_id(session: Session, key_id: str) -> ApiKey | None:
+    """The key with this id while it is unrevoked (the console keeps the id, never the secret, in its session)."""
+    record = session.get(ApiKey, key_id)
+    if record is None or record.revoked_at is not None:
+        return None
+    return record
+
+
 def find_active_key(session: Session, secret: str) -> ApiKey | None:
     """The unrevoked key with this secret, looked up by its hash."""
     if not secret.startswith(KEY_PREFIX) or len(secret) > 200:
