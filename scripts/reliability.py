@@ -297,8 +297,9 @@ def run_soak(seconds: float) -> Result:
 
 
 def hostile_inputs(scale: float) -> list[Result]:
-    """Hostile documents and requests (oversized, deeply nested, binary, compressed): owned by the hardening work,
-    which fills this in; it runs on the same stack and reports rows of the same table."""
+    """HOOK for the hostile-input rows (oversized, deeply nested, binary, compressed documents): owned by the
+    hardening work, whose `bench/reliability/hostile.py` has `run(base_url, key)` returning one row per case; it is
+    to run here on a fresh Harness and report its rows beside these."""
     return []
 
 
@@ -342,7 +343,8 @@ def write_report(results: list[Result]) -> None:
     section = (
         f"{SECTION}\n\n`make reliability` on {platform.node()} ({os.cpu_count()} cores, {memory_gb:.0f} GiB, Python "
         f"{platform.python_version()}, shared with other suites); each row says when it was measured, at which "
-        f"commit and scale (1 is the full size).\n\n{table(results)}\n"
+        f"commit and scale (1 is the full size: 10,000, 5,000 and 2,000 articles, about two hours here).\n\n"
+        f"{table(results)}\n"
     )
     text = REPORT.read_text()
     before, _, rest = text.partition(SECTION)
