@@ -40,6 +40,14 @@ SEED = PROJECT / "seeds" / "000_58a277481ee7be65.txt"
 TARGET_RATIO = 0.8
 RESULTS = PROJECT / "bench" / "RESULTS.md"
 SECTION = "## Embedded default throughput"
+LIMITS = """
+What limited it, and what is left: kombu's filesystem transport polled once a second when the worker had no message
+in hand, so each short task was followed by up to a second idle (0.20x in issue 14); it now polls every 20 ms
+(`INGEST_BROKER_POLLING_INTERVAL_SECONDS`). What remains is the worker's own work per article beyond `parse()`,
+about 50 ms on SQLite (the claim, the contract check, near-duplicate bands, the result write with its full-text
+index, the event) plus Celery's per-task overhead; prefetching the next message measured 0.76x but would hold a
+message outside the queue folder, where the reconciler cannot see it. Cheaper storage is performance work (issue 11).
+"""
 
 
 def documents(count: int, tag: str) -> list[bytes]:
@@ -171,7 +179,7 @@ on the same documents. Measured {datetime.now(UTC):%Y-%m-%d} on {platform.node()
 | embedded worker | {worker:.2f} | {", ".join(f"{rate:.2f}" for rate in worker_rates)} |
 | in-process `parse()` | {parsed:.2f} | {", ".join(f"{rate:.2f}" for rate in parse_rates)} |
 | **ratio** | **{ratio:.2f}** (target >= {TARGET_RATIO}) | |
-"""
+{LIMITS}"""
     text = RESULTS.read_text()
     if SECTION in text:
         before, _, rest = text.partition(SECTION)
