@@ -165,6 +165,9 @@ class Browser:
     console: Console
 
     def goto(self, path: str) -> Any:
+        # The page being left finishes loading first: leaving it mid-load makes the browser cancel its scripts
+        # (ERR_ABORTED), which is the test's doing, not a failed request.
+        self.page.wait_for_load_state("load")
         return self.page.goto(self.console.url(path))
 
     def sign_in(self, key: str) -> None:
