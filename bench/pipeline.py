@@ -3,7 +3,7 @@
 Usage: python bench/pipeline.py [--data DIR] [--limit N] [--repeat R] [--components]
 
 DIR holds pages/*.html (default: ../shared/bench/extraction relative to the project root). For each page, the
-reference (trafilatura.extract, then the configured spaCy model with its default components on the extracted
+reference (trafilatura.extract, then the default spaCy model with its default components on the extracted
 text) and our parse() run back to back, alternating which goes first, so both see the same machine load. Models
 are loaded before timing. Prints the median milliseconds per page of each, the ratio of the medians (the target
 is at most 1.3) and the ratio of the totals. --components also times the spaCy model alone on the extracted texts,
@@ -26,6 +26,7 @@ import spacy  # noqa: E402
 import trafilatura  # noqa: E402
 
 from workers.pipeline import UnparseableDocument, nlp, parse  # noqa: E402
+from workers.pipeline.settings import DEFAULT_SPACY_MODEL  # noqa: E402
 
 TARGET_RATIO = 1.3
 
@@ -37,7 +38,7 @@ def main() -> int:
     if not pages:
         print(f"no pages in {arguments.data / 'pages'}", file=sys.stderr)
         return 2
-    reference_model = spacy.load(nlp.model_name())
+    reference_model = spacy.load(DEFAULT_SPACY_MODEL)
     documents = [page.read_bytes() for page in pages]
     _warm_up(documents[0], reference_model)
     reference_ms: list[float] = []
@@ -56,7 +57,7 @@ def main() -> int:
     reference_median, pipeline_median = statistics.median(reference_ms), statistics.median(pipeline_ms)
     print(f"pages: {len(documents)} x {arguments.repeat} rounds, from {arguments.data}")
     print(f"machine: {platform.machine()}, {platform.processor() or '?'}, python {platform.python_version()}")
-    print(f"model: {nlp.model_name()} (reference runs {reference_model.pipe_names})")
+    print(f"model: {DEFAULT_SPACY_MODEL} (reference runs {reference_model.pipe_names})")
     print(f"reference (trafilatura.extract + spaCy) median: {reference_median:.1f} ms/page")
     print(f"pipeline (parse: extraction + enrichment) median: {pipeline_median:.1f} ms/page")
     print(f"ratio of medians: {pipeline_median / reference_median:.2f} (target <= {TARGET_RATIO})")
@@ -69,7 +70,7 @@ def main() -> int:
 
 def _compare_components(documents: list[bytes], reference_model: spacy.language.Language) -> None:
     """Median time of the model with its default components and as enrichment trims it, same texts, same run."""
-    trimmed = nlp.load_model().nlp
+    trimmed = nlp.load_model(DEFAULT_SPACY_MODEL).nlp
     if trimmed is None:
         print("trimmed model unavailable")
         return

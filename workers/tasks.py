@@ -22,7 +22,7 @@ from service.celery import TRANSIENT_ERRORS, Tasks
 from service.database import current_session, utcnow
 from service.integrations.service import forget_old_deliveries
 from service.subscriptions import delivery
-from workers.parsing import PIPELINE
+from workers.parsing import pipeline_parser
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def process_article(self: Task, article_id: str, reprocess: bool = False) -> str
     outcome = processing.process_article(
         current_session(),
         article_id,
-        PIPELINE,
+        pipeline_parser(current_app.config),
         policy=ClaimPolicy.from_config(current_app.config),
         reprocess=reprocess,
         token=ClaimToken(self.request.id or "", self.request.retries or 0),

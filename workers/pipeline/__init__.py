@@ -14,10 +14,12 @@ from workers.pipeline.detect import detect_format
 from workers.pipeline.document import Extraction
 from workers.pipeline.html import extract_html
 from workers.pipeline.normalise import clean_text, decode
+from workers.pipeline.settings import PipelineSettings
 from workers.pipeline.text import extract_text
+from workers.pipeline.text_stats import word_count
 
 # Bump when the output for the same input changes, so stored articles can be reprocessed selectively.
-PARSER_VERSION = "1.0.0"
+PARSER_VERSION = "1.1.0"
 
 WORDS_PER_MINUTE = 230
 
@@ -34,8 +36,9 @@ def parse(
     url: str | None = None,
     published_at: str | None = None,
     language: str | None = None,
+    settings: PipelineSettings | None = None,
 ) -> dict[str, Any]:
-    """Parse one document into the parsed part of the article contract."""
+    """Parse one document into the parsed part of the article contract (`settings`: the defaults when None)."""
     text = raw if isinstance(raw, str) else decode(raw, content_type)
     text = clean_text(text)
     if not text.strip():
@@ -45,18 +48,29 @@ def parse(
     extraction.media = [captions.complete_media(media) for media in extraction.media]
     if not extraction.paragraphs:
         raise UnparseableDocument(f"no article text was found in this {document_format} document")
-    return _assemble(extraction, document_format, published_at=published_at, language=language)
+    return _assemble(
+        extraction,
+        document_format,
+        published_at=published_at,
+        language=language,
+        settings=settings or PipelineSettings(),
+    )
 
 
 def _assemble(
-    extraction: Extraction, document_format: str, *, published_at: str | None, language: str | None
+    extraction: Extraction,
+    document_format: str,
+    *,
+    published_at: str | None,
+    language: str | None,
+    settings: PipelineSettings,
 ) -> dict[str, Any]:
     paragraphs: list[dict[str, Any]] = [
         {"index": index, "text": paragraph.text, "kind": paragraph.kind}
         for index, paragraph in enumerate(extraction.paragraphs)
     ]
     body = "\n\n".join(paragraph["text"] for paragraph in paragraphs)
-    word_count = len(body.split())
+    words = word_count(body)
     reference_date = published_at or extraction.published_at
     enrichment = enrich.enrich(
         title=extraction.title,
@@ -64,6 +78,7 @@ def _assemble(
         media=extraction.media,
         published_at=reference_date,
         declared_language=language or extraction.language,
+        settings=settings,
     )
     return {
         "format": document_format,
@@ -82,9 +97,9 @@ def _assemble(
         "media": [asdict(media) for media in extraction.media],
         "removed": [asdict(removed) for removed in extraction.removed],
         "stats": {
-            "word_count": word_count,
+            "word_count": words,
             "paragraph_count": len(paragraphs),
-            "reading_time_s": round(word_count * 60 / WORDS_PER_MINUTE),
+            "reading_time_s": round(words * 60 / WORDS_PER_MINUTE),
         },
         "warnings": extraction.warnings + enrichment.pop("warnings"),
         **enrichment,

@@ -6,50 +6,12 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
+from workers.pipeline import lexicon
 from workers.pipeline.document import Media
 
-# Canonical agency name -> the spellings seen in credits. Matched as whole words; short all-caps names
-# (AP, PA, EPA) only in capitals, so "pa" or "ap" inside prose never counts.
-AGENCY_SPELLINGS: dict[str, tuple[str, ...]] = {
-    "AP": ("AP", "Associated Press", "AP Images"),
-    "AFP": ("AFP", "Agence France-Presse", "Agence France Presse"),
-    "Reuters": ("Reuters", "REUTERS", "Thomson Reuters"),
-    "Getty Images": ("Getty Images", "Getty", "GETTY IMAGES", "GETTY"),
-    "EPA": ("EPA", "European Pressphoto Agency"),
-    "EFE": ("EFE",),
-    "Sputnik": ("Sputnik", "SPUTNIK", "RIA Novosti"),
-    "TASS": ("TASS", "ITAR-TASS"),
-    "Xinhua": ("Xinhua", "XINHUA"),
-    "Bloomberg": ("Bloomberg", "BLOOMBERG"),
-    "Shutterstock": ("Shutterstock", "SHUTTERSTOCK", "REX/Shutterstock", "Rex Features", "REX"),
-    "Alamy": ("Alamy", "ALAMY"),
-    "ANP": ("ANP",),
-    "dpa": ("dpa", "DPA", "picture alliance", "picture-alliance"),
-    "PA": ("PA", "PA Images", "PA Wire", "PA Media", "Press Association"),
-    "AAP": ("AAP", "Australian Associated Press"),
-    "ANSA": ("ANSA",),
-    "Kyodo": ("Kyodo", "KYODO"),
-    "Yonhap": ("Yonhap", "YONHAP"),
-    "UPI": ("UPI",),
-    "Anadolu": ("Anadolu", "Anadolu Agency", "Anadolu Ajansi"),
-    "NurPhoto": ("NurPhoto",),
-    "SOPA Images": ("SOPA Images",),
-    "LightRocket": ("LightRocket",),
-    "ZUMA Press": ("ZUMA Press", "ZUMA Wire", "ZUMA", "Zuma Press"),
-    "Sipa": ("Sipa", "SIPA", "Sipa USA"),
-    "Corbis": ("Corbis",),
-    "iStock": ("iStock", "iStockphoto"),
-    "WENN": ("WENN",),
-    "Imagn": ("Imagn", "USA TODAY Sports", "USA Today Sports"),
-    "Polaris": ("Polaris",),
-    "Abaca": ("Abaca", "ABACA"),
-    "MediaPunch": ("MediaPunch",),
-    "Icon Sportswire": ("Icon Sportswire",),
-    "Pexels": ("Pexels",),
-    "Unsplash": ("Unsplash",),
-    "Wikimedia Commons": ("Wikimedia Commons", "Wikimedia"),
-    "NASA": ("NASA",),
-}
+# Canonical agency name -> the spellings seen in credits (lexicon/agencies.json). Matched as whole words; short
+# all-caps names (AP, PA, EPA) only in capitals, so "pa" or "ap" inside prose never counts.
+AGENCY_SPELLINGS = lexicon.agency_spellings()
 
 _AGENCY_BY_SPELLING = {
     spelling.casefold(): name for name, spellings in AGENCY_SPELLINGS.items() for spelling in spellings
@@ -57,7 +19,7 @@ _AGENCY_BY_SPELLING = {
 # Short names (AP, PA, EPA, dpa) count only as written, since "ap" or "pa" can be anything; longer ones ("getty",
 # "REUTERS") in any case. Longest first, so "Getty Images" wins over "Getty" and "PA Images" over "PA".
 _SHORT_AGENCY_LENGTH = 4
-_AGENCY_PATTERN = re.compile(
+AGENCY_PATTERN = re.compile(
     r"(?<!\w)("
     + "|".join(
         re.escape(spelling) if len(spelling) <= _SHORT_AGENCY_LENGTH else f"(?i:{re.escape(spelling)})"
@@ -90,7 +52,7 @@ CREDIT_SEARCH_WINDOW = 200
 _CREDIT_HINT = re.compile(r"photo|picture|image|credit|courtesy|©", re.IGNORECASE)
 _CREDIT_SEPARATOR = re.compile(r"\s*/\s*|\s+via\s+|\s+for\s+|\s*,\s*|\s*;\s*|\s*\|\s*|\s+-\s+|\s+and\s+")
 # An agency name not followed by a possessive ("NASA's Goddard Space Flight Center" is one organisation).
-_AGENCY_BEFORE_NAME = re.compile(_AGENCY_PATTERN.pattern + r"(?!['’]s\b)")
+_AGENCY_BEFORE_NAME = re.compile(AGENCY_PATTERN.pattern + r"(?!['’]s\b)")
 _CREDIT_JOINERS = frozenset({"via", "for", "and", "by", "of"})
 _NAME_CONNECTORS = frozenset({"of", "the", "de", "da", "del", "di", "van", "von", "der", "la", "le", "du", "&", "and"})
 _TRAILING_GROUP = re.compile(r"\s*[(\[]([^()\[\]]{2,160})[)\]]\s*$")
@@ -106,13 +68,13 @@ _TRAILING_BARE = re.compile(r"(?:(?<=[.!?”\"’])\s*|\s*[|–—]\s*)([A-Z][^.
 
 def canonical_agency(text: str) -> str | None:
     """The canonical agency name when the whole text names one agency, else None."""
-    match = _AGENCY_PATTERN.fullmatch(text.strip())
+    match = AGENCY_PATTERN.fullmatch(text.strip())
     return _AGENCY_BY_SPELLING[match.group(1).casefold()] if match else None
 
 
 def agencies_in(text: str) -> list[str]:
     """Every agency named in a credit, canonical and sorted case-insensitively."""
-    found = {_AGENCY_BY_SPELLING[match.group(1).casefold()] for match in _AGENCY_PATTERN.finditer(text)}
+    found = {_AGENCY_BY_SPELLING[match.group(1).casefold()] for match in AGENCY_PATTERN.finditer(text)}
     return sorted(found, key=str.casefold)
 
 
@@ -132,7 +94,7 @@ def looks_like_credit(text: str) -> bool:
         for part in _CREDIT_SEPARATOR.split(spaced)
         if re.search(r"\w", part) and part.strip(" .").casefold() not in _CREDIT_JOINERS
     ]
-    if _AGENCY_PATTERN.search(text) or (len(parts) > 1 and "/" in text):
+    if AGENCY_PATTERN.search(text) or (len(parts) > 1 and "/" in text):
         # Every piece must be an agency, a name or an organisation: "NAME/AGENCY", "AGENCY via AGENCY", ...
         pieces = [part.strip(" .") for part in parts]
         if not any(canonical_agency(piece) or _is_name(piece) for piece in pieces):
@@ -146,7 +108,7 @@ def looks_like_credit(text: str) -> bool:
 
 def looks_like_credit_line(text: str) -> bool:
     """True for a photo credit standing on its own line: it names an agency or says "Photo by", "Credit:", "©"."""
-    return bool(_CREDIT_LEAD.match(text) or _AGENCY_PATTERN.search(text)) and looks_like_credit(text)
+    return bool(_CREDIT_LEAD.match(text) or AGENCY_PATTERN.search(text)) and looks_like_credit(text)
 
 
 @lru_cache(maxsize=8192)
@@ -154,7 +116,7 @@ def split_credit(caption: str) -> tuple[str, str | None]:
     """Split trailing credits off a caption: ("caption", "credit") or (caption, None) when there is none."""
     rest = caption.strip()
     ending = rest[-CREDIT_SEARCH_WINDOW:]
-    if not (ending.endswith((")", "]")) or _CREDIT_HINT.search(ending) or _AGENCY_PATTERN.search(ending)):
+    if not (ending.endswith((")", "]")) or _CREDIT_HINT.search(ending) or AGENCY_PATTERN.search(ending)):
         return rest, None  # nothing a trailing credit could start with
     credits: list[str] = []
     while True:
@@ -171,7 +133,7 @@ def split_credit(caption: str) -> tuple[str, str | None]:
             rest = rest[: labelled.start()].rstrip(" |–—")
             continue
         bare = _TRAILING_BARE.search(rest, tail)
-        if bare and _AGENCY_PATTERN.search(bare.group(1)) and looks_like_credit(bare.group(1)):
+        if bare and AGENCY_PATTERN.search(bare.group(1)) and looks_like_credit(bare.group(1)):
             credits.insert(0, bare.group(1).strip())
             rest = rest[: bare.start()].rstrip(" |–—")
             continue
@@ -188,7 +150,7 @@ def photographer_in(credit: str) -> str | None:
         segment = _CREDIT_LEAD.sub("", re.split(r"\s+for\s+", segment.strip())[0])
         for part in re.split(r"\s*/\s*|\s+via\s+|\s+for\s+|\s*,\s*|\s*\|\s*|\s+-\s+", segment):
             part = _CREDIT_LEAD.sub("", part.strip()).strip(" .")
-            part = _AGENCY_PATTERN.sub("", part).strip(" .")
+            part = AGENCY_PATTERN.sub("", part).strip(" .")
             if _is_name(part) and not canonical_agency(part):
                 return _title_case_name(part)
     return None

@@ -8,33 +8,41 @@ such day on or before publication, unless the same paragraph or caption has just
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
+from workers.pipeline import lexicon
 from workers.pipeline.document import Media
 
-_MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4,
-    "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTH = (
-    r"(?P<month>January|February|March|April|June|July|August|September|October|November|December|"
-    # Abbreviations may drop their period ("Nov 6"), except "Mar" which is also a word.
-    r"(?:Jan|Feb|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?|Mar\.|May(?=\s+\d))"
-)
-_WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# Month words that are also ordinary words: "Mar" only with its period, "May" only before a day.
+_AMBIGUOUS_MONTHS = {"mar": r"Mar\.", "may": r"May(?=\s+\d)"}
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:1[89]|20|21)\d\d)"
-_PATTERNS = [
-    ("absolute", re.compile(rf"\b(?:{_WEEKDAY},?\s+)?{_MONTH}\s+{_DAY}\b(?:,?\s+{_YEAR}\b)?")),
-    ("absolute", re.compile(rf"\b(?:{_WEEKDAY},?\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR}\b)?")),
-    ("iso", re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b")),
-    ("month_year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
-    ("weekday", re.compile(rf"\b(?:(?P<direction>last|next|this|Last|Next|This)\s+)?{_WEEKDAY}\b")),
-    ("relative", re.compile(r"\b(?P<word>today|yesterday|tomorrow|Today|Yesterday|Tomorrow)\b")),
-]
+
+
+@functools.cache
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """The date patterns, built once from the lexicon's month and weekday names."""
+    full = [name.capitalize() for name in lexicon.month_names(abbreviations=False) if name not in _AMBIGUOUS_MONTHS]
+    # Abbreviations may drop their period ("Nov 6").
+    short = [name.capitalize() for name in lexicon.month_abbreviations() if name not in _AMBIGUOUS_MONTHS]
+    month = (
+        f"(?P<month>{lexicon.alternation(full)}|(?:{lexicon.alternation(short)})\\.?|"
+        + "|".join(_AMBIGUOUS_MONTHS.values())
+        + ")"
+    )
+    weekday = f"(?P<weekday>{lexicon.alternation([day.capitalize() for day in lexicon.weekdays()])})"
+    return [
+        ("absolute", re.compile(rf"\b(?:{weekday},?\s+)?{month}\s+{_DAY}\b(?:,?\s+{_YEAR}\b)?")),
+        ("absolute", re.compile(rf"\b(?:{weekday},?\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+)?{month}(?:,?\s+{_YEAR}\b)?")),
+        ("iso", re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b")),
+        ("month_year", re.compile(rf"\b{month}\s+(?:of\s+)?{_YEAR}\b")),
+        ("weekday", re.compile(rf"\b(?:(?P<direction>last|next|this|Last|Next|This)\s+)?{weekday}\b")),
+        ("relative", re.compile(r"\b(?P<word>today|yesterday|tomorrow|Today|Yesterday|Tomorrow)\b")),
+    ]
+
+
 _OFFSET_OF_WORD = {"today": 0, "yesterday": -1, "tomorrow": 1}
 
 
@@ -79,7 +87,7 @@ def parse_reference_date(published_at: str | None) -> dt.date | None:
 def dates_in_text(text: str, reference: dt.date | None) -> list[_Found]:
     """Date mentions in one text, in reading order; overlapping matches keep the earliest, longest one."""
     candidates = []
-    for kind, pattern in _PATTERNS:
+    for kind, pattern in _patterns():
         for match in pattern.finditer(text):
             candidates.append((match.start(), -(match.end() - match.start()), kind, match))
     taken_until = -1
@@ -99,12 +107,12 @@ def _resolve(kind: str, match: re.Match[str], reference: dt.date | None, anchor:
     if kind == "iso":
         return _safe_date(int(groups["year"]), int(groups["month"]), int(groups["day"]))
     if kind == "absolute":
-        month, day = _MONTHS[groups["month"].rstrip(".").casefold()], int(groups["day"])
+        month, day = lexicon.month_numbers()[groups["month"].rstrip(".").casefold()], int(groups["day"])
         if groups.get("year"):
             return _safe_date(int(groups["year"]), month, day)
         return _nearest_year(month, day, reference)
     if kind == "weekday":
-        weekday = _WEEKDAYS.index(groups["weekday"].casefold())
+        weekday = lexicon.weekdays().index(groups["weekday"].casefold())
         if anchor is not None and anchor.weekday() == weekday and not groups.get("direction"):
             return anchor
         return _weekday_near(weekday, (groups.get("direction") or "").casefold(), reference)

@@ -47,3 +47,14 @@ class Extraction:
     removed: list[Removed] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NamedSpan:
+    """A name found in a paragraph, already resolved to its entity's canonical name and type."""
+
+    paragraph: int
+    start: int
+    end: int
+    name: str
+    kind: str  # person | organisation | place | other

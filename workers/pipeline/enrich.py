@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from workers.pipeline import fingerprint, nlp
+from workers.pipeline.captions import AGENCY_PATTERN
 from workers.pipeline.dates import find_dates
 from workers.pipeline.document import Media
 from workers.pipeline.entities import EntityIndex, find_mentions
@@ -13,10 +14,11 @@ from workers.pipeline.gazetteer import place_names
 from workers.pipeline.keywords import extract_keywords
 from workers.pipeline.language import identify_language
 from workers.pipeline.quotes import find_quotes
+from workers.pipeline.settings import ANY_LANGUAGE, PipelineSettings
 
 # Photo credits left inside a caption: "(Photo by A B / AFP)", "(A B/AP)", "(Getty Images)".
 _CREDIT_IN_PARENTHESES = re.compile(
-    r"\s*\((?=[^()]*(?:\bPhoto\b|\bphoto\b|\bImages?\b|\b[Cc]redit\b|/|\bAFP\b|\bAP\b|\bReuters\b|\bEPA\b))[^()]*\)"
+    r"\s*\((?=[^()]*(?:\bPhoto\b|\bphoto\b|\bImages?\b|\b[Cc]redit\b|/|" + AGENCY_PATTERN.pattern + r"))[^()]*\)"
 )
 _CREDIT_SEPARATORS = re.compile(r"\s*(?:/|;|,|\(|\)|\bvia\b|\bPhoto(?:graph)? by\b|\bPhoto credit should read\b)\s*")
 
@@ -28,12 +30,13 @@ def enrich(
     media: list[Media],
     published_at: str | None,
     declared_language: str | None,
+    settings: PipelineSettings | None = None,
 ) -> dict[str, Any]:
     """Everything derived from the clean text: language, fingerprints, entities, quotes, dates, keywords."""
     body = "\n\n".join(paragraphs)
     language = identify_language(f"{title or ''}\n\n{body}", declared_language)
     warnings = list(language.warnings)
-    entity_index = _entities(language.code, paragraphs, media, warnings)
+    entity_index = _entities(language.code, paragraphs, media, warnings, settings or PipelineSettings())
     quotes, quote_warnings = find_quotes(
         paragraphs,
         entity_index.named_spans() if entity_index else [],
@@ -56,23 +59,29 @@ def enrich(
     }
 
 
-def warm_up() -> None:
+def warm_up(settings: PipelineSettings | None = None) -> None:
     """Load the models enrichment uses lazily (spaCy, language identifier, place names), e.g. at worker start."""
-    nlp.load_model()
+    for name in (settings or PipelineSettings()).spacy_models.values():
+        nlp.load_model(name)
     identify_language("warm up")
     place_names()
 
 
 def _entities(
-    language: str | None, paragraphs: list[str], media: list[Media], warnings: list[str]
+    language: str | None, paragraphs: list[str], media: list[Media], warnings: list[str], settings: PipelineSettings
 ) -> EntityIndex | None:
-    """Entity index from the configured model, or None with a warning when no usable model fits the language."""
-    model = nlp.load_model()
+    """Entity index from the model configured for the language, or None with a warning when there is none."""
+    name = settings.spacy_model_for(language)
+    if name is None:
+        configured = ", ".join(f"model {model!r} is {code!r}" for code, model in settings.spacy_models.items())
+        warnings.append(f"entities skipped: no entity model for language {language!r} ({configured or 'no models'})")
+        return None
+    model = nlp.load_model(name)
     if model.nlp is None:
         warnings.append(f"entities skipped: spaCy model {model.name!r} is unusable ({model.error})")
         return None
-    # A multilingual model ("xx") reads every language; any other reads only its own.
-    if model.language not in (language, "xx"):
+    # A multilingual model reads every language; any other reads only its own.
+    if model.language not in (language, ANY_LANGUAGE):
         warnings.append(
             f"entities skipped: no entity model for language {language!r} (model {model.name!r} is {model.language!r})"
         )

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from workers.pipeline import lexicon
+from workers.pipeline.document import NamedSpan
 from workers.pipeline.gazetteer import place_names
 from workers.pipeline.names import (
     family_name,
@@ -17,7 +19,6 @@ from workers.pipeline.names import (
     strip_titles,
     tokens,
 )
-from workers.pipeline.quotes import NamedSpan
 
 # OntoNotes labels (English models) and WikiNER labels (most other languages and the multilingual model).
 _KIND_OF_LABEL = {
@@ -47,7 +48,7 @@ _LOCATIVE_BEFORE = re.compile(r"\b(?:in|from|to|near|outside|across|into|around|
 # A surname the model reads as an organisation still joins its person if it is not this many times more frequent
 # than the full name.
 SURNAME_OVER_FULL_NAME = 3
-_SPEECH_AFTER = re.compile(r"^\s+(?:said|says|told|added|insisted|declared|warned|noted|argued|claimed|asked|wrote)\b")
+_SPEECH_AFTER = re.compile(rf"^\s+(?:{'|'.join(lexicon.reporting_verbs())})\b")
 
 
 @dataclass(frozen=True)

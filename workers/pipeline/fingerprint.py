@@ -3,7 +3,8 @@
 Near-duplicates (the same wire story under another headline, a paragraph dropped, paragraphs reordered,
 boilerplate added) share most of their word shingles. Shingles never cross a paragraph boundary, so reordering
 paragraphs changes nothing. The index stores `minhash_bands` (one short key per band); any shared key makes a
-candidate, which `similarity()` then confirms. With 32 bands of 4 rows, a pair with Jaccard similarity 0.5 is a
+candidate, which the service confirms by comparing the stored MinHash signatures
+(service/articles/near_duplicates.py). With 32 bands of 4 rows, a pair with Jaccard similarity 0.5 is a
 candidate with probability 0.87 and at 0.7 with 0.9998, while unrelated articles (below 0.1) almost never are.
 """
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -26,7 +26,6 @@ MINHASH_PERMUTATIONS = 128
 LSH_BANDS = 32
 LSH_ROWS = MINHASH_PERMUTATIONS // LSH_BANDS
 # Above this estimated Jaccard similarity two bodies are the same story.
-NEAR_DUPLICATE_SIMILARITY = 0.5
 
 
 def content_sha256(body: str) -> str:
@@ -104,34 +103,6 @@ def lsh_bands(signature: npt.NDArray[np.uint64]) -> list[str]:
 def signature_to_hex(signature: npt.NDArray[np.uint64]) -> str:
     """The signature as 8 hex digits per value (1024 characters), for storage next to the bands."""
     return "".join(f"{int(value):08x}" for value in signature)
-
-
-def signature_from_hex(text: str) -> npt.NDArray[np.uint64]:
-    """Inverse of signature_to_hex."""
-    return np.array([int(text[i : i + 8], 16) for i in range(0, len(text), 8)], dtype=np.uint64)
-
-
-def similarity(fingerprints_a: Mapping[str, Any], fingerprints_b: Mapping[str, Any]) -> float:
-    """Estimated Jaccard similarity of two bodies from their stored fingerprints (0 when either has none)."""
-    hex_a, hex_b = fingerprints_a.get("minhash"), fingerprints_b.get("minhash")
-    if not isinstance(hex_a, str) or not isinstance(hex_b, str) or not hex_a or len(hex_a) != len(hex_b):
-        return 0.0
-    if fingerprints_a.get("content_sha256") == fingerprints_b.get("content_sha256"):
-        return 1.0
-    return float(np.mean(signature_from_hex(hex_a) == signature_from_hex(hex_b)))
-
-
-def text_similarity(paragraphs_a: list[str], paragraphs_b: list[str]) -> float:
-    """Exact Jaccard similarity of the two bodies' shingle sets, to confirm a candidate when texts are at hand."""
-    a, b = shingles(paragraphs_a), shingles(paragraphs_b)
-    if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)
-
-
-def is_near_duplicate(fingerprints_a: Mapping[str, Any], fingerprints_b: Mapping[str, Any]) -> bool:
-    """True when the two bodies are the same story by the stored fingerprints."""
-    return similarity(fingerprints_a, fingerprints_b) >= NEAR_DUPLICATE_SIMILARITY
 
 
 @functools.cache

@@ -13,11 +13,12 @@ from readability import Document
 
 from workers.pipeline.document import Extraction, Paragraph
 from workers.pipeline.html_blocks import Block, SourceIndex, apply_link_shares, blocks_from_tree, index_source
-from workers.pipeline.html_filter import sort_blocks, word_count
+from workers.pipeline.html_filter import sort_blocks
 from workers.pipeline.html_media import read_media
 from workers.pipeline.html_metadata import read_metadata
 from workers.pipeline.html_recover import add_split_chunks
 from workers.pipeline.html_removed import left_out_of_container, with_prose_restored
+from workers.pipeline.text_stats import word_count
 
 # Real articles are well under 1 MB of HTML; past this, parsing time and memory grow with no gain in text.
 MAX_PAGE_CHARS = 2_000_000

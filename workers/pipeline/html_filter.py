@@ -6,71 +6,19 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from workers.pipeline import furniture, lexicon
 from workers.pipeline.document import Paragraph, Removed
 from workers.pipeline.html_blocks import Block
+from workers.pipeline.text_stats import word_count
 
-# Lines that announce links to other stories; they open the block, in the languages the pipeline meets most.
-_RELATED_LEAD = re.compile(
-    r"^\W*((related|more|trending|recommended|popular)\s*(?=[:|>»]|$)|"
-    r"related (stories|articles?|content|coverage|posts?|news|reading|links?)|related\b[\w ]{0,25}:|"
-    r"read more|see more|read also|also read|"
-    r"also on [\w.]+|also see|see also|don'?t miss|most (read|popular)|up next|watch next|"
-    r"more [\w' ]{0,30}(stories|news|articles|videos)(?=\W*$|\s+(from|on|in)\b)|more from [\w .]+:|"
-    r"you (may|might) (also )?like|"
-    r"leggi anche|lee también|lesen sie auch|voir aussi|à lire aussi|lire aussi|leia também|veja também|"
-    r"zie ook|czytaj też|läs också)(?!\w)\W*",
-    re.IGNORECASE,
-)
-_SHARE = re.compile(
-    r"(^\W*share (this|on|via)\b|\bshare (it|this) with (a friend|friends|your friends)\b|"
-    r"^\W*(tweet|email|print|whatsapp|facebook|twitter|linkedin|"
-    r"pinterest|reddit)( this)?\W*$|\bclick to share\b|^\W*share\W*$)",
-    re.IGNORECASE,
-)
-_NEWSLETTER = re.compile(
-    r"(\b(sign up|subscribe|get|receive|join)\b.{0,60}\bnewsletters?\b|\bnewsletters?\b.{0,60}\b(sign up|subscribe|"
-    r"inbox)\b|^\W*(\w+\s+){0,3}newsletters?\W*$|sign up (for|to) (our|the)\b|subscribe (to our|now|today)|"
-    r"delivered (to|through) your (inbox|letterbox)|get our (daily|weekly)|inscreva-se|iscriviti)",
-    re.IGNORECASE,
-)
-_SOCIAL = re.compile(
-    r"^\W*(follow|like|join) (us|him|her|them|[\w@.' ]{1,40}) on (twitter|facebook|instagram|youtube|linkedin|"
-    r"tiktok|telegram)|^\W*(listen|download|itunes|spotify|apple podcasts|stitcher)\s*:\s*https?://|"
-    r"^\W*follow\b.{0,80}\bhttps?://|^\W*more [\w' ]{1,30}:\s*https?://",
-    re.IGNORECASE,
-)
-_TAGS = re.compile(
-    r"^\W*((tags|topics|categories|category|keywords|etiquetas|schlagworte)\s*([:|]|$)|(tagged|filed under)\b)",
-    re.IGNORECASE,
-)
-_SUBSCRIPTION_PITCH = re.compile(
-    r"^\W*if you (enjoyed|liked|value|appreciate)d? (this|our|reading)\b|^\W*(support|become a member|"
-    r"subscribe to) (our|us|independent) (journalism|reporting)",
-    re.IGNORECASE,
-)
-_COMMENT_NOTICE = re.compile(
-    r"\bcomments? (are|is|will be) (moderated|closed|reviewed)\b|"
-    r"\b(we|our|please)\b.{0,60}\bcomments?\b.{0,60}\b(moderat\w*|guidelines|policy|spam|civil)\b",
-    re.IGNORECASE,
-)
-_COPYRIGHT = re.compile(r"^\W*(©|\(c\)|copyright\b|all rights reserved)", re.IGNORECASE)
-_COMMENTS = re.compile(
-    r"^\W*(\d+\s+)?(comments?|leave a (comment|reply)|tell us what you think|post a comment|add a comment|"
-    r"join the (discussion|conversation)|show comments|view comments)\W*$",
-    re.IGNORECASE,
-)
-_BYLINE = re.compile(r"^\W*(by|por|von|par|di|door)\s+[A-ZÀ-Ý]")
+_BYLINE = re.compile(rf"^\W*({lexicon.alternation(lexicon.byline_prefixes())})\s+[A-ZÀ-Ý]")
 _PUBLISHED = re.compile(r"\b(publicado|published|posted|updated|aktualisiert|publié|pubblicato)\b", re.IGNORECASE)
 # A year or a numeric date (2019-11-18, 18/11/2019); with a month name or a numeric date, a short line is a dateline.
 _DATE = re.compile(r"\b(\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|(19|20)\d\d)\b")
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
+# Month names and abbreviations of the languages whose datelines the extracted text most often still holds.
 _MONTH = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
-    r"september|october|november|december|janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|"
-    r"novembro|dezembro|enero|febrero|marzo|mayo|junio|julio|septiembre|octubre|noviembre|diciembre|janvier|"
-    r"février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|januar|februar|märz|juni|juli|"
-    r"oktober|dezember|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre)\b",
-    re.IGNORECASE,
+    rf"\b({lexicon.alternation(lexicon.month_names(('en', 'pt', 'es', 'fr', 'de', 'it')))})\b", re.IGNORECASE
 )
 _CONTRIBUTED = re.compile(r"\bcontributed to (this|the) (report|story|article)\W*$", re.IGNORECASE)
 # Credits read "(Reporting by A; Editing by B)", "Additional reporting by C", "Write to D at d@example.com".
@@ -80,11 +28,7 @@ _CREDIT_LINE = re.compile(
     r"\bcontributed (additional )?reporting\b|^\W*[\w.+-]+@[\w-]+\.[\w.]+\W*$",
     re.IGNORECASE,
 )
-# Separator rules ("___") and CMS shortcodes left unrendered ("[button ...]...[/button]").
-_RULE = re.compile(r"^[\W_]+$")
-_SHORTCODE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$")
 _WORD = re.compile(r"\w+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = (".", "!", "?", "…", "。", "！", "？")
 # Where the headline, standfirst and byline can still turn up in the extracted text.
 LEADING_BLOCKS = 5
@@ -104,11 +48,6 @@ class Verdict:
 
     paragraphs: list[Paragraph]
     removed: list[Removed]
-
-
-def word_count(text: str) -> int:
-    """Number of words; Chinese, Japanese and Korean, written without spaces, count two characters a word."""
-    return len(_WORD.findall(text)) + len(_CJK.findall(text)) // 2
 
 
 def ends_sentence(text: str) -> bool:
@@ -148,37 +87,10 @@ def sort_blocks(blocks: list[Block], title: str | None, captions: Iterable[str])
 
 def block_reason(block: Block, caption_keys: set[str]) -> str | None:
     """Why a block on its own looks like boilerplate, or None when it may be article text."""
-    text = block.text
-    words = word_count(text)
-    if words == 0:
-        return "boilerplate"
-    short = words <= 40
-    lead = _RELATED_LEAD.match(text)
-    if lead and words <= 80 and (block.link_density > 0.3 or words <= 4 or _is_shouted(lead.group(0))):
-        return "related"
-    if short and _SHARE.search(text):
-        return "share"
-    if short and _NEWSLETTER.search(text):
-        return "newsletter"
-    if words <= 60 and _SUBSCRIPTION_PITCH.search(text):
-        return "subscription"
-    if words <= 40 and _COMMENT_NOTICE.search(text):
-        return "comment"
-    if short and _SOCIAL.search(text):
-        return "social"
-    if words <= 60 and _TAGS.match(text) and (block.link_density > 0.3 or words <= 2 or "," in text):
-        return "tags"
-    if words <= 12 and _COPYRIGHT.match(text):
-        return "copyright"
-    if words <= 8 and _COMMENTS.match(text):
-        return "comment"
-    if _RULE.match(text) or _SHORTCODE.match(text):
-        return "boilerplate"
-    if normalise_for_match(text) in caption_keys:
+    reason = furniture.classify_block(block.text, block.link_density, block.kind)
+    if reason is None and normalise_for_match(block.text) in caption_keys:
         return "caption"
-    if block.link_density >= 0.8 and words <= 25 and block.kind != "heading":
-        return "related"
-    return None
+    return reason
 
 
 def _drop_leading_title_and_byline(blocks: list[Block], reasons: list[str | None], title_key: str) -> None:
@@ -216,12 +128,6 @@ def _is_standfirst(blocks: list[Block], reasons: list[str | None], index: int) -
     return following is not None and following.kind == "body"
 
 
-def _is_shouted(lead: str) -> bool:
-    """Teaser boxes announce themselves in capitals ("READ MORE:", "DON'T MISS"); prose does not."""
-    letters = [char for char in lead if char.isalpha()]
-    return len(letters) >= 4 and all(char.isupper() for char in letters)
-
-
 def _is_dateline(text: str, words: int) -> bool:
     """A publication-date line: a date plus a "published" label, or a date that is most of a short line."""
     if not _DATE.search(text):
@@ -255,9 +161,7 @@ def _drop_linked_lists(blocks: list[Block], reasons: list[str | None]) -> None:
         while run < len(blocks) and blocks[run].kind == "list" and blocks[run].link_density >= LINKED_ITEM_SHARE:
             run += 1
         if run > index:
-            labelled = (
-                index > 0 and reasons[index - 1] == "related" and bool(_RELATED_LEAD.match(blocks[index - 1].text))
-            )
+            labelled = index > 0 and reasons[index - 1] == "related" and furniture.is_box_lead(blocks[index - 1].text)
             closing = run - index >= MIN_CLOSING_LIST_ITEMS and all(reason is not None for reason in reasons[run:])
             if labelled or closing:
                 for position in range(index, run):
@@ -272,7 +176,7 @@ def _is_link_line(block: Block) -> bool:
 
 def _is_box_label(block: Block) -> bool:
     """A short heading or a "Read more"-style line that names the box below it."""
-    return bool(_RELATED_LEAD.match(block.text)) or (block.kind == "heading" and word_count(block.text) <= 6)
+    return furniture.is_box_lead(block.text) or (block.kind == "heading" and word_count(block.text) <= 6)
 
 
 def _drop_keyword_lists_after_tags(blocks: list[Block], reasons: list[str | None]) -> None:

@@ -8,7 +8,7 @@ from lxml import etree
 
 from workers.pipeline.document import Media
 from workers.pipeline.html_blocks import clean_space, link_share
-from workers.pipeline.html_filter import word_count
+from workers.pipeline.text_stats import word_count
 
 _CREDIT_HINT = re.compile(r"credit|copyright|byline|source|photographer|attribution|courtesy|author", re.IGNORECASE)
 _IMAGE_SOURCES = ("src", "data-src", "data-lazy-src", "data-original", "data-url")

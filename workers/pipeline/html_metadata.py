@@ -13,6 +13,7 @@ from typing import Any
 from htmldate import find_date
 from lxml import etree
 
+from workers.pipeline import lexicon
 from workers.pipeline.html_blocks import clean_space
 
 _ARTICLE_TYPES = {
@@ -31,19 +32,23 @@ _ARTICLE_TYPES = {
 }
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·:»-]\s+")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*")
-_BY_PREFIX = re.compile(r"^\s*(\w+\s+){0,2}?(by|por|von|par|di|door|author:?)\s+", re.IGNORECASE)
+_BY_PREFIX = re.compile(
+    rf"^\s*(\w+\s+){{0,2}}?({lexicon.alternation(lexicon.byline_prefixes())}|author:?)\s+", re.IGNORECASE
+)
+# "May" is left out of the month names that mark a non-name: it is a family name too (Theresa May).
 _NOT_A_NAME = re.compile(
     r"https?://|www\.|@|\d|\.(com|org|net|co|uk|de|fr)\b|"
     r"\b(staff|editor|team|desk|agency|admin|news|writer|reporter|correspondent|contributor|"
-    r"january|february|march|april|june|july|august|september|october|november|december)\b",
+    + lexicon.alternation([month for month in lexicon.month_names(abbreviations=False) if month != "may"])
+    + r")\b",
     re.IGNORECASE,
 )
 _BYLINE_HINT = re.compile(r"(^|[\s_-])(byline|author|authors|writer)([\s_-]|$)", re.IGNORECASE)
 _NOT_BYLINE_HINT = re.compile(r"comment|bio|about|avatar|image|photo|reply|form", re.IGNORECASE)
 _BYLINE_END = re.compile(
     r"\d|\s[|•·–—-]\s|\b(published|updated|posted|follow|view more|more articles|associated press|staff|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
-    r"august|september|october|november|december)\b",
+    + lexicon.alternation([*lexicon.weekdays(), *lexicon.month_names(abbreviations=False)])
+    + r")\b",
     re.IGNORECASE,
 )
 # Two or three capitalised words, an initial and name particles allowed: what a person's name looks like.

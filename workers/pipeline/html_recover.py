@@ -7,7 +7,7 @@ from collections import Counter
 from lxml import etree
 
 from workers.pipeline.html_blocks import Block, SourceIndex, clean_space, link_share
-from workers.pipeline.html_filter import word_count
+from workers.pipeline.text_stats import word_count
 
 # How far above the paragraphs' parent to look for sibling chunks of the same kind.
 MAX_LEVELS_UP = 3

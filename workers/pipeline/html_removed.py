@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from workers.pipeline.captions import AGENCY_PATTERN
 from workers.pipeline.document import Paragraph, Removed
 from workers.pipeline.html_blocks import Block, SourceIndex, clean_space, link_share
-from workers.pipeline.html_filter import block_reason, normalise_for_match, word_count
+from workers.pipeline.html_filter import block_reason, normalise_for_match
 from workers.pipeline.html_recover import main_container
+from workers.pipeline.text_stats import word_count
 
 MAX_REPORTED = 100
 MAX_KEPT_CHARS_SEARCHED = 300_000
@@ -19,7 +21,7 @@ PROSE_MIN_WORDS = 40
 _SENTENCE_ENDS = set('.!?…"”’)»')
 _CODE = re.compile(r"[{};]\s*[\w#.-]+\s*[:=({]|function\s*\(|</?\w+[ >]")
 _PHOTO_CAPTION = re.compile(
-    r"\b(AP|AFP|EPA|Getty|Reuters|Shutterstock)\b[^.]{0,30}\b(photo|images?)\b|\bphotograph\b|\((photo|image)\b|"
+    AGENCY_PATTERN.pattern + r"[^.]{0,30}\b(photo|images?)\b|\bphotograph\b|\((photo|image)\b|"
     r"\b(photo|image|credit)\s*:",
     re.IGNORECASE,
 )

@@ -11,6 +11,7 @@ import re
 from collections import Counter, defaultdict
 from typing import Any
 
+from workers.pipeline import lexicon
 from workers.pipeline.names import word_set
 
 MIN_KEYWORDS = 5
@@ -18,11 +19,12 @@ MAX_KEYWORDS = 10
 MAX_PHRASE_WORDS = 3
 TITLE_BOOST = 2.0
 # Reporting verbs and vague words are frequent in news and say nothing about the story.
-_NEWS_STOP_WORDS = word_set(
-    "said says told added according reportedly including also just like new year years time people percent "
-    "week month day today yesterday monday tuesday wednesday thursday friday saturday sunday mr mrs ms "
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
+_NEWS_STOP_WORDS = (
+    word_set("reportedly including also just like new year years time people percent week month day today yesterday")
+    | {word for verb in lexicon.reporting_verbs() for word in verb.split()}
+    | set(lexicon.weekdays())
+    | set(lexicon.month_names())
+    | lexicon.honorifics(abbreviated_only=True)
 )
 _WORD = re.compile(r"[^\W\d_][\w’'-]*[^\W_]|[^\W\d_]", re.UNICODE)
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”‘’«»—–/|]|\s[-–]\s|\n")

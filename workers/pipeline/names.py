@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from workers.pipeline import lexicon
+
 
 def word_set(text: str) -> frozenset[str]:
     """The whitespace-separated words of a word list."""
@@ -11,16 +13,19 @@ def word_set(text: str) -> frozenset[str]:
 
 
 # Words of office and address that precede a name in news copy ("U.S. Secretary of State Antony Blinken").
-TITLE_WORDS = word_set(
-    """
+TITLE_WORDS = (
+    word_set(
+        """
     president vice minister secretary state spokesman spokeswoman spokesperson chancellor prime premier senator sen
     representative rep congressman congresswoman gov governor mayor director chief ceo chairman chairwoman chair
-    general gen colonel col lieutenant lt sergeant sgt officer commissioner ambassador envoy judge justice dr mr mrs
-    ms miss prof professor king queen prince princess pope deputy assistant foreign defense defence interior
-    leader sheikh emir sultan lord lady sir dame rev reverend father captain capt commander admiral adm coach
+    general gen colonel col lieutenant lt sergeant sgt officer commissioner ambassador envoy judge justice
+    professor king queen prince princess pope deputy assistant foreign defense defence interior
+    leader sheikh emir sultan father captain capt commander admiral adm coach
     manager founder executive head analyst correspondent reporter editor economist attorney lawyer counsel
     speaker whip councillor councilor superintendent inspector detective constable sheriff
     """
+    )
+    | lexicon.honorifics()
 )
 # Words that make a name an organisation's (`Balmond Studio`, `Karazin Kharkiv National University`).
 ORGANISATION_WORDS = word_set(

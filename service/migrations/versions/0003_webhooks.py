@@ -12,8 +12,6 @@ from sqlalchemy.dialects import postgresql
 
 revision = "0002_webhooks"
 down_revision = "0002_near_duplicates"
-branch_labels = None
-depends_on = None
 
 JSON_DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 

@@ -11,8 +11,6 @@ from alembic import op
 
 revision = "0002_access"
 down_revision = "0002_webhooks"
-branch_labels = None
-depends_on = None
 
 # English stemming, so "negotiation" finds "negotiations"; title and body weigh alike.
 SEARCH_DOCUMENT = "coalesce(title, '') || ' ' || coalesce(result ->> 'body', '')"

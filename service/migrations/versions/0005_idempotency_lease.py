@@ -11,8 +11,6 @@ from alembic import op
 
 revision = "0004_idempotency_lease"
 down_revision = "0002_access"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

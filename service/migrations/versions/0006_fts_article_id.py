@@ -14,52 +14,38 @@ from alembic import op
 
 revision = "0005_fts_article_id"
 down_revision = "0004_idempotency_lease"
-branch_labels = None
-depends_on = None
 
 TRIGGER_NAMES = ("articles_fts_insert", "articles_fts_update", "articles_fts_delete")
 INDEXED_TEXT = "coalesce({row}.title, ''), coalesce(json_extract({row}.result, '$.body'), '')"
 
+
+def fts_triggers(key: str, new_key: str, old_key: str) -> list[str]:
+    """The triggers that keep articles_fts in step with articles, its rows keyed by `key`."""
+    return [
+        f"""
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts({key}, title, body) VALUES ({new_key}, {INDEXED_TEXT.format(row="new")});
+    END
+    """,
+        f"""
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, result ON articles BEGIN
+        DELETE FROM articles_fts WHERE {key} = {old_key};
+        INSERT INTO articles_fts({key}, title, body) VALUES ({new_key}, {INDEXED_TEXT.format(row="new")});
+    END
+    """,
+        f"""
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        DELETE FROM articles_fts WHERE {key} = {old_key};
+    END
+    """,
+    ]
+
+
 # FTS5 cannot index an UNINDEXED column, so deleting by article_id reads the FTS table's rows; the price of a key
 # that survives VACUUM, paid on update and delete only, and small at the embedded default's scale.
-TRIGGERS_BY_ARTICLE_ID = [
-    f"""
-    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
-        INSERT INTO articles_fts(article_id, title, body) VALUES (new.id, {INDEXED_TEXT.format(row="new")});
-    END
-    """,
-    f"""
-    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, result ON articles BEGIN
-        DELETE FROM articles_fts WHERE article_id = old.id;
-        INSERT INTO articles_fts(article_id, title, body) VALUES (new.id, {INDEXED_TEXT.format(row="new")});
-    END
-    """,
-    """
-    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
-        DELETE FROM articles_fts WHERE article_id = old.id;
-    END
-    """,
-]
-
+TRIGGERS_BY_ARTICLE_ID = fts_triggers("article_id", "new.id", "old.id")
 # What 0002_access created, for the downgrade.
-TRIGGERS_BY_ROWID = [
-    f"""
-    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
-        INSERT INTO articles_fts(rowid, title, body) VALUES (new.rowid, {INDEXED_TEXT.format(row="new")});
-    END
-    """,
-    f"""
-    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, result ON articles BEGIN
-        DELETE FROM articles_fts WHERE rowid = old.rowid;
-        INSERT INTO articles_fts(rowid, title, body) VALUES (new.rowid, {INDEXED_TEXT.format(row="new")});
-    END
-    """,
-    """
-    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
-        DELETE FROM articles_fts WHERE rowid = old.rowid;
-    END
-    """,
-]
+TRIGGERS_BY_ROWID = fts_triggers("rowid", "new.rowid", "old.rowid")
 
 
 def _drop_index() -> None:

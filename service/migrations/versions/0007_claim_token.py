@@ -11,8 +11,6 @@ from alembic import op
 
 revision = "0007_claim_token"
 down_revision = "0005_fts_article_id"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

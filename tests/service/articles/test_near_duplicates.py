@@ -14,7 +14,7 @@ from service.articles.models import Article
 from service.articles.submit import Submission, submit
 from service.migrate import upgrade
 from tests import services
-from tests.unit.test_fingerprint import all_edits, articles, new_headline
+from tests.workers.pipeline.near_duplicates import all_edits, articles, new_headline
 from workers.parsing import PIPELINE
 
 pytestmark = pytest.mark.integration

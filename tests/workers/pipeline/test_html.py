@@ -3,46 +3,21 @@
 from __future__ import annotations
 
 import json
-import re
-from collections import Counter
 from pathlib import Path
 
-import lxml.html
 import pytest
 
+from tests.workers.pipeline.samples import shingle_f1
 from workers.pipeline import UnparseableDocument, parse
-from workers.pipeline.document import Paragraph
 from workers.pipeline.html import MAX_ELEMENTS, MAX_PAGE_CHARS, extract_html
-from workers.pipeline.html_blocks import Block, apply_link_shares, index_source
-from workers.pipeline.html_filter import sort_blocks
-from workers.pipeline.html_recover import add_split_chunks
-from workers.pipeline.html_removed import LeftOut, with_prose_restored
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "html"
-_WORD = re.compile(r"\w+")
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "html"
 
 
 def _page(prefix: str) -> tuple[str, dict[str, str]]:
     html_path = next(FIXTURES.glob(f"{prefix}*.html"))
     truth = json.loads(html_path.with_suffix(".json").read_text(encoding="utf-8"))
     return html_path.read_text(encoding="utf-8"), truth
-
-
-def _shingles(text: str) -> Counter[tuple[str, ...]]:
-    tokens = _WORD.findall(text)
-    if len(tokens) <= 4:
-        return Counter([tuple(tokens)]) if tokens else Counter()
-    return Counter(tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3))
-
-
-def shingle_f1(truth: str, prediction: str) -> float:
-    """Per-document F1 of 4-token shingles, as the benchmark's evaluate.py scores one page."""
-    expected, found = _shingles(truth), _shingles(prediction)
-    common = sum((expected & found).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(found.values()), common / sum(expected.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def _body(prefix: str) -> tuple[str, str]:
@@ -207,45 +182,6 @@ def test_text_left_out_of_the_article_is_listed_with_a_reason() -> None:
     assert ("caption", "The river at dawn. Photo: Jo Bloggs") in removed
 
 
-def test_teaser_box_opening_datelines_and_contributor_lines_are_removed() -> None:
-    blocks = [
-        Block("Rivers rise after a week of rain", "heading", level=1),
-        Block("Thursday, 2 May 2024 08:00", "body"),
-        Block("The river Example rose by two metres overnight after a week of heavy rain across the valley.", "body"),
-        Block("More stories", "heading", level=3),
-        Block("Storm closes the coastal road for a second day", "heading", 46, 3),
-        Block("Council votes to rebuild the old stone bridge", "body", 45),
-        Block("Ann Lee contributed to this report.", "body"),
-    ]
-    verdict = sort_blocks(blocks, "Rivers rise after a week of rain", [])
-    assert [paragraph.text for paragraph in verdict.paragraphs] == [blocks[2].text]
-    assert [item.reason for item in verdict.removed] == ["title", "byline", "related", "related", "related", "byline"]
-
-
-def test_article_split_over_sibling_chunks_is_put_back_together() -> None:
-    first = " ".join(["The first chunk of the article says something worth reading."] * 6)
-    second = " ".join(["The second chunk goes on after the advertisement in between."] * 6)
-    root = lxml.html.document_fromstring(
-        f'<html><body><div class="chunks"><div class="chunk"><p>{first}</p></div><div class="ad">Buy now</div>'
-        f'<div class="chunk"><p>{second}</p></div></div>'
-        '<div class="chunk-teaser"><p>Other story</p></div></body></html>'
-    )
-    source = index_source(root)
-    blocks = add_split_chunks([Block(first, "body")], source)
-    assert [block.text for block in blocks] == [first, second]
-
-
-def test_link_shares_come_from_the_page() -> None:
-    root = lxml.html.document_fromstring(
-        '<html><body><p>Plain text with <a href="/a">one link</a> inside.</p>'
-        '<a href="/b"><h3>Teaser headline</h3></a></body></html>'
-    )
-    blocks = [Block("Plain text with one link inside.", "body"), Block("Teaser headline", "heading", level=3)]
-    apply_link_shares(blocks, index_source(root))
-    assert 0.2 < blocks[0].link_density < 0.4
-    assert blocks[1].link_density == 1.0
-
-
 def test_page_with_too_many_elements_is_cut_with_a_warning() -> None:
     page = "<html><body>" + "<div><span>x</span></div>" * (MAX_ELEMENTS // 2 + 1000) + "</body></html>"
     extraction = extract_html(page)
@@ -277,25 +213,6 @@ def test_standfirst_heading_becomes_the_subtitle() -> None:
     assert extraction.paragraphs[0].text.startswith("The river Example rose")
 
 
-def test_left_out_prose_is_put_back_in_place_and_replaces_a_shortened_copy() -> None:
-    full = "The league said on Monday that it will fine the quarterback for his role in the fight. " * 4
-    shortened = full.replace("it will fine the quarterback ", "")
-    missing = "Another long paragraph the extractor dropped, with enough words to count as prose here. " * 4
-    kept = [Paragraph("First paragraph."), Paragraph(shortened.strip()), Paragraph("Last paragraph.")]
-    left_out = LeftOut(
-        prose=[Paragraph(full.strip()), Paragraph(missing.strip())],
-        prose_positions=[20, 25],
-        kept_positions=[10, None, 30],
-    )
-    restored = with_prose_restored(kept, left_out)
-    assert [paragraph.text for paragraph in restored] == [
-        "First paragraph.",
-        full.strip(),
-        missing.strip(),
-        "Last paragraph.",
-    ]
-
-
 def test_caption_boxes_outside_figures_go_to_media() -> None:
     box = (
         '<div class="wp-caption aligncenter"><img src="/img/bridge.jpg">'
@@ -308,20 +225,6 @@ def test_caption_boxes_outside_figures_go_to_media() -> None:
     assert [(media.caption, media.credit, media.url) for media in extraction.media][1:] == [
         ("The old stone bridge after the 2007 floods.", "Jo Bloggs/Agency", "/img/bridge.jpg")
     ]
-
-
-def test_linked_list_closing_the_article_is_removed_as_related() -> None:
-    body = "The river Example rose by two metres overnight after a week of heavy rain across the valley."
-    blocks = [
-        Block(body, "body"),
-        Block("Engineers are checking the old stone bridge, officials said on Thursday.", "body"),
-        Block("Storm closes the coastal road, again", "list", 20),
-        Block("Council votes to rebuild the bridge", "list", 15),
-        Block("Why the valley floods every decade", "list", 30),
-    ]
-    verdict = sort_blocks(blocks, None, [])
-    assert [paragraph.text for paragraph in verdict.paragraphs] == [blocks[0].text, blocks[1].text]
-    assert {item.reason for item in verdict.removed} == {"related"}
 
 
 def test_title_drops_a_section_prefix_the_headline_does_not_have() -> None:
@@ -343,35 +246,3 @@ def test_bylines_of_other_stories_are_not_the_authors() -> None:
         '<h1>Rivers rise after a week of rain</h1><p class="byline">By Jane Doe</p>',
     )
     assert extract_html(page).authors == ["Jane Doe"]
-
-
-def test_cjk_paragraphs_count_as_text_and_labels_above_the_text_go() -> None:
-    blocks = [
-        Block("Text size", "body"),
-        Block("The river Example rose by two metres overnight after a week of heavy rain across the valley.", "body"),
-        Block("先日、不正に改造したスマートフォンを販売したとして男性が逮捕されました。", "body"),
-        Block("再起動して完了", "body"),
-    ]
-    verdict = sort_blocks(blocks, None, [])
-    assert [paragraph.text for paragraph in verdict.paragraphs] == [block.text for block in blocks[1:]]
-    assert [(item.text, item.reason) for item in verdict.removed] == [("Text size", "boilerplate")]
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "The newsletter reported that the company lost money in the third quarter of the year.",
-        "The comments violated the company policy, a spokesman for the regulator said on Monday.",
-        "Topics of the summit included trade, climate, and security in the region.",
-        "More than 4,000 people are expected to receive notice in the coming weeks.",
-        "Reporting by the Times found that the agency had ignored three earlier warnings.",
-        "He said he would share it with investors before the end of the month.",
-        "Related to this, the court also ruled on the question of damages.",
-        "Updated figures from 2019 show the river rose by two metres.",
-    ],
-)
-def test_article_sentences_that_mention_boilerplate_words_are_kept(sentence: str) -> None:
-    filler = "The river Example rose by two metres overnight after a week of heavy rain across the valley."
-    blocks = [Block(sentence, "body"), Block(filler, "body"), Block(filler.replace("river", "lake"), "body")]
-    verdict = sort_blocks(blocks, None, [])
-    assert sentence in [paragraph.text for paragraph in verdict.paragraphs]

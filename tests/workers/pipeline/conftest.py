@@ -11,7 +11,7 @@ import pytest
 from workers.pipeline.document import Media
 from workers.pipeline.enrich import enrich
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SEED_PUBLISHED_AT = "2022-03-07T09:00:00+00:00"
 
 

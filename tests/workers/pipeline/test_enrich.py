@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from workers.pipeline import parse
 from workers.pipeline.document import Media
 from workers.pipeline.enrich import caption_text, credited_names, enrich
-from workers.pipeline.keywords import extract_keywords
 
 
 def test_keys(seed_enrichment: dict[str, Any]) -> None:
@@ -34,25 +32,8 @@ def test_types(seed_enrichment: dict[str, Any]) -> None:
     assert all(re.fullmatch(r"\d\d:[0-9a-f]{12}", band) for band in prints["minhash_bands"])
 
 
-def test_seed_keywords(seed_enrichment: dict[str, Any]) -> None:
-    keywords = seed_enrichment["keywords"]
-    assert 5 <= len(keywords) <= 10
-    assert len({keyword.casefold() for keyword in keywords}) == len(keywords)
-    assert {"China", "Wang Yi", "Ukraine", "Russia"} <= set(keywords)
-
-
 def test_seed_has_no_warnings(seed_enrichment: dict[str, Any]) -> None:
     assert seed_enrichment["warnings"] == []
-
-
-def test_keywords_of_a_short_text_without_entities() -> None:
-    keywords = extract_keywords(
-        "Solar panels on school roofs",
-        ["Schools will install solar panels on their roofs. The solar panels cut energy bills for schools."],
-        [],
-    )
-    assert keywords and len(keywords) <= 10
-    assert any("solar panels" in keyword.casefold() for keyword in keywords)
 
 
 def test_empty_body_does_not_raise() -> None:
@@ -67,23 +48,6 @@ def test_caption_credit_is_cut_and_credited_names_collected() -> None:
     assert "Alexei Druzhinin" in credited_names([item])
 
 
-def test_parse_merges_the_enrichment() -> None:
-    text = (
-        "Council approves new budget\n\n"
-        "The city council approved the budget on Tuesday after a long debate.\n\n"
-        "“This budget protects the services people rely on,” Mayor Karen Bass said."
-    )
-    parsed = parse(text, declared_format="text", published_at="2024-05-02T10:00:00+00:00")
-    assert parsed["quotes"][0]["speaker"] == "Karen Bass"
-    assert {"entities", "quotes", "dates", "keywords", "fingerprints", "language"} <= set(parsed)
-    assert parsed["dates"][0] == {"text": "Tuesday", "date": "2024-04-30", "paragraph": 0, "media": None}
-
-
-def test_keywords_skip_contractions_of_stop_words() -> None:
-    keywords = extract_keywords(None, ["It's cold. It's late. It's dark. The heating plant failed twice."], [])
-    assert all(keyword.casefold() != "it's" for keyword in keywords)
-
-
 def test_odd_inputs_never_raise() -> None:
     random = __import__("random").Random(4)
     alphabet = "ab C“”‘’\"«»„.,:;!? \n—-'0123456789SaidHe said"
@@ -95,14 +59,11 @@ def test_odd_inputs_never_raise() -> None:
             assert paragraphs[quote["paragraph"]][quote["start"] : quote["end"]] == quote["text"]
 
 
-def test_a_long_article_stays_fast() -> None:
-    import time
-
+def test_a_long_article_is_read_whole() -> None:
     paragraph = "“We will not stop,” Mayor Anne Hidalgo said on Monday in Paris, where the Senate met. " * 20
-    started = time.perf_counter()
     result = enrich(title=None, paragraphs=[paragraph] * 50, media=[], published_at=None, declared_language="en")
     assert len(result["quotes"]) == 1000
-    assert time.perf_counter() - started < 20
+    assert {quote["speaker"] for quote in result["quotes"]} == {"Anne Hidalgo"}
 
 
 def test_warm_up_loads_without_raising() -> None:

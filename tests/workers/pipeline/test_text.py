@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 import textwrap
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from tests.workers.pipeline.samples import MENU, PROSE, dump, shingle_f1
 from workers.pipeline import parse
-from workers.pipeline.boilerplate import authors_in_byline, classify_line, dates_in_dateline
 from workers.pipeline.text import extract_text
 
-PAGE_DUMPS = Path(__file__).resolve().parents[1] / "fixtures" / "text"
-
-PROSE = [
-    "The city council voted on Tuesday to expand the bus network to the northern suburbs, a plan that had been "
-    "debated for more than two years by residents and local businesses.",
-    "Supporters said the new routes would cut commuting times for thousands of workers, while critics warned that "
-    "the cost of the project (estimated at $40 million) could rise further.",
-    "The mayor, who has backed the plan since her election, said the first buses would run in the spring and that "
-    "the council would review the network again after a year of service.",
-    "Residents who spoke at the meeting were divided, with some saying they had waited too long for a reliable "
-    "service and others asking why the money was not spent on repairing roads.",
-]
-MENU = ["Home", "News", "Sport", "Business", "Culture", "Travel", "Weather", "Video", "Opinion", "Podcasts"]
-
-
-def dump(*blocks: str) -> str:
-    return "\n\n".join(blocks) + "\n"
+PAGE_DUMPS = Path(__file__).resolve().parents[2] / "fixtures" / "text"
 
 
 def body_of(text: str) -> list[str]:
@@ -317,93 +299,6 @@ def test_prose_with_parentheses_is_not_a_caption() -> None:
     assert [paragraph.text for paragraph in extraction.paragraphs] == paragraphs
 
 
-@pytest.mark.parametrize(
-    ("line", "reason"),
-    [
-        ("Share this:", "share"),
-        ("Facebook", "share"),
-        ("Click to share on Twitter (Opens in new window)", "share"),
-        ("Sign up for our daily newsletter", "newsletter"),
-        ("Thanks for signing up!", "newsletter"),
-        ("We use cookies to improve your experience on our site.", "cookie"),
-        ("© 2019 Example Media. All rights reserved.", "footer"),
-        ("Terms of Service Privacy Notice", "footer"),
-        ("Related Articles", "related"),
-        ("You may also like...", "related"),
-        ("Read more: Bus fares rise again", "related"),
-        ("Advertisement", "boilerplate"),
-        ("wire photo", "boilerplate"),
-        ("Please let us know if you're having issues with commenting.", "boilerplate"),
-        ("34 Comments", "comment"),
-        ("thelastchargersfan says:", "comment"),
-        ("Rating: 36 Votes", "comment"),
-        ("Published 11:11 PM EST Nov 19, 2019", "dateline"),
-        ("Nov 18, 2019 at 9:24 pm ET • 2 min read", "dateline"),
-        ("By Troy L. Smith, Cleveland.com", "byline"),
-        ("Chris Davies - Nov 19, 2019, 10:31 pm CST", "dateline"),
-        ("Greg Beacham, AP Sports Writer", "byline"),
-        ("Home » News » World", "navigation"),
-        ("Image copyright Getty Images", "credit"),
-        ("Media playback is unsupported on your device", "boilerplate"),
-        ("Follow Jane Doe on Twitter", "share"),
-        ("The meeting is on November 20, 2019.", None),
-        ("Privacy, like sustainability, is not a bolt-on thing, Cook said.", None),
-        ("The company continued to sign up additional subscribers on Tuesday, Mayer said.", None),
-        ("Privacy Policy", "footer"),
-        ("More Great WIRED Stories", "related"),
-        ("Also on example.com Bus fares rise again across the region", "related"),
-        ("Subscribe to City Times and stay informed about your city.", "newsletter"),
-        ("Like this story? Share it with a friend!", "boilerplate"),
-        ("Also on Monday, the council voted.", None),
-        ("— Jane Doe (@janedoe) November 1, 2019", None),
-        ("If x > 5 then the result is large and positive", None),
-        (PROSE[0], None),
-        ("What happens next", None),
-        ("The share price fell after the company said it would cut its dividend.", None),
-    ],
-)
-def test_classify_line(line: str, reason: str | None) -> None:
-    assert classify_line(line) == reason
-
-
-@pytest.mark.parametrize(
-    ("line", "authors"),
-    [
-        ("By Jane Doe, John Smith and Ann Lee | City Times", ["Jane Doe", "John Smith", "Ann Lee"]),
-        (
-            "By Mike Wuerthele and Malcolm Owen Monday, November 18, 2019, 04:05 pm PT",
-            ["Mike Wuerthele", "Malcolm Owen"],
-        ),
-        ("Greg Beacham, AP Sports Writer", ["Greg Beacham"]),
-        ("Bruce Y. Lee Senior Contributor", ["Bruce Y. Lee"]),
-        ("By Sean Martin Sean Martin", ["Sean Martin"]),
-        ("by Chaim Gartenberg@cgartenberg", ["Chaim Gartenberg"]),
-        ("The council voted", []),
-    ],
-)
-def test_authors_in_byline(line: str, authors: list[str]) -> None:
-    assert authors_in_byline(line) == authors
-
-
-@pytest.mark.parametrize(
-    ("line", "dates"),
-    [
-        ("Published 11:11 PM EST Nov 19, 2019", ("2019-11-19T23:11:00-05:00", None)),
-        (
-            "PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05, Tue, Nov 19, 2019",
-            ("2019-11-19T10:48:00", "2019-11-19T11:05:00"),
-        ),
-        ("Nov. 20, 2019Updated: Nov. 20, 2019 1:35 a.m.", ("2019-11-20", "2019-11-20T01:35:00")),
-        ("2019-11-19T08:57:40+01:00", ("2019-11-19T08:57:40+01:00", None)),
-        ("18 NOV 2019", ("2019-11-18", None)),
-        ("Last updated 10 June 2020", (None, "2020-06-10")),
-        ("1 hour ago", (None, None)),
-    ],
-)
-def test_dates_in_dateline(line: str, dates: tuple[str | None, str | None]) -> None:
-    assert dates_in_dateline(line) == dates
-
-
 def test_header_gives_authors_dates_and_standfirst() -> None:
     text = dump(
         *MENU,
@@ -459,19 +354,6 @@ def test_empty_and_furniture_only_dumps() -> None:
     assert extract_text("\n\n \n").paragraphs == []
 
 
-def _shingle_f1(truth: str, prediction: str) -> float:
-    def shingles(text: str) -> Counter[tuple[str, ...]]:
-        tokens = re.findall(r"\w+", text)
-        return Counter(tuple(tokens[i : i + 4]) for i in range(max(1, len(tokens) - 3)))
-
-    expected, found = shingles(truth), shingles(prediction)
-    common = sum((expected & found).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(found.values()), common / sum(expected.values())
-    return 2 * precision * recall / (precision + recall)
-
-
 # Per-page floors a little under today's scores: a drop below one means a regression on that kind of page.
 F1_FLOORS = {
     "08f793762792": 0.95,  # sports article: long menus, newsletter box, teaser list
@@ -486,4 +368,4 @@ def test_page_dump_f1_floor(page: str) -> None:
     text_path = next(PAGE_DUMPS.glob(f"{page}*.txt"))
     truth = json.loads(text_path.with_suffix(".truth.json").read_text(encoding="utf-8"))["articleBody"]
     parsed = parse(text_path.read_bytes(), declared_format="text", language="en")
-    assert _shingle_f1(truth, parsed["body"]) >= F1_FLOORS[page]
+    assert shingle_f1(truth, parsed["body"]) >= F1_FLOORS[page]

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-import pytest
-
-from workers.pipeline import nlp
 from workers.pipeline.document import Media
 from workers.pipeline.enrich import enrich
-from workers.pipeline.names import family_name, is_family_name_first, strip_titles
+from workers.pipeline.entities import EntityIndex, Mention
+from workers.pipeline.settings import DEFAULT_SPACY_MODEL, PipelineSettings
 
 
 def by_name(enrichment: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {entity["name"]: entity for entity in enrichment["entities"]}
+
+
+def grouped(mentions: list[Mention]) -> dict[str, dict[str, Any]]:
+    """The entities these mentions make, by name."""
+    return {entity["name"]: entity for entity in EntityIndex(mentions).as_dicts()}
 
 
 def entities_of(*paragraphs: str, media: list[Media] | None = None) -> dict[str, dict[str, Any]]:
@@ -85,63 +89,18 @@ def test_photo_credit_inside_a_caption_is_not_a_person() -> None:
     assert "Jean Dupont" not in entities
 
 
-def test_unloadable_model_leaves_entities_empty_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(nlp.MODEL_ENV_VAR, "no_such_model_package")
+def test_unloadable_model_leaves_entities_empty_with_a_warning() -> None:
     result = enrich(
         title=None,
         paragraphs=["Joe Biden said “we will act” on Monday."],
         media=[],
         published_at=None,
         declared_language="en",
+        settings=PipelineSettings(spacy_models={"en": "no_such_model_package"}),
     )
     assert result["entities"] == []
     assert any("no_such_model_package" in warning for warning in result["warnings"])
     assert result["quotes"][0]["speaker"] == "Joe Biden"  # the rules still read the capitalised name
-
-
-def test_model_is_loaded_once_per_process() -> None:
-    assert nlp.load_model() is nlp.load_model()
-
-
-def test_model_runs_only_the_recogniser() -> None:
-    model = nlp.load_model()
-    assert model.nlp is not None
-    assert model.nlp.pipe_names == ["ner"]
-
-
-@pytest.mark.parametrize(
-    ("name", "family_first", "family"),
-    [
-        ("Wang Yi", True, "Wang"),
-        ("Xi Jinping", True, "Xi"),
-        ("Kim Jong Un", True, "Kim"),
-        ("Moon Jae-in", True, "Moon"),
-        ("Lee Smith", False, "Smith"),
-        ("Jet Li", False, "Li"),
-        ("Vladimir Putin", False, "Putin"),
-        ("Ursula von der Leyen", False, "von der Leyen"),
-        ("Martin Luther King Jr.", False, "King"),
-        ("Madonna", False, None),
-    ],
-)
-def test_family_names(name: str, family_first: bool, family: str | None) -> None:
-    assert is_family_name_first(name) is family_first
-    assert family_name(name) == family
-
-
-@pytest.mark.parametrize(
-    ("written", "name"),
-    [
-        ("U.S. Secretary of State Antony Blinken", "Antony Blinken"),
-        ("European Commission spokesman Peter Stano", "Peter Stano"),
-        ("Chinese Foreign Minister Wang Yi", "Wang Yi"),
-        ("Prime Minister Boris Johnson", "Boris Johnson"),
-        ("Dr. Anthony Fauci", "Anthony Fauci"),
-        ("Martin Luther King", "Martin Luther King"),
-    ],
-)
-def test_titles_are_stripped(written: str, name: str) -> None:
-    assert strip_titles(written) == name
 
 
 def test_a_name_tagged_person_less_often_than_otherwise_is_not_a_person() -> None:
@@ -156,21 +115,14 @@ def test_a_name_tagged_person_less_often_than_otherwise_is_not_a_person() -> Non
     assert "Pro" not in macbook[0]["aliases"]
 
 
-def test_role_codes_before_a_name_are_dropped() -> None:
-    assert strip_titles("DL Myles Garrett") == "Myles Garrett"
-    assert strip_titles("J.R. Smith") == "J.R. Smith"
-
-
 def test_full_name_read_as_organisation_joins_the_person_its_surname_names() -> None:
-    from workers.pipeline.entities import EntityIndex, Mention
-
     mentions = [
         Mention("Mason Rudolph", "organisation", 0, 13, paragraph=0),
         Mention("Rudolph", "person", 0, 7, paragraph=1),
         Mention("Rudolph", "person", 0, 7, paragraph=2),
         Mention("Steelers", "organisation", 20, 28, paragraph=2),
     ]
-    entities = {entity["name"]: entity for entity in EntityIndex(mentions).as_dicts()}
+    entities = grouped(mentions)
     assert entities["Mason Rudolph"] == {
         "name": "Mason Rudolph",
         "type": "person",
@@ -181,24 +133,24 @@ def test_full_name_read_as_organisation_joins_the_person_its_surname_names() -> 
 
 
 def test_surname_read_as_organisation_joins_the_person_unless_it_dominates() -> None:
-    from workers.pipeline.entities import EntityIndex, Mention
-
     person = [Mention("Adam Neumann", "person", 0, 12, paragraph=0)]
     few = [Mention("Neumann", "organisation", 0, 7, paragraph=index) for index in range(1, 3)]
     many = [Mention("Neumann", "organisation", 0, 7, paragraph=index) for index in range(1, 9)]
-    joined = {entity["name"]: entity for entity in EntityIndex(person + few).as_dicts()}
+    joined = grouped(person + few)
     assert joined["Adam Neumann"]["mentions"] == 3 and "Neumann" not in joined
-    apart = {entity["name"]: entity for entity in EntityIndex(person + many).as_dicts()}
+    apart = grouped(person + many)
     assert apart["Adam Neumann"]["mentions"] == 1 and apart["Neumann"]["type"] == "organisation"
 
 
-def test_a_model_for_another_language_is_used_for_that_language(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_model_for_another_language_is_used_for_that_language(tmp_path: Path) -> None:
     import spacy
 
+    # A German model that knows two names, saved where the settings point: the pipeline loads it like any other.
     german = spacy.blank("de")
-    ruler: Any = german.add_pipe("entity_ruler")
+    ruler: Any = german.add_pipe("entity_ruler", name="ner")
     ruler.add_patterns([{"label": "PER", "pattern": "Olaf Scholz"}, {"label": "LOC", "pattern": "Berlin"}])
-    monkeypatch.setattr(nlp, "load_model", lambda: nlp.LoadedModel(nlp=german, name="test-de", language="de"))
+    german.to_disk(tmp_path / "de_test_model")
+    settings = PipelineSettings(spacy_models={"en": DEFAULT_SPACY_MODEL, "de": str(tmp_path / "de_test_model")})
     result = enrich(
         title=None,
         paragraphs=[
@@ -208,6 +160,7 @@ def test_a_model_for_another_language_is_used_for_that_language(monkeypatch: pyt
         media=[],
         published_at=None,
         declared_language=None,
+        settings=settings,
     )
     assert result["language"] == "de"
     assert {(entity["name"], entity["type"]) for entity in result["entities"]} == {
@@ -217,8 +170,6 @@ def test_a_model_for_another_language_is_used_for_that_language(monkeypatch: pyt
 
 
 def test_variants_of_a_full_name_are_one_person() -> None:
-    from workers.pipeline.entities import EntityIndex, Mention
-
     mentions = [
         Mention("Joshua Apte", "person", 0, 11, paragraph=0),
         Mention("Josh Apte", "person", 0, 9, paragraph=1),
@@ -227,7 +178,7 @@ def test_variants_of_a_full_name_are_one_person() -> None:
         Mention("John Kennedy", "person", 0, 12, paragraph=4),
         Mention("Robert Kennedy", "person", 0, 14, paragraph=5),
     ]
-    people = {entity["name"]: entity for entity in EntityIndex(mentions).as_dicts()}
+    people = grouped(mentions)
     assert set(people) == {"Joshua Apte", "John F. Kennedy", "Robert Kennedy"}
     assert people["Joshua Apte"]["mentions"] == 3
     assert set(people["Joshua Apte"]["aliases"]) == {"Josh Apte", "Apte"}

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from workers.pipeline.document import NamedSpan
 from workers.pipeline.enrich import enrich
-from workers.pipeline.quotes import NamedSpan, find_quotes
+from workers.pipeline.quotes import find_quotes
 
 
 def quotes_of(*paragraphs: str) -> list[dict[str, Any]]:
@@ -54,66 +55,10 @@ def test_named_speaker_after_the_quote() -> None:
     assert quotes[0]["cue"] == "said"
 
 
-def test_verb_before_the_speaker() -> None:
-    quotes = quotes_of("“The markets have priced this in,” said Janet Yellen, the Treasury secretary.")
-    assert speaker_of("The markets", quotes) == "Janet Yellen"
-
-
-def test_speaker_before_the_quote_with_a_colon() -> None:
-    quotes = quotes_of("Angela Merkel told reporters: “We are not there yet, and we know it.”")
-    assert speaker_of("We are not there yet", quotes) == "Angela Merkel"
-
-
-def test_according_to() -> None:
-    quotes = quotes_of("The plant will close in June, “with all 400 jobs gone by the summer,” according to Tom Harris.")
-    assert speaker_of("with all 400 jobs", quotes) == "Tom Harris"
-
-
-def test_pronoun_refers_to_the_person_last_named() -> None:
-    quotes = quotes_of(
-        "Emmanuel Macron met workers at the factory on Friday.",
-        "“Nobody will be left behind in this transition,” he said.",
-    )
-    assert speaker_of("Nobody will be left", quotes) == "Emmanuel Macron"
-
-
-def test_surname_resolves_to_the_full_name() -> None:
-    quotes = quotes_of(
-        "Chancellor Olaf Scholz visited Kyiv on Monday.",
-        "“Germany stands with Ukraine for as long as it takes,” Scholz said.",
-    )
-    assert speaker_of("Germany stands", quotes) == "Olaf Scholz"
-
-
-def test_uncued_quote_continues_the_previous_speaker() -> None:
-    quotes = quotes_of(
-        "“We did everything we could to save the building,” fire chief Maria Lopez said.",
-        "“The roof collapsed within minutes and there was nothing left to protect inside.”",
-    )
-    assert speaker_of("The roof collapsed", quotes) == "Maria Lopez"
-
-
-def test_speaker_named_in_the_previous_sentence() -> None:
-    quotes = quotes_of(
-        "Prime Minister Justin Trudeau was blunt. “This agreement is dead and nobody in Ottawa will revive it.”"
-    )
-    assert speaker_of("This agreement is dead", quotes) == "Justin Trudeau"
-
-
 def test_quote_spanning_sentences_is_one_quote() -> None:
     quotes = quotes_of("“We lost. We will learn from it. Then we will win again,” coach Pep Guardiola said.")
     assert [quote["text"] for quote in quotes] == ["We lost. We will learn from it. Then we will win again"]
     assert quotes[0]["speaker"] == "Pep Guardiola"
-
-
-def test_partial_quote_inside_a_sentence() -> None:
-    quotes = quotes_of("Boris Johnson said the government would “get Brexit done by the end of January.”")
-    assert speaker_of("get Brexit done", quotes) == "Boris Johnson"
-
-
-def test_straight_quotes() -> None:
-    quotes = quotes_of('"The vote will happen next week, no matter what," Nancy Pelosi said.')
-    assert speaker_of("The vote will happen", quotes) == "Nancy Pelosi"
 
 
 def test_nested_single_quotes_stay_inside() -> None:
@@ -137,11 +82,6 @@ def test_scare_quotes_without_a_cue_are_not_reported_speech() -> None:
     assert quotes == []
 
 
-def test_organisation_as_speaker() -> None:
-    quotes = quotes_of("“Production will resume within days,” Toyota said in a statement.")
-    assert speaker_of("Production will resume", quotes) == "Toyota"
-
-
 def test_unbalanced_marks_warn_instead_of_raising() -> None:
     quotes, warnings = find_quotes(["He said “this never ends and nobody closes it", "Next paragraph ” stray."], [])
     assert quotes[0]["text"] == "this never ends and nobody closes it"
@@ -163,14 +103,6 @@ def test_rules_work_from_named_spans_alone() -> None:
     assert warnings == []
 
 
-def test_a_role_after_the_quote_refers_to_the_person_last_named() -> None:
-    quotes = quotes_of(
-        "Foreign Minister Sergei Lavrov arrived in Ankara on Thursday.",
-        "“We are ready to talk without preconditions,” the Russian foreign minister said.",
-    )
-    assert speaker_of("We are ready", quotes) == "Sergei Lavrov"
-
-
 def test_an_unnamed_speaker_keeps_the_cue_without_guessing() -> None:
     quotes = quotes_of(
         "Mayor Anne Hidalgo opened the bridge on Monday.",
@@ -179,35 +111,6 @@ def test_an_unnamed_speaker_keeps_the_cue_without_guessing() -> None:
     found = [quote for quote in quotes if quote["text"].startswith("The traffic")]
     assert found[0]["speaker"] is None
     assert found[0]["cue"] == "said"
-
-
-def test_x_told_reporters() -> None:
-    quotes = quotes_of("“There will be no more delays,” Elon Musk told reporters at the plant.")
-    assert speaker_of("There will be no more delays", quotes) == "Elon Musk"
-
-
-def test_question_quote_with_a_pronoun() -> None:
-    quotes = quotes_of(
-        "Senator Elizabeth Warren questioned the bank's chief executive.",
-        "“Why did nobody stop this?” she asked.",
-    )
-    assert speaker_of("Why did nobody stop this?", quotes) == "Elizabeth Warren"
-
-
-def test_a_long_aside_between_name_and_verb() -> None:
-    quotes = quotes_of(
-        "“The building must not become a shrine,” Interior Minister Wolfgang Peschorn, who serves in a "
-        "provisional government until elections are held next year, said on Tuesday."
-    )
-    assert speaker_of("The building must not", quotes) == "Wolfgang Peschorn"
-
-
-def test_a_name_in_the_possessive_is_not_the_speaker() -> None:
-    quotes = quotes_of(
-        "Tim Morrison and Alexander Vindman both testified on Tuesday.",
-        "“If he had concerns, he did not share them with me,” Morrison, Vindman's superior, said.",
-    )
-    assert speaker_of("If he had concerns", quotes) == "Tim Morrison"
 
 
 def test_a_verb_far_before_a_short_quote_does_not_attribute_it() -> None:
@@ -227,25 +130,150 @@ def test_inverted_attributions(attribution: str) -> None:
     assert speaker_of("It depends on what Boeing", quotes) == "Jim Bridenstine"
 
 
-def test_a_second_quote_after_an_attribution_belongs_to_the_same_speaker() -> None:
-    quotes = quotes_of(
-        "“Heads needed to roll the day Jeffrey Epstein died,” Senator Ben Sasse said. “The Bureau of Prisons "
-        "needs to answer for this failure.”"
-    )
-    assert speaker_of("The Bureau of Prisons", quotes) == "Ben Sasse"
+# Paragraphs, the start of one quote in them, and who said it.
+SPEAKERS = [
+    pytest.param(
+        ("“The markets have priced this in,” said Janet Yellen, the Treasury secretary.",),
+        "The markets",
+        "Janet Yellen",
+        id="verb_before_the_speaker",
+    ),
+    pytest.param(
+        ("Angela Merkel told reporters: “We are not there yet, and we know it.”",),
+        "We are not there yet",
+        "Angela Merkel",
+        id="speaker_before_the_quote_with_a_colon",
+    ),
+    pytest.param(
+        ("The plant will close in June, “with all 400 jobs gone by the summer,” according to Tom Harris.",),
+        "with all 400 jobs",
+        "Tom Harris",
+        id="according_to",
+    ),
+    pytest.param(
+        (
+            "Emmanuel Macron met workers at the factory on Friday.",
+            "“Nobody will be left behind in this transition,” he said.",
+        ),
+        "Nobody will be left",
+        "Emmanuel Macron",
+        id="pronoun_refers_to_the_person_last_named",
+    ),
+    pytest.param(
+        (
+            "Chancellor Olaf Scholz visited Kyiv on Monday.",
+            "“Germany stands with Ukraine for as long as it takes,” Scholz said.",
+        ),
+        "Germany stands",
+        "Olaf Scholz",
+        id="surname_resolves_to_the_full_name",
+    ),
+    pytest.param(
+        (
+            "“We did everything we could to save the building,” fire chief Maria Lopez said.",
+            "“The roof collapsed within minutes and there was nothing left to protect inside.”",
+        ),
+        "The roof collapsed",
+        "Maria Lopez",
+        id="uncued_quote_continues_the_previous_speaker",
+    ),
+    pytest.param(
+        ("Prime Minister Justin Trudeau was blunt. “This agreement is dead and nobody in Ottawa will revive it.”",),
+        "This agreement is dead",
+        "Justin Trudeau",
+        id="speaker_named_in_the_previous_sentence",
+    ),
+    pytest.param(
+        ("Boris Johnson said the government would “get Brexit done by the end of January.”",),
+        "get Brexit done",
+        "Boris Johnson",
+        id="partial_quote_inside_a_sentence",
+    ),
+    pytest.param(
+        ('"The vote will happen next week, no matter what," Nancy Pelosi said.',),
+        "The vote will happen",
+        "Nancy Pelosi",
+        id="straight_quotes",
+    ),
+    pytest.param(
+        ("“Production will resume within days,” Toyota said in a statement.",),
+        "Production will resume",
+        "Toyota",
+        id="organisation_as_speaker",
+    ),
+    pytest.param(
+        (
+            "Foreign Minister Sergei Lavrov arrived in Ankara on Thursday.",
+            "“We are ready to talk without preconditions,” the Russian foreign minister said.",
+        ),
+        "We are ready",
+        "Sergei Lavrov",
+        id="a_role_after_the_quote_refers_to_the_person_last_named",
+    ),
+    pytest.param(
+        ("“There will be no more delays,” Elon Musk told reporters at the plant.",),
+        "There will be no more delays",
+        "Elon Musk",
+        id="x_told_reporters",
+    ),
+    pytest.param(
+        (
+            "Senator Elizabeth Warren questioned the bank's chief executive.",
+            "“Why did nobody stop this?” she asked.",
+        ),
+        "Why did nobody stop this?",
+        "Elizabeth Warren",
+        id="question_quote_with_a_pronoun",
+    ),
+    pytest.param(
+        (
+            "“The building must not become a shrine,” Interior Minister Wolfgang Peschorn, who serves in a "
+            "provisional government until elections are held next year, said on Tuesday.",
+        ),
+        "The building must not",
+        "Wolfgang Peschorn",
+        id="a_long_aside_between_name_and_verb",
+    ),
+    pytest.param(
+        (
+            "Tim Morrison and Alexander Vindman both testified on Tuesday.",
+            "“If he had concerns, he did not share them with me,” Morrison, Vindman's superior, said.",
+        ),
+        "If he had concerns",
+        "Tim Morrison",
+        id="a_name_in_the_possessive_is_not_the_speaker",
+    ),
+    pytest.param(
+        (
+            "“Heads needed to roll the day Jeffrey Epstein died,” Senator Ben Sasse said. “The Bureau of Prisons "
+            "needs to answer for this failure.”",
+        ),
+        "The Bureau of Prisons",
+        "Ben Sasse",
+        id="a_second_quote_after_an_attribution_belongs_to_the_same_speaker",
+    ),
+    pytest.param(
+        (
+            "Taylor Swift performed on Sunday.",
+            "“We never blocked anything,” the production company said. "
+            "“Any final agreement needs the artist's approval.”",
+        ),
+        "Any final agreement",
+        None,
+        id="a_second_quote_after_an_unnamed_speaker_stays_unnamed",
+    ),
+    pytest.param(
+        (
+            "Wikileaks editor-in-chief Kristinn Hrafnsson told reporters on Tuesday:",
+            "“Let us now focus on the threat that the case has posed for years.”",
+        ),
+        "Let us now focus",
+        "Kristinn Hrafnsson",
+        id="speaker_introduced_at_the_end_of_the_previous_paragraph",
+    ),
+]
 
 
-def test_a_second_quote_after_an_unnamed_speaker_stays_unnamed() -> None:
-    quotes = quotes_of(
-        "Taylor Swift performed on Sunday.",
-        "“We never blocked anything,” the production company said. “Any final agreement needs the artist's approval.”",
-    )
-    assert speaker_of("Any final agreement", quotes) is None
-
-
-def test_speaker_introduced_at_the_end_of_the_previous_paragraph() -> None:
-    quotes = quotes_of(
-        "Wikileaks editor-in-chief Kristinn Hrafnsson told reporters on Tuesday:",
-        "“Let us now focus on the threat that the case has posed for years.”",
-    )
-    assert speaker_of("Let us now focus", quotes) == "Kristinn Hrafnsson"
+@pytest.mark.parametrize(("paragraphs", "quote_start", "speaker"), SPEAKERS)
+def test_speaker(paragraphs: tuple[str, ...], quote_start: str, speaker: str | None) -> None:
+    assert speaker_of(quote_start, quotes_of(*paragraphs)) == speaker

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.seed_expectations import FIXTURE, PUBLISHED_AT, SEED_PATH, check_seed_article
 from workers.pipeline import parse
-
-REPO = Path(__file__).resolve().parents[2]
-FIXTURE = json.loads((REPO / "tests" / "fixtures" / "seed-article.expected.json").read_text(encoding="utf-8"))
-SEED = REPO / "seeds" / Path(FIXTURE["input"]["file"]).name
 
 
 @pytest.fixture(scope="module")
 def parsed() -> dict[str, Any]:
     return parse(
-        SEED.read_bytes(),
+        SEED_PATH.read_bytes(),
         declared_format=FIXTURE["input"]["format"],
-        published_at=FIXTURE["input"]["published_at"],
+        published_at=PUBLISHED_AT,
     )
 
 
@@ -49,7 +44,7 @@ def test_every_caption_block_is_recorded(parsed: dict[str, Any]) -> None:
 def test_nothing_silently_dropped(parsed: dict[str, Any]) -> None:
     kept = {paragraph["text"] for paragraph in parsed["paragraphs"]} | {parsed["title"]}
     removed = {item["text"] for item in parsed["removed"]}
-    blocks = [" ".join(block.split()) for block in SEED.read_text(encoding="utf-8").split("\n\n") if block.strip()]
+    blocks = [" ".join(block.split()) for block in SEED_PATH.read_text(encoding="utf-8").split("\n\n") if block.strip()]
     assert all(block in kept or block in removed for block in blocks)
 
 
@@ -74,10 +69,14 @@ def test_second_media_pairs_uncredited_caption_with_its_credited_twin(parsed: di
 
 def test_seed_pasted_with_single_newlines_parses_the_same(parsed: dict[str, Any]) -> None:
     pasted = parse(
-        SEED.read_text(encoding="utf-8").replace("\n\n", "\n"),
+        SEED_PATH.read_text(encoding="utf-8").replace("\n\n", "\n"),
         declared_format="text",
-        published_at=FIXTURE["input"]["published_at"],
+        published_at=PUBLISHED_AT,
     )
     assert pasted["title"] == parsed["title"]
     assert pasted["paragraphs"] == parsed["paragraphs"]
     assert pasted["media"] == parsed["media"]
+
+
+def test_pipeline_meets_the_whole_seed_fixture(parsed: dict[str, Any]) -> None:
+    check_seed_article(parsed)

@@ -1,0 +1,57 @@
+"""Page furniture: why one line is not article text."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.workers.pipeline.samples import PROSE
+from workers.pipeline.furniture import classify_line
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Share this:", "share"),
+        ("Facebook", "share"),
+        ("Click to share on Twitter (Opens in new window)", "share"),
+        ("Sign up for our daily newsletter", "newsletter"),
+        ("Thanks for signing up!", "newsletter"),
+        ("We use cookies to improve your experience on our site.", "cookie"),
+        ("© 2019 Example Media. All rights reserved.", "footer"),
+        ("Terms of Service Privacy Notice", "footer"),
+        ("Related Articles", "related"),
+        ("You may also like...", "related"),
+        ("Read more: Bus fares rise again", "related"),
+        ("Advertisement", "boilerplate"),
+        ("wire photo", "boilerplate"),
+        ("Please let us know if you're having issues with commenting.", "boilerplate"),
+        ("34 Comments", "comment"),
+        ("thelastchargersfan says:", "comment"),
+        ("Rating: 36 Votes", "comment"),
+        ("Published 11:11 PM EST Nov 19, 2019", "dateline"),
+        ("Nov 18, 2019 at 9:24 pm ET • 2 min read", "dateline"),
+        ("By Troy L. Smith, Cleveland.com", "byline"),
+        ("Chris Davies - Nov 19, 2019, 10:31 pm CST", "dateline"),
+        ("Greg Beacham, AP Sports Writer", "byline"),
+        ("Home » News » World", "navigation"),
+        ("Image copyright Getty Images", "credit"),
+        ("Media playback is unsupported on your device", "boilerplate"),
+        ("Follow Jane Doe on Twitter", "share"),
+        ("The meeting is on November 20, 2019.", None),
+        ("Privacy, like sustainability, is not a bolt-on thing, Cook said.", None),
+        ("The company continued to sign up additional subscribers on Tuesday, Mayer said.", None),
+        ("Privacy Policy", "footer"),
+        ("More Great WIRED Stories", "related"),
+        ("Also on example.com Bus fares rise again across the region", "related"),
+        ("Subscribe to City Times and stay informed about your city.", "newsletter"),
+        ("Like this story? Share it with a friend!", "boilerplate"),
+        ("Also on Monday, the council voted.", None),
+        ("— Jane Doe (@janedoe) November 1, 2019", None),
+        ("If x > 5 then the result is large and positive", None),
+        (PROSE[0], None),
+        ("What happens next", None),
+        ("The share price fell after the company said it would cut its dividend.", None),
+    ],
+)
+def test_classify_line(line: str, reason: str | None) -> None:
+    assert classify_line(line) == reason

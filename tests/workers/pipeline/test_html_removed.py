@@ -1,0 +1,25 @@
+"""Prose the extractor left out of the article container is put back where it stands."""
+
+from __future__ import annotations
+
+from workers.pipeline.document import Paragraph
+from workers.pipeline.html_removed import LeftOut, with_prose_restored
+
+
+def test_left_out_prose_is_put_back_in_place_and_replaces_a_shortened_copy() -> None:
+    full = "The league said on Monday that it will fine the quarterback for his role in the fight. " * 4
+    shortened = full.replace("it will fine the quarterback ", "")
+    missing = "Another long paragraph the extractor dropped, with enough words to count as prose here. " * 4
+    kept = [Paragraph("First paragraph."), Paragraph(shortened.strip()), Paragraph("Last paragraph.")]
+    left_out = LeftOut(
+        prose=[Paragraph(full.strip()), Paragraph(missing.strip())],
+        prose_positions=[20, 25],
+        kept_positions=[10, None, 30],
+    )
+    restored = with_prose_restored(kept, left_out)
+    assert [paragraph.text for paragraph in restored] == [
+        "First paragraph.",
+        full.strip(),
+        missing.strip(),
+        "Last paragraph.",
+    ]
