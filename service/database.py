@@ -6,10 +6,10 @@ import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import JSON, Engine, create_engine, event
+from sqlalchemy import JSON, Engine, Table, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
@@ -47,6 +47,11 @@ def new_id() -> str:
 
 class Base(DeclarativeBase):
     pass
+
+
+def table(model: type[Base]) -> Table:
+    """A model's table, for Core statements on hot paths (multi-row INSERTs the unit of work need not track)."""
+    return cast(Table, model.__table__)
 
 
 def normalise_database_url(url: str) -> str:

@@ -157,6 +157,8 @@ def _parse_and_store(session: Session, claimed: Claim, parser: Parser) -> str:
         log.exception("parser crashed on article %s", article.id)
         title = "The parser failed on this document"
         return fail(session, article, parser.version, "parser_error", title, _crash_detail(error))
+    # Never stored a result before (not even a failure): no band keys or entity rows of an earlier one to replace.
+    first_time = article.processed_at is None
     fingerprints = parsed.get("fingerprints") or {}
     similar = near_duplicates.find(session, article, fingerprints)
     result = {
@@ -173,11 +175,11 @@ def _parse_and_store(session: Session, claimed: Claim, parser: Parser) -> str:
         detail = "The parser's output did not pass the article schema, so it was not stored."
         title = "The parsed article broke the article contract"
         return fail(session, article, parser.version, "contract_violation", title, detail, messages=errors)
-    near_duplicates.index(session, article, fingerprints)
+    near_duplicates.index(session, article, fingerprints, first_time=first_time)
     near_duplicates.link_back(session, article, similar)
     article.result = result
     article.title = parsed.get("title")
-    search.index_article(session, article)
+    search.index_article(session, article, first_time=first_time)
     record_event(session, article, EventType.PROCESSED)
     session.commit()
     return ProcessingOutcome.DONE

@@ -6,16 +6,16 @@ import functools
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Executable, Table, insert, select
+from sqlalchemy import Executable, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from service.access.models import DEFAULT_TENANT_ID
 from service.articles.models import Article, ArticleStatus, RawDocument
 from service.celery import Message, Tasks, send_after_commit
-from service.database import new_id, utcnow
+from service.database import new_id, table, utcnow
 from service.subscriptions.events import record_event
 from service.subscriptions.models import EventType
 from service.web.schemas import parse_utc_timestamp
@@ -27,8 +27,8 @@ PUBLISHED_AT_HINT_LENGTH = 40
 CONTENT_TYPE_LENGTH = 200
 # A duplicate deleted between our INSERT and our look-up of it sends us round again; more than this is a bug.
 RACE_ATTEMPTS = 3
-ARTICLES = cast(Table, Article.__table__)
-RAW_INSERT = insert(cast(Table, RawDocument.__table__))
+ARTICLES = table(Article)
+RAW_INSERT = insert(table(RawDocument))
 # Every column a new article is stored with (the rest are filled in by processing).
 ARTICLE_COLUMNS = (
     "id",
