@@ -21,7 +21,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from stack import PROJECT, SEED, Stack, load_average, wait_for_http
+from stack import PROJECT, SEED, CpuMeter, Stack, backend_pids, load_average, process_tree, wait_for_http
 
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk" / "submit.lua"
 BATCH_SIZE = 1000
@@ -80,16 +80,26 @@ def wrk(port: int, key: str, seconds: float, connections: int, threads: int = 2)
 def compare_single(stack: Stack, rounds: int, seconds: float, connections: int, workers: int, threads: int) -> dict:
     """Alternating wrk rounds on the bare endpoint and ours; medians and the ratios of the medians."""
     bare_port, our_port = free_port(), free_port()
-    start_bare(stack, bare_port, workers, threads)
-    start_ours(stack, our_port, workers, threads)
+    bare_process = start_bare(stack, bare_port, workers, threads)
+    api = start_ours(stack, our_port, workers, threads)
     for port in (bare_port, our_port):  # warm-up: imports, connection pools, JIT-less but cache-warm
         wrk(port, stack.key, 3, connections)
+    # CPU spent per request by each side's processes, and by PostgreSQL for ours (the bottleneck model's inputs).
+    meters = {
+        "bare_api": CpuMeter(lambda: process_tree(bare_process.pid)),
+        "ours_api": CpuMeter(lambda: process_tree(api.pid)),
+        "ours_postgres": CpuMeter(lambda: backend_pids(stack.database_url)),
+    }
     bare: list[dict[str, Any]] = []
     ours: list[dict[str, Any]] = []
     for round_number in range(rounds):
-        order = [(bare_port, bare), (our_port, ours)]
-        for port, runs in order if round_number % 2 == 0 else reversed(order):
+        order = [(bare_port, bare, ["bare_api"]), (our_port, ours, ["ours_api", "ours_postgres"])]
+        for port, runs, measured in order if round_number % 2 == 0 else reversed(order):
+            for name in measured:
+                meters[name].start()
             runs.append(wrk(port, stack.key, seconds, connections))
+            for name in measured:
+                meters[name].stop()
     summary = {
         "config": {"workers": workers, "threads": threads, "connections": connections, "seconds": seconds},
         "bare_rps": statistics.median(run["rps"] for run in bare),
@@ -100,6 +110,10 @@ def compare_single(stack: Stack, rounds: int, seconds: float, connections: int, 
         "ours_errors": sum(run["errors_status"] + run["errors_other"] for run in ours),
         "rounds": {"bare": bare, "ours": ours},
         "port": our_port,
+    }
+    requests = {"bare": sum(run["requests"] for run in bare), "ours": sum(run["requests"] for run in ours)}
+    summary["cpu_ms_per_request"] = {
+        name: 1000 * meter.used / requests[name.split("_")[0]] for name, meter in meters.items()
     }
     summary["rps_ratio"] = summary["ours_rps"] / summary["bare_rps"]
     summary["p99_ratio"] = summary["ours_p99_ms"] / summary["bare_p99_ms"]

@@ -20,7 +20,16 @@ from typing import Any
 
 import psycopg
 from accept import free_port, start_ours
-from stack import EXTRACTION_DATA, Stack, load_average
+from stack import (
+    EXTRACTION_DATA,
+    CpuMeter,
+    Stack,
+    backend_pids,
+    load_average,
+    process_tree,
+    redis_command_stats,
+    redis_delta,
+)
 
 POLL_SECONDS = 0.25
 
@@ -79,6 +88,14 @@ class Service:
         self.worker = stack.start(["-m", "service.cli", "worker", "--concurrency", str(processes)], self.log_name)
         self.database = psycopg.connect(stack.database_url, autocommit=True)
         self.run(documents(limit=4 * processes))  # warm-up: every pool process has loaded the model
+        # What each article costs the shared servers and the worker, over the timed runs (bottleneck model).
+        self.meters = {
+            "postgres": CpuMeter(lambda: backend_pids(stack.database_url)),
+            "worker": CpuMeter(lambda: process_tree(self.worker.pid)),
+            "api": CpuMeter(lambda: process_tree(self.api.pid)),
+        }
+        self.articles = 0
+        self.redis_calls: dict[str, list[int]] = {}
 
     def submit(self, docs: list[tuple[str, bytes]], source: str) -> None:
         for start in range(0, len(docs), 20):
@@ -99,6 +116,29 @@ class Service:
             "SELECT count(*) FROM articles WHERE source = %s AND status IN ('done', 'failed')", (source,)
         ).fetchone()
         return int(row[0]) if row else 0
+
+    def timed_run(self, docs: list[tuple[str, bytes]]) -> float:
+        """run(), with the CPU of PostgreSQL's backends, the worker and the API and Redis' commands counted."""
+        for meter in self.meters.values():
+            meter.start()
+        commands = redis_command_stats()
+        rate = self.run(docs)
+        for name, (calls, usec) in redis_delta(commands, redis_command_stats()).items():
+            totals = self.redis_calls.setdefault(name, [0, 0])
+            totals[0] += calls
+            totals[1] += usec
+        for meter in self.meters.values():
+            meter.stop()
+        self.articles += len(docs)
+        return rate
+
+    def costs(self) -> dict[str, Any]:
+        """Per article: CPU ms of each process group, and Redis calls and server microseconds (server-wide)."""
+        per_article = {name: 1000 * meter.used / self.articles for name, meter in self.meters.items()}
+        redis = {
+            name: (calls / self.articles, usec / self.articles) for name, (calls, usec) in self.redis_calls.items()
+        }
+        return {"cpu_ms_per_article": per_article, "redis_per_article": redis}
 
     def run(self, docs: list[tuple[str, bytes]]) -> float:
         """Submit every document under a new source and wait until all are processed; articles/s."""
@@ -131,10 +171,11 @@ def measure(rounds: int, sizes: list[int], limit: int | None) -> dict[str, Any]:
                 for round_number in range(rounds):
                     if round_number % 2 == 0:
                         pool.append(reference(docs, processes))
-                        ours.append(service.run(docs))
+                        ours.append(service.timed_run(docs))
                     else:
-                        ours.append(service.run(docs))
+                        ours.append(service.timed_run(docs))
                         pool.append(reference(docs, processes))
+                costs = service.costs()
             finally:
                 service.close()
             results["sizes"][processes] = {
@@ -142,6 +183,7 @@ def measure(rounds: int, sizes: list[int], limit: int | None) -> dict[str, Any]:
                 "pool": statistics.median(pool),
                 "ratio": statistics.median(ours) / statistics.median(pool),
                 "rounds": {"ours": ours, "pool": pool},
+                **costs,
             }
     if 1 in results["sizes"] and 2 in results["sizes"]:
         results["scale_out"] = results["sizes"][2]["ours"] / results["sizes"][1]["ours"]

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -160,3 +161,69 @@ def children(pid: int) -> list[int]:
     """Direct child processes (gunicorn's workers, Celery's pool processes)."""
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by these processes (those still alive)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return total
+
+
+def process_tree(pid: int) -> list[int]:
+    """A process and its children (gunicorn's arbiter and workers, Celery's main process and pool)."""
+    return [pid, *children(pid)]
+
+
+def backend_pids(database_url: str) -> list[int]:
+    """PostgreSQL server processes serving connections to this database (our pools' connections only)."""
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (name,)
+        ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def redis_command_stats() -> dict[str, tuple[int, int]]:
+    """Redis server-wide (calls, microseconds) per command, from INFO commandstats."""
+    stats = redis_client(0).info("commandstats")
+    return {name.removeprefix("cmdstat_"): (int(value["calls"]), int(value["usec"])) for name, value in stats.items()}
+
+
+def redis_delta(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    return {
+        name: (calls - before.get(name, (0, 0))[0], usec - before.get(name, (0, 0))[1])
+        for name, (calls, usec) in after.items()
+        if calls - before.get(name, (0, 0))[0] > 0
+    }
+
+
+class CpuMeter:
+    """CPU seconds used by a changing set of processes over a window (one started inside it counts from zero)."""
+
+    def __init__(self, pids: Callable[[], list[int]]) -> None:
+        self.pids = pids
+        self.used = 0.0
+        self._start: dict[int, float] = {}
+
+    def start(self) -> None:
+        self._start = {pid: cpu_seconds([pid]) for pid in self.pids()}
+
+    def stop(self) -> float:
+        """Seconds used since start(); also added to `used`."""
+        now = {pid: cpu_seconds([pid]) for pid in set(self.pids()) | set(self._start)}
+        spent = sum(max(0.0, seconds - self._start.get(pid, 0.0)) for pid, seconds in now.items())
+        self.used += spent
+        return spent
