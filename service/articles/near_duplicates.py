@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from service.articles.models import Article, ArticleStatus, FingerprintBand
@@ -58,8 +58,9 @@ def find(session: Session, article: Article, fingerprints: dict[str, Any]) -> Ne
         .distinct()
         .limit(MAX_CANDIDATES)
     )
+    compared = func.coalesce(Article.fingerprints, Article.result["fingerprints"])
     rows = session.execute(
-        select(Article.id, Article.received_at, Article.result["fingerprints"]).where(
+        select(Article.id, Article.received_at, compared).where(
             Article.id.in_(candidate_ids), Article.status == ArticleStatus.DONE
         )
     ).all()
@@ -98,12 +99,17 @@ def link_back(session: Session, article: Article, similar: NearDuplicates) -> No
         copy.result = result
 
 
+# The fingerprints `similarity` compares, kept on the article row for look-ups.
+COMPARED_FINGERPRINTS = ("minhash", "content_sha256")
+
+
 def index(session: Session, article: Article, fingerprints: dict[str, Any], *, first_time: bool = False) -> None:
     """Replace the article's band keys (a reprocessed article may have new ones); the caller commits.
 
     `first_time`: the article never had a result stored, so it has no keys to delete. The keys go in as one
     multi-row INSERT (a Core statement: the unit of work would track 32 objects per article for nothing).
     """
+    article.fingerprints = {key: fingerprints[key] for key in COMPARED_FINGERPRINTS if key in fingerprints}
     if not first_time:
         session.execute(delete(FingerprintBand).where(FingerprintBand.article_id == article.id))
     rows = [

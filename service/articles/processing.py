@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.articles import contract, near_duplicates, search
@@ -74,6 +74,7 @@ def fail(
     # A reprocessed article that fails must not go on serving, matching and being found by its old result.
     article.result = None
     article.title = None
+    article.fingerprints = null()  # SQL NULL, as for an article never processed (None would be a JSON null)
     session.execute(delete(ArticleEntity).where(ArticleEntity.article_id == article.id))
     session.execute(delete(FingerprintBand).where(FingerprintBand.article_id == article.id))
     article.status = ArticleStatus.FAILED

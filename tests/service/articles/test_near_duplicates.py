@@ -120,3 +120,22 @@ def test_an_original_processed_after_its_copy_still_becomes_its_duplicate_of(app
     assert [match["id"] for match in original["near_duplicates"]] == [copy_id]
     assert copy["duplicate_of"] == original_id
     assert [match["id"] for match in copy["near_duplicates"]] == [original_id]
+
+
+def test_look_ups_compare_the_fingerprints_column_and_fall_back_to_the_result(app: Flask) -> None:
+    """A processed article keeps its compared fingerprints apart; a row stored before that column is still found."""
+    from sqlalchemy import null, update
+
+    story = PROSE[12]
+    original_id = ingest(app, story, "fingerprints-original")
+    original = stored(app, original_id)
+    assert original.fingerprints is not None
+    assert set(original.fingerprints) == {"minhash", "content_sha256"}
+    assert original.fingerprints["minhash"] == (original.result or {})["fingerprints"]["minhash"]
+    with app.app_context():
+        session = app.extensions["db"].session
+        # As a row stored before migration 0008 has it: SQL NULL (None would store a JSON null).
+        session.execute(update(Article).where(Article.id == original_id).values(fingerprints=null()))
+        session.commit()
+    copy_id = ingest(app, new_headline(story), "fingerprints-copy")
+    assert (stored(app, copy_id).result or {})["duplicate_of"] == original_id
