@@ -124,7 +124,12 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="Small runs, to check the harness (not for results).")
     parser.add_argument("--skip", nargs="*", default=[], choices=list(FULL))
     parser.add_argument("--no-write", action="store_true", help="Print the section instead of writing RESULTS.md.")
+    parser.add_argument("--render-only", action="store_true", help="Write the section again from last-run.json.")
     arguments = parser.parse_args()
+    if arguments.render_only:
+        last = json.loads((BENCH / "last-run.json").read_text())
+        write_results(render(last["run"], last["results"]))
+        return 0
     plan = QUICK if arguments.quick else FULL
     run: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
