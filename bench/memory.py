@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import random
 import sys
 import threading
 import time
@@ -22,14 +23,20 @@ from accept import free_port, start_ours
 from stack import SEED, Stack, children, load_average, rss_kib
 
 CLIENTS = 4
+NAMES = ["Wang Yi", "Antony Blinken", "Olaf Scholz", "Emmanuel Macron", "Dmytro Kuleba", "Sergei Lavrov"]
+PLACES = ["Beijing", "Kyiv", "Berlin", "Paris", "Warsaw", "Ankara"]
 
 
 def bodies(start: int, count: int) -> list[bytes]:
-    opening = "\n\n".join(SEED.read_text().split("\n\n")[:3])
-    return [
-        f"{opening}\n\nDispatch {number} from correspondent {number * 7919 % 10007}.\n".encode()
-        for number in range(start, start + count)
-    ]
+    """Short articles that differ in their words (no cluster of near-duplicates), each with names in it."""
+    words = [word for word in SEED.read_text().split() if word.isalpha()]
+    documents = []
+    for number in range(start, start + count):
+        rng = random.Random(number)
+        sentences = [" ".join(rng.sample(words, 14)).capitalize() + "." for _ in range(6)]
+        sentences.insert(2, f"Minister {rng.choice(NAMES)} spoke in {rng.choice(PLACES)} on day {number}.")
+        documents.append(f"Dispatch {number}\n\n" + "\n\n".join(sentences) + "\n")
+    return [document.encode() for document in documents]
 
 
 def submit(port: int, key: str, documents: list[bytes]) -> None:
