@@ -90,7 +90,7 @@ def link_back(session: Session, article: Article, similar: NearDuplicates) -> No
     order is not arrival order: a batch, several workers) also takes this article as its `duplicate_of` when it was
     received first.
     """
-    if not similar.later_ids:
+    if not similar.matches:
         return
     similarity = {match["id"]: match["similarity"] for match in similar.matches}
     later = set(similar.later_ids)

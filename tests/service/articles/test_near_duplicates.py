@@ -22,6 +22,8 @@ pytestmark = pytest.mark.integration
 # Prose stories (the corpus also holds a standings table, whose rows the text extractor rightly drops).
 PROSE = [story for story in articles() if len(story) >= 5 and sum(map(len, story)) / len(story) >= 120]
 STORIES, SPARE_STORY, LATE_STORY, DELETED_STORY = PROSE[:10], PROSE[10], PROSE[11], PROSE[12]
+# A story of its own for the fingerprints-column test, so its copies are in no other test's lists.
+FINGERPRINTS_STORY = PROSE[13]
 
 
 @pytest.fixture(scope="module", params=["postgresql", "sqlite"])
@@ -126,7 +128,7 @@ def test_look_ups_compare_the_fingerprints_column_and_fall_back_to_the_result(ap
     """A processed article keeps its compared fingerprints apart; a row stored before that column is still found."""
     from sqlalchemy import null, update
 
-    story = PROSE[12]
+    story = FINGERPRINTS_STORY
     original_id = ingest(app, story, "fingerprints-original")
     original = stored(app, original_id)
     assert original.fingerprints is not None
