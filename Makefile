@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint format bench bench-extraction bench-pipeline clean
+.PHONY: install run test lint format bench bench-extraction bench-pipeline bench-quotes console-screenshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed: make PYTHON=python3.12")'
@@ -23,6 +23,7 @@ run: install
 # Lint first: it takes seconds and a failure there says more than a failing test would.
 test: install lint
 	bash scripts/ensure-services.sh
+	bash scripts/ensure-browser.sh
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
 
 lint: install
@@ -43,11 +44,22 @@ bench: install
 	$(BIN)/python bench/run_all.py
 	$(MAKE) bench-extraction
 
+# The PNGs docs/console.md shows, taken by the console's browser tests.
+console-screenshots: install
+	bash scripts/ensure-services.sh
+	bash scripts/ensure-browser.sh
+	INGEST_CONSOLE_SCREENSHOTS=docs/console $(BIN)/python -m pytest tests/console -q -p no:cacheprovider
+
 bench-extraction: install
-	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/extraction.py --results bench/RESULTS.md
 
 bench-pipeline: install
 	$(BIN)/python bench/pipeline.py
+
+# Quotes and speakers on our annotated dev set, with textacy as the anchor (an extra installed only here).
+bench-quotes: install
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[quotes-anchor]'
+	$(BIN)/python bench/quotes/score.py --split tune --write
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -19,16 +19,36 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, database, Celery, API and error handling."""
     app = Flask(__name__)
     app.config.update(load_config(config))
+    configure_var_dir(app)
+    configure_requests(app)
     configure_logging(app)
     configure_proxies(app)
     configure_database(app)
     configure_celery(app)
-    # before_request hooks run in this order: request id, timer, rate limit, then authentication.
+    # before_request hooks run in this order: request id, timer, console session, rate limit, then authentication.
     configure_request_ids(app)
     configure_metrics(app)
+    # Before access: on console routes the session names the caller, so the rate limiter counts per key there too.
+    configure_console(app)
     configure_access(app)
     configure_api(app)
     return app
+
+
+def configure_var_dir(app: Flask) -> None:
+    """The var directory (database, queue, keys, counts) readable by its owner only, whatever the umask."""
+    from service.files import private_dir
+
+    private_dir(app.config["VAR_DIR"])
+
+
+def configure_requests(app: Flask) -> None:
+    """Our request class (bounded chunked bodies, strict JSON) and the headers every response carries."""
+    from service.web.requests import Request
+    from service.web.security import configure_security_headers
+
+    app.request_class = Request
+    configure_security_headers(app)
 
 
 def configure_logging(app: Flask) -> None:
@@ -50,18 +70,30 @@ def configure_metrics(app: Flask) -> None:
     configure_request_metrics(app)
 
 
+def configure_console(app: Flask) -> None:
+    from service.console import configure_console as configure_web_console
+
+    configure_web_console(app)
+
+
 def configure_access(app: Flask) -> None:
-    """Rate limits first (so key guessing is limited too), then the API key check every route goes through."""
+    """Rate limits first (so key guessing is limited too), then the API key check every route goes through, then
+    the refusal of compressed bodies."""
     from service.access.authentication import authenticate_request
     from service.access.rate_limits import configure_rate_limits
+    from service.web.requests import refuse_content_encoding
 
     configure_rate_limits(app)
     app.before_request(authenticate_request)
+    app.before_request(refuse_content_encoding)
 
 
 def configure_database(app: Flask) -> None:
+    from service.sealing import KEYRING_EXTENSION, keyring
+
     database = Database(app.config["DATABASE_URL"])
     app.extensions["db"] = database
+    app.extensions[KEYRING_EXTENSION] = keyring(app.config["WEBHOOK_SECRETS_KEY"])
 
     @app.teardown_appcontext
     def remove_session(_error: BaseException | None) -> None:
@@ -87,8 +119,8 @@ def configure_api(app: Flask) -> None:
         OPENAPI_VERSION="3.1.0",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
+        # Served from the swagger-ui-bundle-v2 package by the Api subclass (service/web/docs/), never a CDN.
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
     )
     description = (
         "Send news articles; read them parsed and enriched. Every route but the probes needs an API key "

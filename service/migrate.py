@@ -19,6 +19,9 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
+    from service.database import prepare_database_file
+
+    prepare_database_file(database_url)
     command.upgrade(alembic_config(database_url), revision)
 
 

@@ -29,6 +29,7 @@ REDIS_ROLES = ("api", "workers")
 LEASE_KEY = "ingest-test:lease"
 LEASE_SECONDS = 600
 LEASE_WAIT_SECONDS = 900
+RENEW_IF_OURS = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('expire', KEYS[1], ARGV[2]) end"
 
 
 class RedisLease:
@@ -69,11 +70,16 @@ class RedisLease:
     def _renew(self) -> None:
         while not self._stopped.wait(LEASE_SECONDS / 5):
             for db in self.databases.values():
-                redis_client(db).set(LEASE_KEY, self.token, ex=LEASE_SECONDS)
+                # Only while it is still ours: a lease that lapsed (a stalled run) is never taken back from another.
+                redis_client(db).eval(RENEW_IF_OURS, 1, LEASE_KEY, self.token, LEASE_SECONDS)
 
-    def restore(self, db: int) -> None:
-        """Mark a database ours again after it was flushed."""
-        redis_client(db).set(LEASE_KEY, self.token, ex=LEASE_SECONDS)
+    def flush(self, db: int) -> None:
+        """Empty a database of ours and keep it marked ours in one transaction: between the two, another run could
+        otherwise take it (and then flush away our queues' bindings, so our messages would vanish)."""
+        with redis_client(db).pipeline(transaction=True) as pipeline:
+            pipeline.flushdb()
+            pipeline.set(LEASE_KEY, self.token, ex=LEASE_SECONDS)
+            pipeline.execute()
 
     def release(self) -> None:
         self._stopped.set()
@@ -94,8 +100,7 @@ def redis_db(role: str) -> int:
 
 def flush_redis(db: int) -> None:
     """Empty one of this run's Redis databases, keeping it leased."""
-    redis_client(db).flushdb()
-    LEASE.restore(db)
+    LEASE.flush(db)
 
 
 def redis_url(db: int) -> str:

@@ -33,8 +33,8 @@ def parse_article(raw: RawInput, settings: PipelineSettings | None = None) -> di
 
 
 def pipeline_settings(config: Mapping[str, Any]) -> PipelineSettings:
-    """The pipeline's settings from the service's: the spaCy model that reads English."""
-    return PipelineSettings(spacy_models={"en": config["SPACY_MODEL"]})
+    """The pipeline's settings from the service's: the spaCy model for each language (English's by default)."""
+    return PipelineSettings(spacy_models={"en": config["SPACY_MODEL"], **config.get("SPACY_MODELS", {})})
 
 
 def pipeline_parser(config: Mapping[str, Any]) -> Parser:

@@ -24,8 +24,9 @@ SECURITY_SCHEMES = {
     "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
 }
 SECURITY_REQUIREMENT: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"apiKeyHeader": []}]
-# The OpenAPI document and its browser UI are public so clients can discover how to authenticate.
-PUBLIC_BLUEPRINTS = {"api-docs"}
+# The OpenAPI document and its browser UI are public so clients can discover how to authenticate; the console
+# authenticates people with its own signed session instead of a key per request (service/console/session.py).
+PUBLIC_BLUEPRINTS = {"api-docs", "console"}
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="ingest"'}
 
 __all__ = ["SCOPES", "Caller", "authenticate_request", "current_caller", "public", "require_scope"]

@@ -31,6 +31,10 @@ class Caller:
     tenant_id: str
     scopes: frozenset[str]
 
+    @classmethod
+    def of(cls, record: ApiKey) -> Caller:
+        return cls(record.id, record.prefix, record.tenant_id, frozenset(record.scopes))
+
 
 class KeyCache:
     """Active keys by the hash of their secret, each remembered for `ttl` seconds, so a request does not look its
@@ -138,6 +142,14 @@ def revoke_key(session: Session, key_id: str) -> ApiKey | None:
     return record
 
 
+def find_active_key_by_id(session: Session, key_id: str) -> ApiKey | None:
+    """The key with this id while it is unrevoked (the console keeps the id, never the secret, in its session)."""
+    record = session.get(ApiKey, key_id)
+    if record is None or record.revoked_at is not None:
+        return None
+    return record
+
+
 def find_active_key(session: Session, secret: str) -> ApiKey | None:
     """The unrevoked key with this secret, looked up by its hash."""
     if not secret.startswith(KEY_PREFIX) or len(secret) > 200:
@@ -160,7 +172,7 @@ def authenticate_key(session: Session, secret: str, *, ttl: float, now: float | 
     record = session.scalar(select(ApiKey).where(ApiKey.key_sha256 == digest))
     if record is None or record.revoked_at is not None:
         return None
-    caller = Caller(record.id, record.prefix, record.tenant_id, frozenset(record.scopes))
+    caller = Caller.of(record)
     if ttl > 0:
         ACTIVE_KEYS.put(digest, caller, now + ttl)
     return caller

@@ -90,6 +90,9 @@ class _StorageErrorCounter(logging.Handler):
 
 def configure_rate_limits(app: Flask) -> Limiter:
     STRATEGIES[STRATEGY] = OneTripFixedWindow
+    # Registers the ingest-sqlite:// storage the embedded default counts in (see its module).
+    from service.access import limit_storage  # noqa: F401
+
     limiter = Limiter(
         rate_limit_key,
         default_limits=[app.config["RATE_LIMIT"]],

@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service.access.models import Tenant
+from service.articles import near_duplicates
 from service.articles.models import Article, ArticleStatus
 from service.articles.submit import processing_message
 from service.celery import send_after_commit
@@ -25,7 +26,9 @@ def request_reprocessing(session: Session, article: Article, request_id: str | N
 
 
 def delete_article(session: Session, article: Article) -> None:
-    """Remove the article, its raw input and its search rows (the database cascades the side tables)."""
+    """Remove the article, its raw input and its search rows (the database cascades the side tables); the articles
+    linked to it as near-duplicates stop naming it."""
+    near_duplicates.unlink(session, article)
     session.delete(article)
     session.commit()
 
@@ -41,13 +44,19 @@ def reprocess_matching(
     parser_version_below: str | None = None,
     source: str | None = None,
     tenant_name: str | None = None,
+    tenant_id: str | None = None,
+    statuses: tuple[str, ...] = FINISHED,
     chunk_size: int = 500,
 ) -> list[str]:
     """Queue matching finished articles again, a chunk per transaction, each chunk's messages sent after its commit."""
+    if not set(statuses) <= set(FINISHED):
+        raise ValueError("only finished (done or failed) articles can be reprocessed")
     threshold = version_tuple(parser_version_below) if parser_version_below else None
-    query = select(Article.id, Article.parser_version).where(Article.status.in_(FINISHED))
+    query = select(Article.id, Article.parser_version).where(Article.status.in_(statuses))
     if source:
         query = query.where(Article.source == source)
+    if tenant_id:
+        query = query.where(Article.tenant_id == tenant_id)
     if tenant_name:
         query = query.join(Tenant, Tenant.id == Article.tenant_id).where(Tenant.name == tenant_name)
     selected = []

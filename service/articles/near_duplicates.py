@@ -15,6 +15,9 @@ from service.database import table
 
 # Enough for any real cluster of copies of one story; bounds the work when a band key is unusually common.
 MAX_CANDIDATES = 200
+# An article lists at most this many near-duplicates, the most similar first (a story copied by hundreds of sites
+# must not grow every copy's document without end).
+MAX_LISTED = 50
 # Estimated Jaccard similarity of word shingles from which two bodies tell the same story.
 NEAR_DUPLICATE_SIMILARITY = 0.5
 
@@ -76,27 +79,66 @@ def find(session: Session, article: Article, fingerprints: dict[str, Any]) -> Ne
     earlier = [match for match in matches if (match[1], match[0]) < (article.received_at, article.id)]
     earliest = min(earlier, key=lambda match: (match[1], match[0]))[0] if earlier else None
     later = [match[0] for match in matches if (match[1], match[0]) > (article.received_at, article.id)]
-    return NearDuplicates(earliest, [{"id": match[0], "similarity": match[2]} for match in ranked], later)
+    listed = [{"id": match[0], "similarity": match[2]} for match in ranked]
+    return NearDuplicates(earliest, listed[:MAX_LISTED], later)
 
 
 def link_back(session: Session, article: Article, similar: NearDuplicates) -> None:
-    """Tell copies received later, but processed earlier, about this article; the caller commits.
+    """Tell every match about this article, so near-duplicate links go both ways; the caller commits.
 
-    Processing order is not arrival order (a batch, several workers), so without this an original processed
-    after its copy would never become the copy's `duplicate_of`.
+    Earlier articles (the originals) list their copies; a copy received later but processed earlier (processing
+    order is not arrival order: a batch, several workers) also takes this article as its `duplicate_of` when it was
+    received first.
     """
-    if not similar.later_ids:
+    if not similar.matches:
         return
     similarity = {match["id"]: match["similarity"] for match in similar.matches}
-    for copy in session.scalars(select(Article).where(Article.id.in_(similar.later_ids))):
-        result = dict(copy.result or {})
-        others = [entry for entry in result.get("near_duplicates") or [] if entry.get("id") != article.id]
-        others.append({"id": article.id, "similarity": similarity[copy.id]})
-        result["near_duplicates"] = sorted(others, key=lambda entry: -float(entry["similarity"]))
-        current = session.get(Article, result["duplicate_of"]) if result.get("duplicate_of") else None
-        if current is None or (article.received_at, article.id) < (current.received_at, current.id):
-            result["duplicate_of"] = article.id
-        copy.result = result
+    later = set(similar.later_ids)
+    for other in session.scalars(select(Article).where(Article.id.in_(similarity))):
+        result = dict(other.result or {})
+        listed = [entry for entry in result.get("near_duplicates") or [] if entry.get("id") != article.id]
+        listed.append({"id": article.id, "similarity": similarity[other.id]})
+        result["near_duplicates"] = sorted(listed, key=lambda entry: -float(entry["similarity"]))[:MAX_LISTED]
+        if other.id in later:
+            current = session.get(Article, result["duplicate_of"]) if result.get("duplicate_of") else None
+            if current is None or (article.received_at, article.id) < (current.received_at, current.id):
+                result["duplicate_of"] = article.id
+        other.result = result
+
+
+def unlink(session: Session, article: Article) -> None:
+    """Before `article` is deleted: drop it from every near-duplicate list, and re-point the copies that named it as
+    their `duplicate_of` to the earliest original they still have (or to none); the caller commits."""
+    listed = [entry.get("id") for entry in (article.result or {}).get("near_duplicates") or []]
+    linked = session.scalars(
+        select(Article).where(
+            Article.tenant_id == article.tenant_id,
+            Article.id != article.id,
+            Article.id.in_(listed) | (Article.result["duplicate_of"].as_string() == article.id),
+        )
+    ).all()
+    for other in linked:
+        result = dict(other.result or {})
+        remaining = [entry for entry in result.get("near_duplicates") or [] if entry.get("id") != article.id]
+        result["near_duplicates"] = remaining
+        if result.get("duplicate_of") == article.id:
+            result["duplicate_of"] = _earliest_before(session, other, [entry["id"] for entry in remaining])
+        other.result = result
+
+
+def _earliest_before(session: Session, copy: Article, candidate_ids: list[str]) -> str | None:
+    earlier = session.execute(
+        select(Article.id)
+        .where(
+            Article.id.in_(candidate_ids),
+            Article.status == ArticleStatus.DONE,
+            (Article.received_at < copy.received_at)
+            | ((Article.received_at == copy.received_at) & (Article.id < copy.id)),
+        )
+        .order_by(Article.received_at, Article.id)
+        .limit(1)
+    ).scalar()
+    return earlier
 
 
 # The fingerprints `similarity` compares, kept on the article row for look-ups.

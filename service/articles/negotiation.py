@@ -3,7 +3,6 @@ a batch as a JSON array or as NDJSON, where a bad item is refused alone."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -11,8 +10,10 @@ from flask import g, request
 from marshmallow import ValidationError
 
 from service.access.tenancy import current_tenant_id
+from service.articles.binary import binary_reason
 from service.articles.schemas import ArticleSubmitSchema
 from service.articles.submit import CONTENT_TYPE_LENGTH, DEFAULT_SOURCE, BatchOutcome, Submission, submission_from_json
+from service.web.json_bodies import JsonBodyError, json_from, load_json
 from service.web.problems import abort_problem, first_message, problem
 
 RAW_CONTENT_TYPES = {"text/plain": "text", "text/html": "html", "application/xhtml+xml": "html"}
@@ -50,10 +51,13 @@ def read_submission(options: dict[str, Any]) -> Submission:
                 {"query": {name: ["Not allowed with a JSON body."] for name in request.args}},
             )
         try:
-            data = SUBMIT_SCHEMA.load(request.get_json(force=True, silent=False) or {})
+            data = SUBMIT_SCHEMA.load(json_from(request.get_data(cache=False)))
         except ValidationError as error:
             _refuse(first_message(error.messages), {"json": error.messages})
-        return submission_from_json(data, **_context())
+        submission = submission_from_json(data, **_context())
+        if errors := _binary_field(submission, data):
+            _refuse(first_message(errors), {"json": errors})
+        return submission
     if media_type not in RAW_CONTENT_TYPES:
         _unsupported([JSON, *RAW_CONTENT_TYPES])
     raw = request.get_data(cache=False)
@@ -65,6 +69,8 @@ def read_submission(options: dict[str, Any]) -> Submission:
             f"The Content-Type header is longer than {CONTENT_TYPE_LENGTH} characters.",
             {"headers": {"Content-Type": [f"Longer than {CONTENT_TYPE_LENGTH} characters."]}},
         )
+    if reason := binary_reason(raw, content_type):
+        abort_problem(415, reason, problem_type="binary-content", errors={"body": [reason]})
     declared = options.get("format", "auto")
     return Submission(
         raw=raw,
@@ -79,6 +85,12 @@ def read_submission(options: dict[str, Any]) -> Submission:
     )
 
 
+def _binary_field(submission: Submission, data: dict[str, Any]) -> dict[str, list[str]]:
+    """{field: [reason]} when the text or html given in JSON is binary data in disguise (control characters)."""
+    reason = binary_reason(submission.raw, submission.content_type)
+    return {"html" if "html" in data else "text": [reason]} if reason else {}
+
+
 @dataclass
 class UnreadableLine:
     """An NDJSON line that is not JSON: it becomes that item's 400, the other lines go on."""
@@ -88,7 +100,7 @@ class UnreadableLine:
 
 def _batch_items() -> list[Any]:
     if request.mimetype == JSON:
-        data = request.get_json(force=True, silent=False)
+        data = json_from(request.get_data(cache=False))
         if not isinstance(data, list):
             abort_problem(422, "A JSON batch is an array of articles.", problem_type="validation")
         return data
@@ -99,8 +111,8 @@ def _batch_items() -> list[Any]:
         if not line.strip():
             continue
         try:
-            items.append(json.loads(line))
-        except ValueError as error:
+            items.append(load_json(line))
+        except JsonBodyError as error:
             items.append(UnreadableLine(f"This line is not JSON: {error}"))
     return items
 
@@ -130,5 +142,10 @@ def read_batch(max_items: int) -> tuple[list[tuple[int, Submission]], list[Batch
                 item_problem = problem(422, first_message(messages), problem_type="validation", errors=messages)
                 refused.append(BatchOutcome(index, problem=item_problem))
                 continue
-            valid.append((index, submission_from_json(data, **context)))
+            submission = submission_from_json(data, **context)
+            if binary := _binary_field(submission, data):
+                item_problem = problem(422, first_message(binary), problem_type="validation", errors=binary)
+                refused.append(BatchOutcome(index, problem=item_problem))
+                continue
+            valid.append((index, submission))
     return valid, refused

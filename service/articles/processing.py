@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import delete, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from service.articles import contract, near_duplicates, search
+from service.articles.binary import binary_reason
+from service.articles.bounds import OutputLimits, OutputTooLarge, bound_result
 from service.articles.claims import Claim, ClaimPolicy, ClaimToken, claim, release
 from service.articles.models import Article, ArticleEntity, ArticleStatus, FingerprintBand
 from service.articles.schemas import ProcessedArticleSchema
@@ -100,11 +103,15 @@ def process_article(
     reprocess: bool = False,
     token: ClaimToken | None = None,
     now: datetime | None = None,
+    limits: OutputLimits | None = None,
 ) -> str:
     """Parse, validate and store one article; safe to run twice (a finished article is left alone).
 
-    `now` is when the claim is decided (a claim older than the policy allows has no living holder).
+    `now` is when the claim is decided (a claim older than the policy allows has no living holder); `limits` bound
+    the stored result (the app's INGEST_OUTPUT_* settings by default).
     """
+    if limits is None:
+        limits = OutputLimits.from_config(current_app.config) if has_app_context() else OutputLimits()
     token = token or ClaimToken.new()
     claimed = claim(session, article_id, token, policy, reprocess=reprocess, now=now or utcnow())
     if claimed is None:
@@ -117,7 +124,7 @@ def process_article(
         )
         return fail(session, article, parser.version, "worker_lost", "Processing kept crashing", detail)
     try:
-        return _parse_and_store(session, claimed, parser)
+        return _parse_and_store(session, claimed, parser, limits)
     except TRANSIENT_ERRORS:
         try:
             release(session, article_id, token)
@@ -134,7 +141,7 @@ def process_article(
         return fail(session, stored, parser.version, "internal_error", title, _crash_detail(error))
 
 
-def _parse_and_store(session: Session, claimed: Claim, parser: Parser) -> str:
+def _parse_and_store(session: Session, claimed: Claim, parser: Parser, limits: OutputLimits) -> str:
     article = claimed.article
     raw = RawInput(
         body=article.raw.body,
@@ -144,6 +151,10 @@ def _parse_and_store(session: Session, claimed: Claim, parser: Parser) -> str:
         published_at=article.published_at_hint,
         language=article.language_hint,
     )
+    if reason := binary_reason(raw.body, raw.content_type):
+        # Sent before the API checked, or by a route that does not: a failure with its event, not garbage `done`.
+        title = "The document is not text"
+        return fail(session, article, parser.version, "unparseable", title, reason)
     try:
         parsed = parser.parse(raw)
     except Unparseable as error:
@@ -158,6 +169,10 @@ def _parse_and_store(session: Session, claimed: Claim, parser: Parser) -> str:
         log.exception("parser crashed on article %s", article.id)
         title = "The parser failed on this document"
         return fail(session, article, parser.version, "parser_error", title, _crash_detail(error))
+    try:
+        parsed = bound_result(parsed, len(raw.body), limits)
+    except OutputTooLarge as error:
+        return fail(session, article, parser.version, "too_large", "The parsed article is too large", str(error))
     # Never stored a result before (not even a failure): no band keys or entity rows of an earlier one to replace.
     first_time = article.processed_at is None
     fingerprints = parsed.get("fingerprints") or {}

@@ -30,6 +30,14 @@ def get_raw(session: Session, tenant_id: str, article_id: str) -> RawDocument | 
     )
 
 
+def article_progress(session: Session, tenant_id: str, article_ids: list[str]) -> dict[str, dict[str, str | None]]:
+    """Status and title of each of these articles that the tenant has (without loading their results)."""
+    query = select(Article.id, Article.status, Article.title).where(
+        Article.tenant_id == tenant_id, Article.id.in_(article_ids)
+    )
+    return {article_id: {"status": status, "title": title} for article_id, status, title in session.execute(query)}
+
+
 @dataclass
 class Page:
     items: list[Article]
@@ -47,7 +55,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         received_at, article_id = json.loads(base64.urlsafe_b64decode(padded))
         # Cursors we issue carry a zone; a hand-made one without is read as UTC rather than failing the query.
         return parse_utc_timestamp(received_at), str(article_id)
-    except (binascii.Error, ValueError, TypeError, AttributeError) as error:
+    except (binascii.Error, ValueError, TypeError, AttributeError, RecursionError) as error:
         raise InvalidCursor("This cursor was not issued by this service or is damaged.") from error
 
 

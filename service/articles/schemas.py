@@ -78,13 +78,26 @@ class MediaSchema(Schema):
     url = fields.String(allow_none=True)
 
 
+class QuotePartSchema(Schema):
+    text = fields.String(required=True)
+    paragraph = fields.Integer(required=True, validate=validate.Range(min=0))
+    start = fields.Integer(required=True, validate=validate.Range(min=0))
+    end = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
 class QuoteSchema(Schema):
+    """One quote as newsrooms count it; `text`, `paragraph`, `start`, `end` are those of its first part."""
+
     text = fields.String(required=True)
     speaker = fields.String(allow_none=True)
+    speaker_mention = fields.String(allow_none=True)
+    speaker_kind = fields.String(allow_none=True, validate=validate.OneOf(["person", "organisation", "description"]))
     cue = fields.String(allow_none=True)
     paragraph = fields.Integer(required=True, validate=validate.Range(min=0))
     start = fields.Integer(required=True, validate=validate.Range(min=0))
     end = fields.Integer(required=True, validate=validate.Range(min=0))
+    # Articles parsed before quotes had parts have none stored; the API then leaves the field out.
+    parts = fields.List(fields.Nested(QuotePartSchema))
 
 
 class EntitySchema(Schema):
@@ -223,7 +236,9 @@ def _entity_name(kind: str) -> fields.String:
 
 class ArticleListQuerySchema(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    cursor = fields.String(metadata={"description": "The next_cursor of the previous page."})
+    cursor = fields.String(
+        validate=validate.Length(max=200), metadata={"description": "The next_cursor of the previous page."}
+    )
     q = fields.String(
         validate=validate.Length(min=1, max=500),
         metadata={"description": 'Full text over title and body: words, "a phrase", -excluded.'},

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Response, current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from service.access import require_scope
 from service.access.idempotency import idempotent
@@ -26,6 +25,7 @@ from service.articles.schemas import (
 )
 from service.articles.submit import BatchOutcome, submit, submit_many
 from service.database import current_session
+from service.web.blueprint import Blueprint
 from service.web.problems import abort_problem, not_found
 
 blp = Blueprint("articles", __name__, url_prefix=contract.ARTICLES_PATH, description="Submit and read articles.")

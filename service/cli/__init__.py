@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from service.cli import access, articles, database, integrations, serve
+from service.cli import access, articles, database, integrations, secrets, serve
 
 
 @click.group()
@@ -25,5 +25,6 @@ for command in (
     access.keys,
     integrations.integrations,
     database.db,
+    secrets.secrets,
 ):
     main.add_command(command)

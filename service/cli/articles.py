@@ -139,10 +139,13 @@ def submit_command(
     table = Table(title="ingest submit")
     table.add_column("outcome")
     table.add_column("documents", justify="right")
-    table.add_row("submitted", str(summary.submitted))
-    table.add_row("duplicates", str(summary.duplicates))
+    table.add_row("submitted (new articles)", str(summary.submitted))
+    table.add_row("duplicates (already stored)", str(summary.duplicates))
+    table.add_row("replayed (sent before, answer lost)", str(summary.replayed))
     table.add_row("already sent (state file)", str(summary.resumed))
     table.add_row("failed", str(len(summary.failures)))
+    if summary.interrupted:
+        table.add_row("not sent (interrupted; run again to send)", str(summary.not_sent))
     if summary.skipped_files:
         table.add_row("files skipped (not txt/html/json/ndjson)", str(len(summary.skipped_files)))
     Console().print(table)
@@ -153,6 +156,9 @@ def submit_command(
         for outcome in summary.failures:
             failures.add_row(outcome.label, outcome.reason or "")
         Console().print(failures)
+    if summary.interrupted:
+        sys.exit(130)
+    if summary.failures:
         sys.exit(1)
 
 

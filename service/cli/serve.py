@@ -216,6 +216,7 @@ def banner(base_url: str, key: str | None, key_file: Path) -> str:
     return f"""
 The ingestion service is running at {base_url} (docs: {base_url}/docs). Ctrl-C stops it.
 Local API key (all scopes; kept in {key_file}): {key or "see `ingest keys create`"}
+Console: {base_url}/console/ (sign in with the key above)
 
   curl -s {auth} -X POST -H 'Content-Type: text/plain' --data-binary @{seed} {base_url}/v1/articles
   curl -s {auth} '{base_url}/v1/articles?q=Ukraine'

@@ -11,9 +11,8 @@ import hashlib
 import json
 import random
 import threading
-import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,9 +46,21 @@ class Outcome:
     status: int | None
     article_id: str | None = None
     reason: str | None = None
+    # The API answered from its Idempotency-Key record: an earlier run sent this and lost the answer.
+    replayed: bool = False
+    # Never sent, or its retries stopped, because the run was interrupted.
+    interrupted: bool = False
+
+    @property
+    def accepted(self) -> bool:
+        return self.status in (200, 202)
 
     @property
     def kind(self) -> str:
+        if self.interrupted:
+            return "not sent"
+        if self.replayed and self.accepted:
+            return "replayed"
         if self.status == 202:
             return "submitted"
         if self.status == 200:
@@ -61,15 +72,23 @@ class Outcome:
 class Summary:
     submitted: int = 0
     duplicates: int = 0
+    replayed: int = 0
     resumed: int = 0
+    not_sent: int = 0
+    interrupted: bool = False
     skipped_files: list[str] = field(default_factory=list)
     failures: list[Outcome] = field(default_factory=list)
 
     def add(self, outcome: Outcome) -> None:
-        if outcome.kind == "submitted":
+        kind = outcome.kind
+        if kind == "submitted":
             self.submitted += 1
-        elif outcome.kind == "duplicate":
+        elif kind == "duplicate":
             self.duplicates += 1
+        elif kind == "replayed":
+            self.replayed += 1
+        elif kind == "not sent":
+            self.not_sent += 1
         else:
             self.failures.append(outcome)
 
@@ -158,7 +177,9 @@ class Submitter:
         delay: float = min(self.backoff * 2**attempt, 30.0) * (0.5 + random.random() / 2)
         return delay
 
-    def send(self, document: Document) -> Outcome:
+    def send(self, document: Document, stop: threading.Event | None = None) -> Outcome:
+        """Send one document, retrying what is worth it, until `stop` is set (then it is left unsent)."""
+        stop = stop or threading.Event()
         key = document.idempotency_key(self.source)
         params = {"source": self.source} if self.source and document.content_type != "application/json" else None
         body = document.body
@@ -166,6 +187,8 @@ class Submitter:
             body = _with_source(body, self.source)
         reason = "not sent"
         for attempt in range(self.retries + 1):
+            if stop.is_set():
+                return Outcome(document.label, key, None, reason="interrupted", interrupted=True)
             response = None
             try:
                 response = self._session().post(
@@ -179,12 +202,15 @@ class Submitter:
                 reason = f"{type(error).__name__}: {error}"
             else:
                 if response.status_code in (200, 202):
-                    return Outcome(document.label, key, response.status_code, response.json().get("id"))
+                    replayed = response.headers.get("Idempotent-Replayed") == "true"
+                    return Outcome(
+                        document.label, key, response.status_code, response.json().get("id"), replayed=replayed
+                    )
                 reason = _problem_reason(response)
                 if response.status_code not in RETRY_STATUSES:
                     return Outcome(document.label, key, response.status_code, reason=reason)
             if attempt < self.retries:
-                time.sleep(self._delay(attempt, response))
+                stop.wait(self._delay(attempt, response))
         return Outcome(document.label, key, None, reason=f"gave up after {self.retries + 1} attempts: {reason}")
 
 
@@ -239,12 +265,50 @@ def submit_paths(
                 keys_pending.add(key)
                 pending.append(document)
     on_total(len(pending))
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        futures = [pool.submit(submitter.send, document) for document in pending]
-        for future in as_completed(futures):
-            outcome = future.result()
-            if outcome.status in (200, 202):
-                state.record(outcome)
-            summary.add(outcome)
-            on_done(outcome)
+    _send_all(pending, submitter, state, summary, concurrency, on_done)
     return summary
+
+
+def _send_all(
+    pending: list[Document],
+    submitter: Submitter,
+    state: StateFile,
+    summary: Summary,
+    concurrency: int,
+    on_done: Callable[[Outcome | None], None],
+) -> None:
+    """Send concurrently; on Ctrl-C stop starting requests at once, and still record every answer that comes back.
+
+    Each answer is recorded by the thread that got it, so the state file holds everything the API accepted even when
+    the main thread is interrupted (it used to wait for the whole queue to be sent, recording none of it).
+    """
+    stop = threading.Event()
+
+    def send_and_record(document: Document) -> Outcome:
+        outcome = submitter.send(document, stop)
+        if outcome.accepted:
+            state.record(outcome)
+        return outcome
+
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency))
+    futures = [pool.submit(send_and_record, document) for document in pending]
+    counted: set[Future[Outcome]] = set()
+    try:
+        for future in as_completed(futures):
+            counted.add(future)
+            summary.add(future.result())
+            on_done(future.result())
+    except KeyboardInterrupt:
+        stop.set()
+        summary.interrupted = True
+        # Requests under way finish (their answers are recorded); queued ones are never started.
+        pool.shutdown(wait=True, cancel_futures=True)
+        for future in futures:
+            if future in counted:
+                continue
+            if future.cancelled():
+                summary.not_sent += 1
+            else:
+                summary.add(future.result())
+    finally:
+        pool.shutdown(wait=True)

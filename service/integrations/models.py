@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.database import Base, JsonDocument, UtcDateTime, new_id, utcnow
+from service.sealing import SealedSecret
 
 
 class IntegrationType:
@@ -30,11 +31,11 @@ class Integration(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     # The source of the articles it creates (exact duplicates are detected per source).
     source: Mapped[str] = mapped_column(String(200))
-    # For websub: the feed URL the hub must name when it verifies the subscription (any topic when empty).
+    # For websub: the feed URL the hub must name when it verifies the subscription (none is confirmed when empty).
     topic: Mapped[str | None] = mapped_column(Text)
-    # Stored as given, not hashed: verifying an HMAC needs the key itself. Protect the database (and its
-    # backups) accordingly; the API shows the secret once, at creation, and never again.
-    secret: Mapped[str] = mapped_column(String(200))
+    # Not hashed: verifying an HMAC needs the key itself. Sealed with INGEST_WEBHOOK_SECRETS_KEY when one is set (see
+    # service/sealing.py); the API shows the secret once, at creation, and never again.
+    secret: Mapped[str] = mapped_column(SealedSecret)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from service.access import require_scope
 from service.access.idempotency import idempotent
@@ -19,6 +18,7 @@ from service.integrations.schemas import (
     IntegrationSchema,
     IntegrationWithSecretSchema,
 )
+from service.web.blueprint import Blueprint
 from service.web.problems import not_found
 
 blp = Blueprint(

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Response, current_app, g, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from service.access import public
 from service.database import current_session, utcnow
@@ -17,6 +16,7 @@ from service.integrations.adapters import InboundDelivery, InvalidPayload, websu
 from service.integrations.models import Integration, IntegrationType
 from service.integrations.schemas import DeliveryReceivedSchema
 from service.integrations.signatures import SignatureInvalid
+from service.web.blueprint import Blueprint
 from service.web.problems import abort_problem, not_found
 
 log = logging.getLogger(__name__)

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import Response, current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from service.access import public, require_scope
 from service.ops import health, metrics
 from service.ops.schemas import HealthSchema, ReadinessSchema
+from service.web.blueprint import Blueprint
 
 blp = Blueprint("ops", __name__, description="Liveness and readiness probes, and metrics.")
 

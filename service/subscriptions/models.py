@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.database import Base, JsonDocument, UtcDateTime, new_id, utcnow
+from service.sealing import SealedSecret
 
 
 class EventType:
@@ -37,10 +38,11 @@ class Subscription(Base):
     description: Mapped[str | None] = mapped_column(String(500))
     enabled: Mapped[bool] = mapped_column(default=True)
     disabled_reason: Mapped[str | None] = mapped_column(Text)
-    # Stored as given: signing needs the key itself. Shown once, at creation or rotation.
-    secret: Mapped[str] = mapped_column(String(200))
+    # Not hashed: signing needs the key itself. Sealed with INGEST_WEBHOOK_SECRETS_KEY when one is set (see
+    # service/sealing.py). Shown once, at creation or rotation.
+    secret: Mapped[str] = mapped_column(SealedSecret)
     # After a rotation the previous secret signs too, until it expires, so receivers can switch without a gap.
-    previous_secret: Mapped[str | None] = mapped_column(String(200))
+    previous_secret: Mapped[str | None] = mapped_column(SealedSecret)
     previous_secret_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Start of the current run of failures (None after any success); a run too long disables the subscription.
     failing_since: Mapped[datetime | None] = mapped_column(UtcDateTime)

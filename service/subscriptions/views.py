@@ -7,7 +7,6 @@ from typing import Any, NoReturn
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from service.access import require_scope
 from service.access.idempotency import idempotent
@@ -27,6 +26,7 @@ from service.subscriptions.schemas import (
     SubscriptionUpdateSchema,
     SubscriptionWithSecretSchema,
 )
+from service.web.blueprint import Blueprint
 from service.web.problems import abort_problem, not_found
 
 blp = Blueprint(

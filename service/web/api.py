@@ -35,6 +35,13 @@ class Api(flask_smorest.Api):  # type: ignore[misc]
         prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
+    def _register_swagger_ui_rule(self, blueprint: Any) -> None:
+        """Swagger UI from files this service serves itself, instead of smorest's page that loads them from a CDN."""
+        from service.web.docs import add_docs_rules
+
+        if path := self.config.get("OPENAPI_SWAGGER_UI_PATH"):
+            add_docs_rules(blueprint, path, spec_endpoint=f"{blueprint.name}.openapi_json")
+
     def init_app(self, app: Flask, *, spec_kwargs: dict[str, Any] | None = None) -> None:
         from service.access.authentication import SECURITY_SCHEMES
 

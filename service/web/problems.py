@@ -6,13 +6,31 @@ import logging
 from http import HTTPStatus
 from typing import Any, NoReturn
 
-from flask import Response, g, json, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask import Response, current_app, g, json, request
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 log = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://ingest.example/problems/"
+# The database cannot be reached (down, restarting, out of connections): the request may succeed if retried.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+DATABASE_RETRY_AFTER_SECONDS = 5
+# A type for the errors Flask and Werkzeug raise themselves, so no error answers with about:blank.
+GENERIC_TYPES = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    409: "conflict",
+    413: "too-large",
+    415: "unsupported-media-type",
+    429: "rate-limited",
+}
 
 
 class Problem(HTTPException):
@@ -120,11 +138,31 @@ def handle_http_exception(error: HTTPException) -> Response:
         )
     if isinstance(error, InternalServerError):
         return problem_response(500, "The server failed to handle this request; it has been logged.")
+    if isinstance(error, RequestEntityTooLarge):
+        return too_large()
     for name, value in error.get_headers():
         if name.lower() not in ("content-type", "content-length"):
             headers[name] = value
     detail = data.get("message") or error.description
-    return problem_response(status, detail, headers=headers)
+    return problem_response(status, detail, problem_type=GENERIC_TYPES.get(status), headers=headers)
+
+
+def too_large() -> Response:
+    """413 naming the limit, whether the body declared its length or was sent in chunks."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    detail = f"The body is larger than the limit of {limit:,} bytes; nothing was stored."
+    return problem_response(413, detail, problem_type="too-large", errors={"body": [f"Larger than {limit} bytes."]})
+
+
+def handle_database_unavailable(error: Exception) -> Response:
+    """503 with Retry-After while the database is away: the client's retry is the right move, not a bug report."""
+    log.warning("database unavailable: %s", str(error).splitlines()[0] if str(error) else type(error).__name__)
+    return problem_response(
+        503,
+        "The database is unavailable; nothing was stored. Retry after the delay in Retry-After.",
+        problem_type="database-unavailable",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
 
 
 def not_modified() -> Response:
@@ -136,5 +174,7 @@ def not_modified() -> Response:
 
 
 def handle_unexpected(error: Exception) -> Response:
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        return handle_database_unavailable(error)
     log.exception("unhandled error", exc_info=error)
     return problem_response(500, "The server failed to handle this request; it has been logged.")

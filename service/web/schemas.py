@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
@@ -31,11 +32,23 @@ def _contains_unstorable(value: Any) -> bool:
     return False
 
 
+UNKNOWN_FIELD = "Unknown field."
+
+
 class Schema(ma.Schema):
     """Base schema: unknown fields are an error, so typos in requests never pass silently."""
 
     class Meta:
         unknown = ma.RAISE
+
+    def handle_error(self, error: ValidationError, data: Any, *, many: bool, **kwargs: Any) -> None:
+        """Name the field an unknown one was probably meant to be (`organization` for `organisation`)."""
+        if not isinstance(error.messages, dict):
+            return
+        known = [field.data_key or name for name, field in self.load_fields.items()]
+        for name, messages in error.messages.items():
+            if messages == [UNKNOWN_FIELD] and (close := difflib.get_close_matches(str(name), known, n=1)):
+                error.messages[name] = [f"Unknown field; did you mean '{close[0]}'?"]
 
     @pre_load
     def refuse_unstorable_characters(self, data: Any, **kwargs: Any) -> Any:

@@ -6,6 +6,7 @@ in a benchmark and in a unit test.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from typing import Any
 
@@ -19,13 +20,19 @@ from workers.pipeline.text import extract_text
 from workers.pipeline.text_stats import word_count
 
 # Bump when the output for the same input changes, so stored articles can be reprocessed selectively.
-PARSER_VERSION = "1.1.0"
+PARSER_VERSION = "1.3.0"
 
 WORDS_PER_MINUTE = 230
 
 
 class UnparseableDocument(ValueError):
     """The input cannot be read as an article; the message says why, for the client."""
+
+
+# The API takes at most 10 MiB; a document this long (in characters, after decoding) is refused before any work.
+MAX_INPUT_CHARS = 12 * 1024 * 1024
+# A letter or digit in any script: a document without one (1,000,000 quote marks) has no article to find.
+_WORD_CHARACTER = re.compile(r"\w")
 
 
 def parse(
@@ -40,9 +47,13 @@ def parse(
 ) -> dict[str, Any]:
     """Parse one document into the parsed part of the article contract (`settings`: the defaults when None)."""
     text = raw if isinstance(raw, str) else decode(raw, content_type)
+    if len(text) > MAX_INPUT_CHARS:
+        raise UnparseableDocument(f"the document is longer than {MAX_INPUT_CHARS:,} characters")
     text = clean_text(text)
     if not text.strip():
         raise UnparseableDocument("the document is empty once decoded")
+    if not _WORD_CHARACTER.search(text):
+        raise UnparseableDocument("the document has no letters or digits: there is no article text in it")
     document_format = detect_format(text, content_type, declared_format)
     extraction = extract_html(text, url=url) if document_format == "html" else extract_text(text)
     extraction.media = [captions.complete_media(media) for media in extraction.media]

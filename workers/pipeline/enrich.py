@@ -36,15 +36,22 @@ def enrich(
     body = "\n\n".join(paragraphs)
     language = identify_language(f"{title or ''}\n\n{body}", declared_language)
     warnings = list(language.warnings)
-    entity_index = _entities(language.code, paragraphs, media, warnings, settings or PipelineSettings())
-    quotes, quote_warnings = find_quotes(
-        paragraphs,
-        entity_index.named_spans() if entity_index else [],
-        entity_index.resolve if entity_index else None,
-    )
-    warnings += quote_warnings
-    entities = entity_index.as_dicts() if entity_index else []
+    settings = settings or PipelineSettings()
+    entity_index = _entities(language.code, paragraphs, media, warnings, settings)
     is_english = language.code == "en"
+    quotes: list[dict[str, Any]] = []
+    if entity_index is not None or is_english:
+        # The rules read English without a model; another language needs its own model, or is left alone.
+        quotes, quote_warnings = find_quotes(
+            paragraphs,
+            entity_index.named_spans() if entity_index else [],
+            entity_index.resolve if entity_index else None,
+            _parser(language.code, settings) if entity_index else None,
+        )
+        warnings += quote_warnings
+    else:
+        warnings.append(f"entities and quotes were not computed: no usable spaCy model for language {language.code!r}")
+    entities = entity_index.as_dicts() if entity_index else []
     if language.code and not is_english:
         warnings.append(f"dates and quote speakers are read in English only; the text is {language.code!r}")
     return {
@@ -63,6 +70,7 @@ def warm_up(settings: PipelineSettings | None = None) -> None:
     """Load the models enrichment uses lazily (spaCy, language identifier, place names), e.g. at worker start."""
     for name in (settings or PipelineSettings()).spacy_models.values():
         nlp.load_model(name)
+        nlp.load_parser(name)
     identify_language("warm up")
     place_names()
 
@@ -94,6 +102,12 @@ def _entities(
     ]
     mentions = find_mentions(model.nlp, paragraphs, captions)
     return EntityIndex(mentions, excluded_people=credited_names(media))
+
+
+def _parser(language: str | None, settings: PipelineSettings) -> Any | None:
+    """The dependency parser of the language's model, when it has one (speakers then come from the grammar)."""
+    name = settings.spacy_model_for(language)
+    return nlp.load_parser(name).nlp if name else None
 
 
 def caption_text(item: Media, caption: str) -> str:

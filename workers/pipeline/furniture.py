@@ -60,8 +60,12 @@ def classify_line(text: str) -> str | None:
         return None  # no furniture runs that long
     short = words <= LABEL_WORDS
     # Word limits first: a long paragraph that merely mentions cookies or a newsletter is article text.
-    if short and (phrases.WIDGET.match(line) or phrases.HANDLE.match(line)):
+    if short and (phrases.WIDGET.match(line) or phrases.HANDLE.match(line) or phrases.READING_TIME.match(line)):
         return "boilerplate"
+    if words <= WIDGET_PHRASE_WORDS and phrases.AD_LABEL.match(line):
+        return "advertising"
+    if short and phrases.SUPPORT_PITCH.match(line):
+        return "subscription"
     if short and phrases.IMAGE_CREDIT.match(line):
         return "credit"
     if short and phrases.SHARE_LABEL.match(line):
@@ -129,8 +133,14 @@ def classify_block(text: str, link_share: float, kind: str) -> str | None:
         return "newsletter"
     if words <= SUBSCRIPTION_PITCH_WORDS and phrases.SUBSCRIPTION_PITCH.search(text):
         return "subscription"
-    if words <= BOX_WORDS and phrases.MODERATION_NOTICE.search(text):
+    if words <= BOX_WORDS and (phrases.MODERATION_NOTICE.search(text) or phrases.COMMENT_LOGIN.search(text)):
         return "comment"
+    if words <= BOX_WORDS and phrases.AD_LABEL.match(text):
+        return "advertising"
+    if words <= LABEL_WORDS and phrases.SUPPORT_PITCH.match(text):
+        return "subscription"
+    if words <= LABEL_WORDS and kind != "heading" and (phrases.WIDGET.match(text) or phrases.READING_TIME.match(text)):
+        return "boilerplate"
     if words <= BOX_WORDS and phrases.FOLLOW_PROMPT.search(text):
         return "social"
     if (

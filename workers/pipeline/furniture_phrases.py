@@ -3,12 +3,15 @@ sections, cookie notices and footers, as regular expressions matched case-insens
 
 Two shapes: labels a text dump shows as whole lines ("Share this:", "Related Articles"), and the leads and prompts of
 the boxes an HTML body keeps around its article ("Read more:", "Sign up for our newsletter"). `furniture` decides
-with them.
+with them. English phrases are written here as patterns; the same kinds of phrase in other languages are plain
+phrases in `lexicon/furniture_phrases.json`, one list per kind, joined into these patterns.
 """
 
 from __future__ import annotations
 
 import re
+
+from workers.pipeline import lexicon
 
 
 def _whole_line(*phrases: str) -> re.Pattern[str]:
@@ -19,6 +22,16 @@ def _whole_line(*phrases: str) -> re.Pattern[str]:
 def _anywhere(*phrases: str) -> re.Pattern[str]:
     """A line that contains one of the phrases."""
     return re.compile("|".join(phrases), re.IGNORECASE)
+
+
+def _listed(kind: str) -> str:
+    """The lexicon's phrases of one kind as a regex alternation (any run of spaces between their words)."""
+    return lexicon.alternation(lexicon.furniture_phrases(kind)).replace(r"\ ", r"\s+")
+
+
+def _opening(kind: str) -> re.Pattern[str]:
+    """A line that opens with one of the lexicon's phrases of that kind, as whole words."""
+    return re.compile(rf"^\W*(?:{_listed(kind)})(?!\w)", re.IGNORECASE)
 
 
 # Site widgets, placeholders and controls: never article text, whatever the page.
@@ -53,6 +66,7 @@ WIDGET = _whole_line(
     r"click to (?:enlarge|expand|zoom)",
     r"print this page",
     r"\(?function\b.*|undefined|null",
+    _listed("loading"),
 )
 HANDLE = re.compile(r"^@\w{2,}$|^https?://\S+$|^www\.\S+$|^\S+@\S+\.\w+$")
 SHARE_LABEL = _whole_line(
@@ -67,6 +81,7 @@ SHARE_LABEL = _whole_line(
     r"click to (?:share|email|print)\b.*",
     r"follow \w+(?: \w+)? on",
     r"follow .{1,40} on (?:twitter|facebook|instagram|linkedin|x|youtube|tiktok)",
+    _listed("share"),
 )
 WIDGET_PHRASE = _anywhere(
     r"\bopens? in (?:a )?new (?:window|tab)\b",
@@ -97,6 +112,7 @@ COMMENT_PROMPT = _anywhere(
     r"\bcomments? section\b",
     r"\bhaving issues\b",
     r"\bdisqus\b",
+    _listed("comment_prompts"),
 )
 # Parts of a reader-comment thread: headers, author lines, reply and vote controls.
 COMMENT_THREAD = _whole_line(
@@ -107,6 +123,7 @@ COMMENT_THREAD = _whole_line(
     r"report|report abuse|flag|upvote|downvote|\d+ (?:likes?|votes?)|rating: .{0,20}votes?",
     r"newest|oldest|sort by.{0,20}",
     r"comments?(?: \(\d+\))?|discussion|conversation",
+    rf"(?:{_listed('comments')})(?: \(?\d+\)?)?",
 )
 # The header of an author's or a company's short biography, which closes an article or a press release.
 BIO_HEADER = re.compile(
@@ -141,6 +158,7 @@ RELATED_HEADER = _whole_line(
     r"(?:next|previous) (?:article|post|story)",
     r"tags?|topics?|categories",
     r"filed (?:under|to|in)\b.*",
+    rf"(?:{_listed('related')})\b.*",
 )
 RELATED_LEAD = re.compile(
     r"^(?:read (?:more|also|next)|related|see also|also (?:read|see)|more|watch|listen|recommended|click here"
@@ -203,9 +221,7 @@ BOX_LEAD = re.compile(
     r"read more|see more|read also|also read|"
     r"also on [\w.]+|also see|see also|don'?t miss|most (read|popular)|up next|watch next|"
     r"more [\w' ]{0,30}(stories|news|articles|videos)(?=\W*$|\s+(from|on|in)\b)|more from [\w .]+:|"
-    r"you (may|might) (also )?like|"
-    r"leggi anche|lee también|lesen sie auch|voir aussi|à lire aussi|lire aussi|leia também|veja também|"
-    r"zie ook|czytaj też|läs också)(?!\w)\W*",
+    rf"you (may|might) (also )?like|{_listed('related')})(?!\w)\W*",
     re.IGNORECASE,
 )
 SHARE_PROMPT = _anywhere(
@@ -214,6 +230,7 @@ SHARE_PROMPT = _anywhere(
     r"^\W*(tweet|email|print|whatsapp|facebook|twitter|linkedin|pinterest|reddit)( this)?\W*$",
     r"\bclick to share\b",
     r"^\W*share\W*$",
+    rf"^\W*(?:{_listed('share')})\W*$",
 )
 NEWSLETTER_BOX = _anywhere(
     r"\b(sign up|subscribe|get|receive|join)\b.{0,60}\bnewsletters?\b",
@@ -232,6 +249,7 @@ FOLLOW_PROMPT = _anywhere(
     r"^\W*(listen|download|itunes|spotify|apple podcasts|stitcher)\s*:\s*https?://",
     r"^\W*follow\b.{0,80}\bhttps?://",
     r"^\W*more [\w' ]{1,30}:\s*https?://",
+    rf"^\W*(?:{_listed('follow')})(?!\w)",
 )
 TAGS = re.compile(
     r"^\W*((tags|topics|categories|category|keywords|etiquetas|schlagworte)\s*([:|]|$)|(tagged|filed under)\b)",
@@ -248,7 +266,18 @@ MODERATION_NOTICE = _anywhere(
 COPYRIGHT_LEAD = re.compile(r"^\W*(©|\(c\)|copyright\b|all rights reserved)", re.IGNORECASE)
 COMMENTS_LABEL = re.compile(
     r"^\W*(\d+\s+)?(comments?|leave a (comment|reply)|tell us what you think|post a comment|add a comment|"
-    r"join the (discussion|conversation)|show comments|view comments)\W*$",
+    rf"join the (discussion|conversation)|show comments|view comments|{_listed('comments')})\W*(\d+\W*)?$",
+    re.IGNORECASE,
+)
+COMMENT_LOGIN = _anywhere(_listed("comment_prompts"))
+# "Anzeige -", "*Werbung.", "Publicidad |": an advertising label opening a line, then the ad or a disclosure.
+AD_LABEL = re.compile(
+    rf"^\W*(?:advertisement|sponsored(?: content)?|{_listed('advertising')})(?:\W*$|\s*[-–—:,.|*]+)",
+    re.IGNORECASE,
+)
+SUPPORT_PITCH = _opening("support")
+READING_TIME = re.compile(
+    rf"^\W*(?:{_listed('reading_time')})(?!\w)|^\W*\d+\s*(?:min(?:ute)?s?|minuten)\.?\s+(?:read|lesen)\b",
     re.IGNORECASE,
 )
 # Separator rules ("___") and CMS shortcodes left unrendered ("[button ...]...[/button]").

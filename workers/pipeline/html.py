@@ -11,11 +11,14 @@ import trafilatura
 from lxml import etree
 from readability import Document
 
-from workers.pipeline.document import Extraction, Paragraph
+from workers.pipeline.document import Extraction, Paragraph, Removed
+from workers.pipeline.html_accounting import account_for_page
 from workers.pipeline.html_blocks import Block, SourceIndex, apply_link_shares, blocks_from_tree, index_source
 from workers.pipeline.html_filter import sort_blocks
+from workers.pipeline.html_lead import find_lead
 from workers.pipeline.html_media import read_media
 from workers.pipeline.html_metadata import read_metadata
+from workers.pipeline.html_page import page_blocks
 from workers.pipeline.html_recover import add_split_chunks
 from workers.pipeline.html_removed import left_out_of_container, with_prose_restored
 from workers.pipeline.text_stats import word_count
@@ -26,7 +29,7 @@ MAX_PAGE_CHARS = 2_000_000
 # past these caps the page is cut, so that processing time and memory stay bounded on any input.
 MAX_ELEMENTS = 10_000
 MAX_TEXT_RUN_CHARS = 20_000
-# Enough to explain what was dropped without listing a whole site's navigation.
+# Enough to explain what was left out (consecutive blocks of one kind share an entry) without megabytes of it.
 MAX_REMOVED = 200
 # Below this many words, trafilatura most likely missed the article, and a second extractor gets a try.
 FALLBACK_WORDS = 60
@@ -72,12 +75,25 @@ def extract_html(page: str, url: str | None = None) -> Extraction:
             extraction.warnings.append("main extractor found little text; used the fallback extractor")
             verdict = fallback
     extraction.subtitle = next((item.text for item in verdict.removed if item.reason == "subtitle"), None)
-    left_out = left_out_of_container(verdict.paragraphs, verdict.removed, source, captions)
-    extraction.paragraphs = with_prose_restored(verdict.paragraphs, left_out)
+    left_out = left_out_of_container(verdict.paragraphs, verdict.removed, source, captions, metadata.title)
+    visible = page_blocks(root)
+    paragraphs = with_prose_restored(verdict.paragraphs, left_out)
+    lead = find_lead(paragraphs, visible, verdict.removed + left_out.removed, metadata.title, metadata.description)
+    extraction.paragraphs = lead.paragraphs + paragraphs
     removed = verdict.removed + left_out.removed
-    if len(removed) > MAX_REMOVED:
-        extraction.warnings.append(f"{len(removed) - MAX_REMOVED} more removed blocks not listed")
-    extraction.removed = removed[:MAX_REMOVED]
+    if lead.summary is not None:
+        removed.append(Removed(lead.summary, "subtitle"))
+        extraction.subtitle = extraction.subtitle or lead.summary
+    # What the extractors dropped comes first, then the rest of the page; past the cap, only a count.
+    unlisted = max(0, len(removed) - MAX_REMOVED)
+    removed = removed[:MAX_REMOVED]
+    rest = account_for_page(
+        visible, extraction.paragraphs, removed, metadata.title, captions, MAX_REMOVED - len(removed)
+    )
+    extraction.removed = removed + rest.removed
+    unlisted += rest.unlisted_blocks
+    if unlisted:
+        extraction.warnings.append(f"{unlisted} more left-out blocks not listed in removed")
     return extraction
 
 

@@ -52,7 +52,7 @@ class LeftOut:
 
 
 def left_out_of_container(
-    kept: list[Paragraph], removed: list[Removed], source: SourceIndex, captions: list[str]
+    kept: list[Paragraph], removed: list[Removed], source: SourceIndex, captions: list[str], title: str | None = None
 ) -> LeftOut:
     """Text blocks of the article container that are neither kept nor already listed as removed."""
     left_out = LeftOut()
@@ -68,6 +68,7 @@ def left_out_of_container(
     # Nested elements (a <p> in a kept <blockquote>) are covered by a kept paragraph's text.
     kept_text = "\n".join(kept_keys)[:MAX_KEPT_CHARS_SEARCHED]
     caption_keys = {normalise_for_match(caption) for caption in captions if caption}
+    title_key = normalise_for_match(title or "")
     taken: set[etree._Element] = set()
     for element in container.iter(*_TEXT_TAGS):
         if len(left_out.removed) >= MAX_REPORTED:
@@ -81,7 +82,9 @@ def left_out_of_container(
         taken.add(element)
         accounted.add(key)
         block = Block(text, "body", round(link_share(element, text) * len(text)))
-        reason = _hinted_reason(element, container) or block_reason(block, caption_keys)
+        reason = (
+            "title" if key == title_key else _hinted_reason(element, container) or block_reason(block, caption_keys)
+        )
         if reason is None and element.tag == "p" and _is_prose(block):
             left_out.prose.append(Paragraph(text))
             left_out.prose_positions.append(positions[element])

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-from workers.pipeline import lexicon
-from workers.pipeline.document import NamedSpan
 from workers.pipeline.names import is_title, looks_like_organisation, strip_titles, word_set
+from workers.pipeline.quote_context import SPEECH_VERB, SPEECH_VERBS, Context, Cue
 from workers.pipeline.quote_marks import Quote, QuotedParagraph, inside
+from workers.pipeline.quote_sources import governing_verb
 
-# Verbs that introduce or follow reported speech (lexicon/reporting_verbs.txt).
-_SPEECH_VERBS = "|".join(lexicon.reporting_verbs())
-_SPEECH_VERB = re.compile(rf"\b(?:{_SPEECH_VERBS})\b")
 # After the quote, these verbs may come before their subject: `“...,” said X`, `“...,” according to X`.
-_VERB_FIRST = re.compile(rf"^\s*[,—–-]?\s*((?!told\b|tells\b)(?:{_SPEECH_VERBS}))\b")
+_VERB_FIRST = re.compile(rf"^\s*[,—–-]?\s*((?!told\b|tells\b)(?:{SPEECH_VERBS}))\b")
 _PRONOUNS = frozenset({"he", "she", "He", "She"})
 _CAPITALISED_RUN = re.compile(r"((?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*)\s*(?:,[^,]*,\s*)?$")
 # Capitalised words that start a sentence but are never a speaker's name.
@@ -23,10 +19,22 @@ _NOT_NAMES = word_set(
     "Witnesses Sources Observers Reports Others Some Many Several Both Neither Most But And Or So Yet Then "
     "However Meanwhile Later Earlier Also Still I We You"
 )
+_PASSIVE_BEFORE = re.compile(
+    r"\b(?:is|was|are|were|be|been|being|’s|'s|what’s|what's)\s+(?:\w+ly\s+|often\s+|also\s+)?$"
+)
+# `― Jane Doe` or `— Jane Doe, mayor of X` after a quote: a name (capitalised words) and an optional role, alone.
+_DASH_CREDIT = re.compile(r"\s*[―—–]\s*((?:[A-Z][\w’'.-]*\s*){1,5})(?:,[^“”\"]{0,80})?\s*$")
+# A reporting verb that introduces the quote right after it: `said, “`, `told reporters: “`.
+_INTRODUCES = re.compile(r"\w+(?: \w+)?\s*[,:]?\s*")
 # How many words may sit between a speech verb and the quote it introduces (`X said the plan would “...”`).
 MAX_WORDS_FROM_CUE = 20
 # How many words may sit between a closing mark and its speech verb (`,” U.S. Secretary of State X Y said`).
 MAX_SUBJECT_WORDS = 12
+
+
+def _names_passively(text: str, verb: re.Match[str]) -> bool:
+    """`it is called “X”`, `it is alleged`: a name or a claim nobody is said to have made, so no one's quote."""
+    return not verb.group(0).endswith("ing") and bool(_PASSIVE_BEFORE.search(text, 0, verb.start()))
 
 
 def _missed_name(region: str, spans: list[tuple[int, int]]) -> str | None:
@@ -34,7 +42,7 @@ def _missed_name(region: str, spans: list[tuple[int, int]]) -> str | None:
     run = _CAPITALISED_RUN.search(region.rstrip())
     if not run:
         return None
-    name = strip_titles(run.group(1).strip())
+    name = re.sub(r"(?<=\w\w\w)\.$", "", strip_titles(run.group(1).strip()))  # `said Lee Chang-yong.`
     covered = any(run.start() <= span_start < run.end() for span_start, _ in spans)
     # Two capitalised words the model read as an organisation are usually a person it half-recognised.
     if not name or name.split()[0] in _NOT_NAMES or (covered and len(name.split()) < 2):
@@ -53,35 +61,23 @@ def _is_role(subject: str) -> bool:
     )
 
 
-class Attribution:
-    """Finds each quote's speaker, remembering who was named last for pronouns and uncued quotes."""
-
-    def __init__(
-        self,
-        paragraphs: list[QuotedParagraph],
-        names: dict[int, list[NamedSpan]],
-        resolve_name: Callable[[str], str | None],
-    ) -> None:
-        self.paragraphs = paragraphs
-        self.names = names
-        self.resolve_name = resolve_name
-        self.recent_people: list[str] = []  # people named outside quotes, most recent last
-        self.pronoun_of: dict[str, str] = {}  # learnt from earlier attributions: "he" or "she"
-        self.titles_of: dict[str, set[str]] = {}  # title words written before the person's name
-        self.last_speaker: tuple[int, str] | None = None  # paragraph, name
-        self.position = (0, 0)  # paragraph, offset up to which recent_people is up to date
-        self.next_span = 0  # in that paragraph's people outside quotes
-        self.people_outside_quotes: dict[int, list[NamedSpan]] = {}
+class Attribution(Context):
+    """Finds each quote's speaker and reporting verb, remembering who was named last for pronouns and uncued quotes."""
 
     def attribute(self, paragraph: QuotedParagraph, quote: Quote) -> None:
         """Set the quote's speaker and cue from the text after it, before it, or the context."""
         self._advance_salience(paragraph.index, quote.open_mark)
         after = self._after(paragraph, quote)
-        # A cue after the quote without a nameable subject (`“...,” officials said`) is kept as a last resort.
-        found = after if after and after[0] else self._before(paragraph, quote.open_mark)
+        before = self._before(paragraph, quote.open_mark)
+        # A cue after the quote without a nameable subject (`“...,” officials said`) is kept as a last resort; a
+        # verb right before the quote (`he said, “...,” the office said`) introduces the words, the later one relays.
+        introduces = before is not None and _INTRODUCES.fullmatch(paragraph.text[before.offset : quote.open_mark])
+        found = before if introduces else after if after and after[0] else before
         found = found or self._introduced_by_previous_paragraph(paragraph, quote) or after
+        found = found or self._governing_verb(paragraph, quote)
         if found:
-            quote.speaker, quote.cue = found
+            quote.speaker, quote.cue, quote.cue_at = found.speaker, found.verb, (found.paragraph, found.offset)
+            quote.speaker_mention = found.mention
         elif quote.continues and self.last_speaker:
             quote.speaker = self.last_speaker[1]
         elif self._opens_sentence(paragraph, quote):
@@ -93,19 +89,30 @@ class Attribution:
             if previous and previous[-1].cue:
                 quote.speaker = previous[-1].speaker
             else:
-                quote.speaker = named_before or (self.last_speaker[1] if self.last_speaker and recent else None)
+                reported = self._reported_in_previous_paragraph(paragraph, quote)
+                quote.speaker = (
+                    named_before or reported or (self.last_speaker[1] if self.last_speaker and recent else None)
+                )
         else:
+            # `That produced a strategy of “...”`: a person named in the sentence, else this paragraph's speaker.
             sentence_start = self._sentence_start(paragraph, quote.open_mark)
             quote.speaker = self._person_in(paragraph, sentence_start, quote.open_mark)
+            if quote.speaker is None and self.last_speaker and self.last_speaker[0] == paragraph.index:
+                quote.speaker = self.last_speaker[1]
+        if found and self.parse is not None:
+            self._read_source(quote, found)
         if quote.speaker:
             self.last_speaker = (paragraph.index, quote.speaker)
             if quote.cue:
                 self._note_person(quote.speaker)
 
-    def _after(self, paragraph: QuotedParagraph, quote: Quote) -> tuple[str | None, str] | None:
+    def _after(self, paragraph: QuotedParagraph, quote: Quote) -> Cue | None:
         """`“...,” X said` or `“...,” said X` right after the closing mark, in the same sentence."""
         if quote.close_mark is None:
             return None
+        dash = self._dash_source(paragraph, quote)
+        if dash:
+            return dash
         text = paragraph.text
         window_start = quote.close_mark + 1
         window_end = min([b for b in paragraph.boundaries if b > window_start] + [len(text)])
@@ -123,8 +130,8 @@ class Attribution:
                 )[0]
             )
             speaker = self._speaker_in(paragraph, subject_start, subject_end, last=False)
-            return speaker, cue
-        verb = _SPEECH_VERB.search(window)
+            return Cue(speaker, cue, paragraph.index, window_start + verb_first.start(1))
+        verb = next((verb for verb in SPEECH_VERB.finditer(window) if not _names_passively(window, verb)), None)
         if not verb:
             return None
         subject = window[: verb.start()]
@@ -136,17 +143,34 @@ class Attribution:
             if not head or len(head.group(0).split()) > MAX_SUBJECT_WORDS:
                 return None
             speaker = self._speaker_in(paragraph, window_start, window_start + head.end(), last=True)
-            return (speaker, verb.group(0)) if speaker else None
+            return Cue(speaker, verb.group(0), paragraph.index, window_start + verb.start()) if speaker else None
         speaker = self._speaker_in(paragraph, window_start, window_start + verb.start(), last=True)
-        return speaker, verb.group(0)
+        return Cue(speaker, verb.group(0), paragraph.index, window_start + verb.start())
 
-    def _before(self, paragraph: QuotedParagraph, position: int) -> tuple[str | None, str] | None:
+    def _dash_source(self, paragraph: QuotedParagraph, quote: Quote) -> Cue | None:
+        """`“...” ― Jane Doe, mayor` closing the paragraph, or alone in the next one: the quote's speaker."""
+        assert quote.close_mark is not None
+        rest = paragraph.text[quote.close_mark + 1 :]
+        where, offset = paragraph, quote.close_mark + 1
+        if not rest.strip() and paragraph.index + 1 < len(self.paragraphs):
+            where, offset = self.paragraphs[paragraph.index + 1], 0
+            rest = where.text
+        credit = _DASH_CREDIT.match(rest)
+        if not credit:
+            return None
+        start, end = offset + credit.start(1), offset + credit.end(1)
+        speaker = self._speaker_in(where, start, end, last=False) or self._resolve_missed(strip_titles(credit.group(1)))
+        mention = credit.group(1).strip()
+        return Cue(speaker, credit.group(0).strip()[0], where.index, offset + credit.start(), mention)
+
+    def _before(self, paragraph: QuotedParagraph, position: int) -> Cue | None:
         """`X said “...”`, `X said: “...”`, `According to X, “...”`: the last speech verb before position."""
         start = self._sentence_start(paragraph, position)
         verbs = [
             verb
-            for verb in _SPEECH_VERB.finditer(paragraph.text, start, position)
+            for verb in SPEECH_VERB.finditer(paragraph.text, start, position)
             if not any(inside(verb.start(), other) for other in paragraph.quotes)
+            and not _names_passively(paragraph.text, verb)
         ]
         if not verbs:
             return None
@@ -155,7 +179,8 @@ class Attribution:
             return None  # a verb this far back introduced something else; the quote is a term or scare quote
         if verb.group(0) == "according to":
             subject_end = verb.end() + len(re.split(r"[,.;:]", paragraph.text[verb.end() : position])[0])
-            return self._speaker_in(paragraph, verb.end(), subject_end, last=False), verb.group(0)
+            speaker = self._speaker_in(paragraph, verb.end(), subject_end, last=False)
+            return Cue(speaker, verb.group(0), paragraph.index, verb.start())
         clause_start = max(
             [start]
             + [
@@ -167,11 +192,9 @@ class Attribution:
         speaker = self._speaker_in(paragraph, clause_start, verb.start(), last=True)
         if speaker is None:  # `X did this, and claimed “...”`: the sentence's subject speaks
             speaker = self._speaker_in(paragraph, start, verb.start(), last=False)
-        return speaker, verb.group(0)
+        return Cue(speaker, verb.group(0), paragraph.index, verb.start())
 
-    def _introduced_by_previous_paragraph(
-        self, paragraph: QuotedParagraph, quote: Quote
-    ) -> tuple[str | None, str] | None:
+    def _introduced_by_previous_paragraph(self, paragraph: QuotedParagraph, quote: Quote) -> Cue | None:
         """`X told reporters:` closing one paragraph, the quote opening the next."""
         if quote.open_mark != 0 or paragraph.index == 0:
             return None
@@ -203,75 +226,27 @@ class Attribution:
             return (others[-1] if last else others[0]).name
         return None
 
-    def _note_person(self, name: str) -> None:
-        if name in self.recent_people:
-            self.recent_people.remove(name)
-        self.recent_people.append(name)
+    def _reported_in_previous_paragraph(self, paragraph: QuotedParagraph, quote: Quote) -> str | None:
+        """`X said it was only the latest move.` then a paragraph of X's words with no attribution: X."""
+        if quote.open_mark != 0 or paragraph.index == 0 or quote.continues:
+            return None
+        previous = self.paragraphs[paragraph.index - 1]
+        if previous.quotes:
+            return None
+        # The paragraph's last sentence, however long: `X said it was only the latest move by ... to ...`.
+        end = len(previous.text.rstrip().rstrip(".!?"))
+        start = self._sentence_start(previous, end)
+        verb = next((verb for verb in SPEECH_VERB.finditer(previous.text, start, end)), None)
+        return self._speaker_in(previous, start, verb.start(), last=True) if verb else None
 
-    def _person_for_pronoun(self, pronoun: str) -> str | None:
-        """The most recently named person not known to go by the other pronoun (`he` after `she said` for X)."""
-        for name in reversed(self.recent_people):
-            known = self.pronoun_of.get(name)
-            if known in (None, pronoun):
-                self.pronoun_of[name] = pronoun
-                return name
-        return None
-
-    def _person_with_title(self, role: str) -> str | None:
-        role = role.casefold().rstrip(".,")
-        return next((name for name in reversed(self.recent_people) if role in self.titles_of.get(name, ())), None)
-
-    def _resolve_missed(self, name: str) -> str:
-        """A name the recogniser missed, matched to a known entity by its last words, else its last two words."""
-        words = name.split()
-        for size in range(len(words), 0, -1):
-            resolved = self.resolve_name(" ".join(words[-size:]))
-            if resolved:
-                return resolved
-        # `Browns DL Sheldon Richardson`: leading words of a long run are a team, a unit or a title.
-        return " ".join(words[-2:]) if len(words) > 3 else name
-
-    def _person_in(self, paragraph: QuotedParagraph, start: int, end: int) -> str | None:
-        """The last person named between start and end, outside quotes."""
-        people = [
-            span
-            for span in self.names.get(paragraph.index, [])
-            if start <= span.start
-            and span.end <= end
-            and span.kind == "person"
-            and not any(inside(span.start, quote) for quote in paragraph.quotes)
-        ]
-        return people[-1].name if people else None
-
-    def _advance_salience(self, paragraph: int, offset: int) -> None:
-        """Move the 'people named outside quotes' forward to (paragraph, offset), each span visited once."""
-        for index in range(self.position[0], paragraph + 1):
-            high = offset if index == paragraph else len(self.paragraphs[index].text)
-            spans = self._people_outside_quotes(index)
-            next_span = self.next_span if index == self.position[0] else 0
-            while next_span < len(spans) and spans[next_span].start < high:
-                span = spans[next_span]
-                self._note_person(span.name)
-                before = re.findall(r"[\w.]+", self.paragraphs[index].text[max(0, span.start - 60) : span.start])
-                self.titles_of.setdefault(span.name, set()).update(
-                    word.casefold().rstrip(".") for word in before[-4:] if is_title(word)
-                )
-                next_span += 1
-            self.next_span = next_span
-        self.position = (paragraph, offset)
-
-    def _people_outside_quotes(self, index: int) -> list[NamedSpan]:
-        if index not in self.people_outside_quotes:
-            quotes = self.paragraphs[index].quotes
-            self.people_outside_quotes[index] = [
-                span
-                for span in self.names.get(index, [])
-                if span.kind == "person" and not any(inside(span.start, quote) for quote in quotes)
-            ]
-        return self.people_outside_quotes[index]
-
-    def _sentence_start(self, paragraph: QuotedParagraph, position: int) -> int:
-        return max([0] + [boundary for boundary in paragraph.boundaries if boundary <= position])
-
-    def _opens_sentence(self, paragraph: QuotedParagraph, quote: Quote) -> bool:
-        return not paragraph.text[self._sentence_start(paragraph, quote.open_mark) : quote.open_mark].strip()
+    def _governing_verb(self, paragraph: QuotedParagraph, quote: Quote) -> Cue | None:
+        """The reporting verb the quote depends on in the parse, however far back (`X told them that ... “...”`)."""
+        if self.parse is None or self._opens_sentence(paragraph, quote):
+            return None
+        start = self._sentence_start(paragraph, quote.open_mark)
+        end = min([boundary for boundary in paragraph.boundaries if boundary > quote.start] + [len(paragraph.text)])
+        others = [(other.start, other.end) for other in paragraph.quotes]
+        verb = governing_verb(self.parse, paragraph.text, (start, end), quote.start, SPEECH_VERB, others)
+        if verb is None:
+            return None
+        return Cue(None, paragraph.text[verb : verb + len(paragraph.text[verb:].split()[0])], paragraph.index, verb)

@@ -2,27 +2,39 @@
 
 News attributes quotes in a few fixed shapes: `“...,” X said`, `“...,” said X`, `X said “...”`, `X said: “...”`,
 `according to X`, a pronoun (`he said`) for the person last named, or no cue at all when a quote continues the
-previous speaker. The rules below read those shapes; they need named spans (from the entity recogniser, already
-resolved to their entity) but fall back to capitalised words when a name was missed.
+previous speaker. The rules below find the quoted spans and their reporting verbs; with a parser, the verb's
+grammatical subject names the source (quote_sources). Spans are then joined into quotes as newsrooms count them
+(quote_groups): one quote, its parts, one speaker.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from workers.pipeline.document import NamedSpan
+from workers.pipeline.quote_groups import group_quotes, is_title
 from workers.pipeline.quote_marks import Quote, QuotedParagraph, mark_continuations, quote_spans, sentence_boundaries
+from workers.pipeline.quote_sources import SentenceParser
 from workers.pipeline.quote_speakers import Attribution
 
+# `PENCE: ...`, `SEN. KAMALA HARRIS: ...`: an upper-case speaker label opening a transcript paragraph.
+_TRANSCRIPT_LABEL = re.compile(r"((?:[A-Z][A-Z’'.-]*\s){0,3}[A-Z][A-Z’'-]+):\s+(?=\S)")
 # A quote with no speech cue and fewer words than this is a scare quote or a term, not reported speech.
 MIN_WORDS_WITHOUT_CUE = 5
+# A quote of one to three words counts only when its reporting verb governs it, this close before it.
+SHORT_QUOTE_WORDS = 3
+MAX_WORDS_FROM_VERB_TO_SHORT_QUOTE = 8
 
 
 def find_quotes(
-    paragraphs: list[str], names: list[NamedSpan], resolve_name: Callable[[str], str | None] | None = None
+    paragraphs: list[str],
+    names: list[NamedSpan],
+    resolve_name: Callable[[str], str | None] | None = None,
+    parse: SentenceParser | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Quotes with speaker, cue, paragraph and offsets of the quoted text; warnings for unbalanced marks."""
+    """Quotes with their parts, speaker, cue and offsets of the first part; warnings for unbalanced marks."""
     # resolve_name maps a name the recogniser missed (`Scholz`) to the person it belongs to (`Olaf Scholz`).
     warnings: list[str] = []
     parsed = [QuotedParagraph(index, text) for index, text in enumerate(paragraphs)]
@@ -33,53 +45,100 @@ def find_quotes(
     names_by_paragraph: dict[int, list[NamedSpan]] = {}
     for span in sorted(names, key=lambda span: (span.paragraph, span.start)):
         names_by_paragraph.setdefault(span.paragraph, []).append(span)
-    attribution = Attribution(parsed, names_by_paragraph, resolve_name or (lambda name: None))
+    attribution = Attribution(parsed, names_by_paragraph, resolve_name or (lambda name: None), parse)
+    spans: list[Quote] = []
     for paragraph in parsed:
         for quote in paragraph.quotes:
-            attribution.attribute(paragraph, quote)
-    _share_speakers_across_continuations(parsed)
-    quotes = [
-        {
-            "text": paragraph.text[quote.start : quote.end],
-            "speaker": quote.speaker,
-            "cue": quote.cue,
-            "paragraph": paragraph.index,
-            "start": quote.start,
-            "end": quote.end,
-        }
-        for paragraph in parsed
-        for quote in paragraph.quotes
-        if _is_reported_speech(paragraph.text, quote)
+            if quote.end > quote.start and not is_title(paragraph, quote):
+                attribution.attribute(paragraph, quote)
+                spans.append(quote)
+    groups = [group for group in group_quotes(parsed, spans) if _is_reported_speech(parsed, group)]
+    kinds = {span.name: "person" if span.kind == "person" else "organisation" for span in names}
+    quotes = [_quote(parsed, group, kinds) for group in groups]
+    quotes += transcript_quotes(parsed, resolve_name or (lambda name: None))
+    return sorted(quotes, key=lambda quote: (quote["paragraph"], quote["start"])), warnings
+
+
+def transcript_quotes(
+    paragraphs: list[QuotedParagraph], resolve_name: Callable[[str], str | None]
+) -> list[dict[str, Any]]:
+    """`PENCE: We will ...` in a transcript: the paragraph after the label is its speaker's, quotation marks or not.
+
+    A label counts when it names a person of the article (`PENCE` -> Mike Pence) or labels two paragraphs or more
+    (a transcript of people the recogniser does not know); a dateline (`NEW DELHI: ...`) does neither.
+    """
+    labelled = [
+        (paragraph, label)
+        for paragraph in paragraphs
+        if not paragraph.quotes and (label := _TRANSCRIPT_LABEL.match(paragraph.text))
     ]
-    return quotes, warnings
+    counts: dict[str, int] = {}
+    for _, label in labelled:
+        counts[label.group(1)] = counts.get(label.group(1), 0) + 1
+    quotes = []
+    for paragraph, label in labelled:
+        name = label.group(1).title()
+        speaker = resolve_name(name) or (name if counts[label.group(1)] >= 2 else None)
+        if speaker is None:
+            continue
+        start, end = label.end(), len(paragraph.text.rstrip())
+        part = {"text": paragraph.text[start:end], "paragraph": paragraph.index, "start": start, "end": end}
+        quotes.append(
+            {
+                "text": part["text"],
+                "speaker": speaker,
+                "speaker_mention": label.group(1),
+                "speaker_kind": "person",
+                "cue": ":",
+                "paragraph": paragraph.index,
+                "start": start,
+                "end": end,
+                "parts": [part],
+            }
+        )
+    return quotes
 
 
-def _share_speakers_across_continuations(paragraphs: list[QuotedParagraph]) -> None:
-    """All parts of a multi-paragraph quote get the speaker named at its end (or at its start)."""
-    chain: list[Quote] = []
-    for paragraph in paragraphs:
-        for quote in paragraph.quotes:
-            if quote.continues and chain:
-                chain.append(quote)
-            else:
-                _unify(chain)
-                chain = [quote]
-    _unify(chain)
+def _quote(paragraphs: list[QuotedParagraph], group: list[Quote], kinds: dict[str, str]) -> dict[str, Any]:
+    """One quote of the contract: the first part's fields, every part, and the source of the attributed part."""
+    source = next((part for part in group if part.cue and part.speaker_mention), None)
+    source = source or next((part for part in group if part.cue), None)
+    source = source or next((part for part in group if part.speaker), group[0])
+    first = group[0]
+    parts = [
+        {
+            "text": paragraphs[part.paragraph].text[part.start : part.end],
+            "paragraph": part.paragraph,
+            "start": part.start,
+            "end": part.end,
+        }
+        for part in group
+    ]
+    return {
+        "text": parts[0]["text"],
+        "speaker": source.speaker,
+        "speaker_mention": source.speaker_mention,
+        "speaker_kind": source.speaker_kind or (kinds.get(source.speaker, "person") if source.speaker else None),
+        "cue": source.cue,
+        "paragraph": first.paragraph,
+        "start": first.start,
+        "end": first.end,
+        "parts": parts,
+    }
 
 
-def _unify(chain: list[Quote]) -> None:
-    if len(chain) < 2:
-        return
-    named = [quote for quote in chain if quote.speaker]
-    if not named:
-        return
-    source = next((quote for quote in reversed(chain) if quote.cue and quote.speaker), named[-1])
-    for quote in chain:
-        quote.speaker, quote.cue = source.speaker, quote.cue or source.cue
-
-
-def _is_reported_speech(text: str, quote: Quote) -> bool:
-    """Keep attributed quotes and long ones; drop short unattributed scare quotes and terms."""
-    if quote.cue or quote.continues:
-        return quote.end > quote.start
-    return len(text[quote.start : quote.end].split()) >= MIN_WORDS_WITHOUT_CUE
+def _is_reported_speech(paragraphs: list[QuotedParagraph], group: list[Quote]) -> bool:
+    """Keep attributed quotes and long ones; drop unattributed scare quotes, terms and ungoverned short quotes."""
+    words = sum(len(paragraphs[part.paragraph].text[part.start : part.end].split()) for part in group)
+    cued = [part for part in group if part.cue or part.continues]
+    if not cued:
+        return words >= MIN_WORDS_WITHOUT_CUE
+    if words > SHORT_QUOTE_WORDS or len(group) > 1:
+        return True
+    part = group[0]
+    if part.cue_at is None or part.cue_at[0] != part.paragraph:
+        return True  # carried over from the paragraph before (`X said:`)
+    text = paragraphs[part.paragraph].text
+    if part.cue_at[1] > part.open_mark:  # `“Amazing,” Davis said`, not `the “interim” government, it is alleged`
+        return part.close_mark is not None and len(text[part.close_mark + 1 : part.cue_at[1]].split()) <= 6
+    return len(re.findall(r"\w+", text[part.cue_at[1] : part.open_mark])) - 1 <= MAX_WORDS_FROM_VERB_TO_SHORT_QUOTE

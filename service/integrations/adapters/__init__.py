@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from service.articles.submit import Submission
+from service.web.json_bodies import JsonBodyError, load_json
 
 
 @dataclass
@@ -46,3 +47,11 @@ class Adapter(Protocol):
     def verify(self, delivery: InboundDelivery) -> str: ...
 
     def parse(self, delivery: InboundDelivery) -> Received: ...
+
+
+def json_payload(body: bytes) -> Any:
+    """A JSON delivery's document, read as strictly as any JSON request body (UTF-8, bounded depth)."""
+    try:
+        return load_json(body)
+    except JsonBodyError as error:
+        raise InvalidPayload(str(error)) from error

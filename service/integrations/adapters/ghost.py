@@ -6,12 +6,11 @@ Ghost computes hex HMAC-SHA256 over the raw body followed by the timestamp (mill
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime
 from typing import Any
 
-from service.integrations.adapters import InboundDelivery, InvalidPayload, Received
+from service.integrations.adapters import InboundDelivery, InvalidPayload, Received, json_payload
 from service.integrations.documents import Post, iso_utc, submission
 from service.integrations.signatures import (
     SignatureInvalid,
@@ -43,10 +42,7 @@ def verify(delivery: InboundDelivery) -> str:
 
 def parse(delivery: InboundDelivery) -> Received:
     """The ingest requests a verified delivery maps to."""
-    try:
-        payload = json.loads(delivery.body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InvalidPayload(f"The body is not JSON: {error}") from error
+    payload = json_payload(delivery.body)
     post = ((payload or {}).get("post") or {}).get("current") if isinstance(payload, dict) else None
     if not isinstance(post, dict):
         raise InvalidPayload("The body is not a Ghost post event ({post: {current: {...}}}).")

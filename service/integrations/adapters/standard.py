@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -13,7 +12,7 @@ from marshmallow import ValidationError
 
 from service.articles.schemas import ArticleSubmitSchema
 from service.articles.submit import submission_from_json
-from service.integrations.adapters import InboundDelivery, InvalidPayload, Received
+from service.integrations.adapters import InboundDelivery, InvalidPayload, Received, json_payload
 from service.integrations.signatures import (
     SignatureInvalid,
     check_timestamp,
@@ -53,7 +52,7 @@ def verify(delivery: InboundDelivery) -> str:
 
 def parse(delivery: InboundDelivery) -> Received:
     """The ingest requests a verified delivery maps to."""
-    items = _json(delivery.body)
+    items = json_payload(delivery.body)
     if isinstance(items, dict):
         items = [items]
     if not isinstance(items, list) or not items or len(items) > MAX_ARTICLES:
@@ -72,10 +71,3 @@ def parse(delivery: InboundDelivery) -> Received:
     if errors:
         raise InvalidPayload("Some articles in the body are not valid; nothing was ingested.", {"json": errors})
     return Received(submissions)
-
-
-def _json(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InvalidPayload(f"The body is not JSON: {error}") from error

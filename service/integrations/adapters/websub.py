@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import re
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +18,13 @@ from service.integrations.signatures import SignatureInvalid, hmac_digest, match
 # The WebSub spec names these; sha1 is what most hubs still send.
 ALGORITHMS = ("sha1", "sha256", "sha384", "sha512")
 MAX_ENTRIES = 200
+# Feeds are parsed inside the request, so their shape is bounded first: feedparser took 8.6 s on a validly signed
+# feed nested 100,000 deep. A real push is a few entries; these leave room for a full-content feed of MAX_ENTRIES.
+MAX_FEED_BYTES = 4 * 1024 * 1024
+MAX_FEED_DEPTH = 48
+MAX_FEED_ELEMENTS = 100_000
+# Tags, with CDATA sections and comments matched whole so the HTML inside them is not counted as feed elements.
+MARKUP = re.compile(rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->|<(/?)[A-Za-z_][^<>]*?(/?)>", re.DOTALL)
 
 
 def verify(delivery: InboundDelivery) -> str:
@@ -37,8 +45,27 @@ def verify(delivery: InboundDelivery) -> str:
     return "sha256:" + hashlib.sha256(delivery.body).hexdigest()
 
 
+def check_shape(body: bytes) -> None:
+    """Refuse a feed too large, too deep or with too many elements to parse inside a request (InvalidPayload)."""
+    if len(body) > MAX_FEED_BYTES:
+        raise InvalidPayload(f"The feed is larger than {MAX_FEED_BYTES:,} bytes; push fewer entries at a time.")
+    depth = elements = 0
+    for match in MARKUP.finditer(body):
+        closing, self_closing = match.groups()
+        if closing:
+            depth -= 1
+        elif closing is not None and not self_closing:
+            depth += 1
+            elements += 1
+            if depth > MAX_FEED_DEPTH:
+                raise InvalidPayload(f"The feed is nested deeper than {MAX_FEED_DEPTH} elements.")
+            if elements > MAX_FEED_ELEMENTS:
+                raise InvalidPayload(f"The feed has more than {MAX_FEED_ELEMENTS:,} elements.")
+
+
 def parse(delivery: InboundDelivery) -> Received:
     """The ingest requests a verified delivery maps to."""
+    check_shape(delivery.body)
     feed = feedparser.parse(delivery.body, sanitize_html=True, resolve_relative_uris=True)
     if not feed.entries:
         detail = f" ({feed.bozo_exception})" if feed.get("bozo") else ""
@@ -95,6 +122,9 @@ def verification_answer(mode: str | None, topic: str | None, challenge: str | No
         raise ValueError("hub.mode must be subscribe, unsubscribe or denied.")
     if not topic or not challenge:
         raise ValueError("hub.topic and hub.challenge are required.")
-    if expected_topic and topic != expected_topic:
+    if not expected_topic:
+        # Confirming whatever a hub asks would let anyone subscribe us to any feed they like.
+        raise ValueError("This integration has no topic configured, so it confirms none; create it with its feed URL.")
+    if topic != expected_topic:
         raise ValueError("hub.topic is not the feed this integration subscribed to.")
     return challenge

@@ -11,10 +11,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 from typing import Any
 
-from service.integrations.adapters import InboundDelivery, InvalidPayload, Received
+from service.integrations.adapters import InboundDelivery, InvalidPayload, Received, json_payload
 from service.integrations.documents import Post, iso_utc, submission
 from service.integrations.signatures import SignatureInvalid, hmac_digest, matches
 
@@ -37,10 +36,7 @@ def verify(delivery: InboundDelivery) -> str:
 
 def parse(delivery: InboundDelivery) -> Received:
     """The ingest requests a verified delivery maps to."""
-    try:
-        post = json.loads(delivery.body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InvalidPayload(f"The body is not JSON: {error}") from error
+    post = json_payload(delivery.body)
     if not isinstance(post, dict):
         raise InvalidPayload("The body is not a WordPress post object.")
     received = Received()

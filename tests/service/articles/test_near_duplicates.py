@@ -21,7 +21,9 @@ pytestmark = pytest.mark.integration
 
 # Prose stories (the corpus also holds a standings table, whose rows the text extractor rightly drops).
 PROSE = [story for story in articles() if len(story) >= 5 and sum(map(len, story)) / len(story) >= 120]
-STORIES, SPARE_STORY, LATE_STORY = PROSE[:10], PROSE[10], PROSE[11]
+STORIES, SPARE_STORY, LATE_STORY, DELETED_STORY = PROSE[:10], PROSE[10], PROSE[11], PROSE[12]
+# A story of its own for the fingerprints-column test, so its copies are in no other test's lists.
+FINGERPRINTS_STORY = PROSE[13]
 
 
 @pytest.fixture(scope="module", params=["postgresql", "sqlite"])
@@ -126,7 +128,7 @@ def test_look_ups_compare_the_fingerprints_column_and_fall_back_to_the_result(ap
     """A processed article keeps its compared fingerprints apart; a row stored before that column is still found."""
     from sqlalchemy import null, update
 
-    story = PROSE[12]
+    story = FINGERPRINTS_STORY
     original_id = ingest(app, story, "fingerprints-original")
     original = stored(app, original_id)
     assert original.fingerprints is not None
@@ -139,3 +141,27 @@ def test_look_ups_compare_the_fingerprints_column_and_fall_back_to_the_result(ap
         session.commit()
     copy_id = ingest(app, new_headline(story), "fingerprints-copy")
     assert (stored(app, copy_id).result or {})["duplicate_of"] == original_id
+
+
+def test_originals_list_their_copies_and_a_deleted_original_is_unlinked_both_ways(app: Flask) -> None:
+    story = DELETED_STORY
+    original_id = ingest(app, story, "deleted-original")
+    first_copy_id = ingest(app, new_headline(story), "deleted-copy-a")
+    second_copy_id = ingest(app, all_edits(story), "deleted-copy-b")
+    listed = {match["id"] for match in stored(app, original_id).result["near_duplicates"]}
+    assert listed == {first_copy_id, second_copy_id}, "the original does not list its copies"
+    assert stored(app, second_copy_id).result["duplicate_of"] == original_id
+
+    with app.app_context():
+        key = create_key(app.extensions["db"].session, "default", ["read", "ingest"]).secret
+    client = app.test_client()
+    client.environ_base["HTTP_X_API_KEY"] = key
+    assert client.delete(f"/v1/articles/{original_id}").status_code == 204
+
+    first, second = (client.get(f"/v1/articles/{copy_id}").get_json() for copy_id in (first_copy_id, second_copy_id))
+    assert first["duplicate_of"] is None
+    assert second["duplicate_of"] in (first_copy_id, None)
+    for document in (first, second):
+        assert original_id not in {match["id"] for match in document["near_duplicates"]}
+        if document["duplicate_of"]:
+            assert client.get(f"/v1/articles/{document['duplicate_of']}").status_code == 200

@@ -7,13 +7,19 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from service.access.keys import get_tenant
 from service.articles import near_duplicates, processing, search
 from service.articles.claims import ClaimPolicy, ClaimToken, claim
 from service.articles.models import Article
 from service.articles.processing import Parser, RawInput
+from service.articles.submit import Submission, submit
+from service.subscriptions import service as subscriptions
+from service.subscriptions.models import Delivery, EventType
+from service.subscriptions.network import NetworkPolicy
 from tests import services
+from tests.service.subscriptions.test_delivery import hooks_example
 from workers.parsing import PIPELINE
 
 SEED = services.SEED_ARTICLE
@@ -171,3 +177,26 @@ def test_a_failed_reprocess_stops_serving_the_old_result(
     served = client.get(f"/v1/articles/{article_id}").get_json()
     assert served["status"] == "failed" and served.get("body") is None and served.get("entities") in (None, [])
     assert client.get("/v1/articles?person=Wang+Yi").get_json()["items"] == []
+
+
+def test_a_binary_document_that_got_past_the_api_fails_and_tells_subscribers(
+    app: Any, client: FlaskClient, db_session: Any, queued_messages: Any
+) -> None:
+    # Stored by a route that does not check (a webhook, or a row from before the API checked): a 6-byte blob.
+    tenant_id = get_tenant(db_session, "default").id
+    subscriptions.create_subscription(
+        db_session,
+        tenant_id,
+        {"url": "https://hooks.example/ingest", "events": [EventType.FAILED]},
+        NetworkPolicy(allowed_hosts=frozenset({"hooks.example"})),
+        hooks_example,
+    )
+    blob = Submission(raw=b"\xff\xfe\x00\xd8\x01\x02", content_type="text/plain", tenant_id=tenant_id)
+    article = submit(db_session, blob).article
+
+    assert processing.process_article(db_session, article.id, PIPELINE) == processing.ProcessingOutcome.FAILED
+    served = client.get(f"/v1/articles/{article.id}").get_json()
+    assert served["status"] == "failed" and served["error"]["code"] == "unparseable"
+    assert "byte-order mark" in served["error"]["detail"]
+    events = db_session.scalars(select(Delivery.event_type).where(Delivery.article_id == article.id)).all()
+    assert events == [EventType.FAILED]

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+import signal
+import subprocess
+import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -117,3 +122,76 @@ def test_submit_without_a_key_says_how_to_get_one(tmp_path: Path, monkeypatch: p
     (tmp_path / "a.txt").write_text("words")
     result = CliRunner().invoke(ingest_cli, ["submit", str(tmp_path / "a.txt"), "--api", "http://127.0.0.1:1"])
     assert result.exit_code == 2 and "API key" in result.output
+
+
+class SlowFront:
+    """Passes requests on after a short pause (a busy server), counting them."""
+
+    def __init__(self, app: Any, hold_after: int | None = None) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+        self.requests = 0
+        # Requests past `hold_after` wait for `release`, so a signal sent meanwhile finds them under way however
+        # slowly a loaded machine schedules the test (without it, the client could finish everything first).
+        self.hold_after = hold_after
+        self.release = threading.Event()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        with self.lock:
+            self.requests += 1
+            held = self.hold_after is not None and self.requests > self.hold_after
+        if held:
+            self.release.wait(timeout=60)
+        time.sleep(0.05)
+        return self.app(environ, start_response)
+
+
+def summary_row(output: str, label: str) -> int:
+    match = re.search(re.escape(label) + r"\D*(\d+)", output)
+    assert match, f"{label!r} not in:\n{output}"
+    return int(match.group(1))
+
+
+def test_ctrl_c_stops_sending_and_the_state_file_holds_every_accepted_document(
+    app: Flask, tenant_key: tuple[str, str], tmp_path: Path, queued_messages: Any
+) -> None:
+    tenant_id, key = tenant_key
+    front = SlowFront(app, hold_after=100)
+    http = make_server("127.0.0.1", 0, front, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{http.server_port}"
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for number in range(200):
+        (folder / f"{number:03}.txt").write_text(
+            f"Article {number}. The council met on Tuesday to vote on budget {number}."
+        )
+    state = tmp_path / "state.jsonl"
+    args = ["submit", str(folder), "--api", url, "--key", key, "--concurrency", "2", "--state", str(state)]
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", *args], cwd=services.PROJECT_ROOT, stdout=subprocess.PIPE, text=True
+        )
+        services.wait_until(lambda: front.requests >= 100, 120, interval=0.01, message="100 requests")
+        sent_at_interrupt = front.requests
+        process.send_signal(signal.SIGINT)
+        time.sleep(2)  # the client takes the signal while its requests are held
+        front.release.set()
+        output, _ = process.communicate(timeout=60)
+
+        assert process.returncode == 130, output
+        # Only the requests already under way (one per connection) were finished; nothing new was started.
+        assert front.requests <= sent_at_interrupt + 2
+        stored = count_articles(app, tenant_id)
+        assert len(state.read_text().splitlines()) == stored
+        assert summary_row(output, "not sent (interrupted") == 200 - front.requests
+
+        second = CliRunner().invoke(ingest_cli, args)
+    finally:
+        http.shutdown()
+
+    assert second.exit_code == 0, second.output
+    assert count_articles(app, tenant_id) == 200
+    assert summary_row(second.stdout, "already sent (state file)") == stored
+    assert summary_row(second.stdout, "submitted (new articles)") == 200 - stored
+    assert summary_row(second.stdout, "replayed (sent before, answer lost)") == 0

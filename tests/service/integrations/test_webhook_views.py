@@ -274,6 +274,36 @@ def test_websub_hub_verification_echoes_the_challenge(client: FlaskClient) -> No
 
 
 @pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"<rss><channel>" + b"<x>" * 100_000 + b"</x>" * 100_000 + b"</channel></rss>", "nested deeper than 48"),
+        (b"<rss><channel>" + b"<item/>" * 3 + b"<x></x>" * 100_001 + b"</channel></rss>", "more than 100,000"),
+        (b"<rss>" + b" " * (4 * 1024 * 1024) + b"</rss>", "larger than 4,194,304 bytes"),
+    ],
+)
+def test_a_validly_signed_hostile_feed_is_refused_before_it_is_parsed(
+    client: FlaskClient, db_session: Any, body: bytes, reason: str
+) -> None:
+    created = integration(client, "websub")
+    before = article_count(db_session)
+
+    response = deliver(client, created, body, websub_headers(created["secret"], body))
+
+    assert response.status_code == 422 and reason in response.get_json()["detail"]
+    assert article_count(db_session) == before
+
+
+def test_a_websub_integration_without_a_topic_confirms_no_topic(client: FlaskClient) -> None:
+    created = integration(client, "websub")
+    query = {"hub.mode": "subscribe", "hub.topic": "https://anyone.example/feed.xml", "hub.challenge": "c4ll3ng3"}
+
+    response = client.get(f"/v1/webhooks/{created['id']}", query_string=query)
+
+    assert response.status_code == 404 and b"c4ll3ng3" not in response.data
+    assert "no topic configured" in response.get_json()["detail"]
+
+
+@pytest.mark.parametrize(
     ("fixture", "algorithm", "content_type", "expected"),
     [
         ("feed.rss", "sha1", "application/rss+xml", 2),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.workers.pipeline.samples import PROSE
-from workers.pipeline.furniture import classify_line
+from workers.pipeline.furniture import classify_block, classify_line
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,35 @@ from workers.pipeline.furniture import classify_line
 )
 def test_classify_line(line: str, reason: str | None) -> None:
     assert classify_line(line) == reason
+
+
+@pytest.mark.parametrize(
+    ("block", "reason"),
+    [
+        ("Auch interessant", "related"),
+        ("LE PUEDE INTERESAR: La ficha del exfiscal en el tribunal", "related"),
+        ("Notas relacionadas", "related"),
+        ("Dowiedz się więcej", "related"),
+        ("Anzeige, enthält Affiliate Links", "advertising"),
+        ("*Werbung. Dieser Beitrag enthält Werbung für eine Marke.", "advertising"),
+        ("Síguenos en Telegram, Instagram, Facebook y Twitter", "social"),
+        ("HAZTE MIEMBRO Y DISFRUTA DE BENEFICIOS EXCLUSIVOS", "subscription"),
+        ("Um den Tipp kommentieren zu können, müssen Sie eingeloggt sein.", "comment"),
+        ("Kommentare (12)", "comment"),
+        ("Teilen mit:", "share"),
+        ("Wird geladen", "boilerplate"),
+        ("Lesezeit: 4 Minuten", "boilerplate"),
+        # Prose that opens with the same words is text.
+        ("Anzeige gegen den Bürgermeister wurde am Montag bei der Staatsanwaltschaft erstattet.", None),
+        ("Unterstützung kam von den Nachbargemeinden, die Feuerwehr war mit drei Wagen vor Ort.", None),
+    ],
+)
+def test_furniture_of_other_languages_in_an_html_body(block: str, reason: str | None) -> None:
+    assert classify_block(block, 0.0, "body") == reason
+
+
+def test_furniture_of_other_languages_as_text_dump_lines() -> None:
+    assert classify_line("Auch interessant") == "related"
+    assert classify_line("Publicidad") == "advertising"
+    assert classify_line("Compartir") == "share"
+    assert classify_line("Kommentare") == "comment"

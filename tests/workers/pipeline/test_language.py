@@ -62,7 +62,7 @@ def test_declared_tags_are_normalised(tag: str, code: str | None) -> None:
     assert normalise_language_code(tag) == code
 
 
-def test_article_in_another_language_is_processed_without_entities() -> None:
+def test_article_in_another_language_is_processed_without_entities_and_quotes() -> None:
     result = enrich(
         title="Nouvelles mesures",
         paragraphs=[FRENCH, "« Nous ne laisserons personne de côté », a-t-il dit."],
@@ -73,7 +73,9 @@ def test_article_in_another_language_is_processed_without_entities() -> None:
     assert result["language"] == "fr"
     assert result["entities"] == []
     assert any("entities skipped" in warning for warning in result["warnings"])
-    assert result["quotes"][0]["text"] == "Nous ne laisserons personne de côté"
+    # Read with English rules and no French model, the quotes would be guesses presented as fact.
+    assert result["quotes"] == []
+    assert any("entities and quotes were not computed" in warning for warning in result["warnings"])
     assert result["fingerprints"]["minhash_bands"]
     assert 1 <= len(result["keywords"]) <= 10
 

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from workers.pipeline import UnparseableDocument, parse
+from workers.pipeline import MAX_INPUT_CHARS, UnparseableDocument, parse
 
 
 def test_parse_refuses_an_empty_document() -> None:
     with pytest.raises(UnparseableDocument, match="empty"):
         parse(b" \n\t ")
+
+
+def test_parse_refuses_a_million_quote_marks_before_any_work() -> None:
+    with pytest.raises(UnparseableDocument, match="no letters or digits"):
+        parse(b'"' * 1_000_000, content_type="text/plain")
+
+
+def test_parse_refuses_a_document_longer_than_it_accepts() -> None:
+    with pytest.raises(UnparseableDocument, match="longer than"):
+        parse("a" * (MAX_INPUT_CHARS + 1))
 
 
 def test_parse_refuses_a_page_without_text() -> None:

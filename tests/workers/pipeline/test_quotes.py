@@ -19,7 +19,8 @@ def quotes_of(*paragraphs: str) -> list[dict[str, Any]]:
 
 
 def speaker_of(text_start: str, quotes: list[dict[str, Any]]) -> str | None:
-    matching = [quote for quote in quotes if quote["text"].startswith(text_start)]
+    """The speaker of the quote one of whose parts starts with text_start."""
+    matching = [quote for quote in quotes if any(part["text"].startswith(text_start) for part in quote["parts"])]
     assert matching, f"no quote starts with {text_start!r} in {[quote['text'] for quote in quotes]}"
     speaker: str | None = matching[0]["speaker"]
     return speaker
@@ -46,7 +47,24 @@ def test_offsets_point_at_the_quoted_text_inside_its_paragraph(
 
 def test_quote_shape(seed_enrichment: dict[str, Any]) -> None:
     for quote in seed_enrichment["quotes"]:
-        assert set(quote) == {"text", "speaker", "cue", "paragraph", "start", "end"}
+        assert set(quote) == {
+            "text",
+            "speaker",
+            "speaker_mention",
+            "speaker_kind",
+            "cue",
+            "paragraph",
+            "start",
+            "end",
+            "parts",
+        }
+        first = quote["parts"][0]
+        assert (quote["text"], quote["paragraph"], quote["start"], quote["end"]) == (
+            first["text"],
+            first["paragraph"],
+            first["start"],
+            first["end"],
+        )
 
 
 def test_named_speaker_after_the_quote() -> None:
@@ -73,8 +91,9 @@ def test_multi_paragraph_quote() -> None:
         "“The system is rigged against working families and it has been for decades.",
         "“We will change it, whatever it takes,” Sanders said.",
     )
-    assert [quote["paragraph"] for quote in quotes] == [1, 2]
-    assert {quote["speaker"] for quote in quotes} == {"Bernie Sanders"}
+    assert len(quotes) == 1
+    assert [part["paragraph"] for part in quotes[0]["parts"]] == [1, 2]
+    assert quotes[0]["speaker"] == "Bernie Sanders"
 
 
 def test_scare_quotes_without_a_cue_are_not_reported_speech() -> None:
@@ -277,3 +296,11 @@ SPEAKERS = [
 @pytest.mark.parametrize(("paragraphs", "quote_start", "speaker"), SPEAKERS)
 def test_speaker(paragraphs: tuple[str, ...], quote_start: str, speaker: str | None) -> None:
     assert speaker_of(quote_start, quotes_of(*paragraphs)) == speaker
+
+
+def test_unbalanced_marks_make_one_warning_per_kind_and_paragraph_with_a_count() -> None:
+    paragraph = 'The mayor said "yes" ' + '"' * 100_000 + " and left."
+    quotes, warnings = find_quotes([paragraph], [])
+    assert [quote["text"] for quote in quotes] == ["yes"]
+    [warning] = warnings
+    assert warning.startswith("paragraph 0: 99,99") and "closing quotation marks without an opening one" in warning

@@ -1,7 +1,8 @@
 """The pipeline's word lists, one data file each in this folder, read once per process.
 
 Text files hold one entry a line (`#` starts a comment); JSON files hold lists or tables. Every module that needs
-month names, weekdays, byline prefixes, agencies, honorifics, language names or reporting verbs gets them here.
+month names, weekdays, byline prefixes, furniture phrases, agencies, honorifics, language names or reporting verbs
+gets them here.
 """
 
 from __future__ import annotations
@@ -88,6 +89,25 @@ def justext_language_names() -> dict[str, str]:
 def reporting_verbs() -> tuple[str, ...]:
     """Verbs (and verb phrases: "pointed out", "according to") that introduce or follow reported speech."""
     return entries("reporting_verbs.txt")
+
+
+def naming_verbs() -> tuple[str, ...]:
+    """Verbs that name or describe something in someone's words ("called", "dubbed", "described")."""
+    return entries("naming_verbs.txt")
+
+
+@functools.cache
+def given_name_pronouns() -> dict[str, str]:
+    """Common given name (lower case) -> the pronoun it usually goes with ("he" or "she"): a hint, not a fact."""
+    names: dict[str, list[str]] = table("given_names.json")
+    return {name: pronoun for pronoun in ("he", "she") for name in names[pronoun]}
+
+
+@functools.cache
+def furniture_phrases(kind: str) -> tuple[str, ...]:
+    """Page-furniture phrases of one kind in the languages beyond English ("auch interessant", "síguenos en")."""
+    phrases: dict[str, list[str]] = table("furniture_phrases.json")
+    return tuple(phrases[kind])
 
 
 def alternation(words: tuple[str, ...] | list[str]) -> str:

@@ -1,0 +1,75 @@
+"""The article's opening that the extractor left out: sentences between the headline and the first kept paragraph.
+
+Pages often set the first paragraph or an intro apart from the article's container (an intro box, a teaser
+paragraph, the article's own header), and extractors that follow the container lose it. A standfirst that repeats
+the page's own description is the article's summary: it becomes the subtitle (metadata), not body text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workers.pipeline import furniture
+from workers.pipeline.document import Paragraph, Removed
+from workers.pipeline.html_filter import ends_sentence, normalise_for_match
+from workers.pipeline.html_page import PageBlock
+from workers.pipeline.text_stats import word_count
+
+# The lead sits within a few blocks of the headline: a byline, a date, a picture between them at most.
+MAX_LEAD_DISTANCE = 12
+MIN_LEAD_WORDS = 8
+MAX_LEAD_LINK_SHARE = 0.2
+# A summary repeats the description word for word, give or take its end (descriptions are often cut short).
+DESCRIPTION_PREFIX_WORDS = 8
+_NOT_LEAD_TAGS = frozenset({"figcaption", "caption", "li", "td", "th", "button", "label", "time", "dt", "dd"})
+
+
+@dataclass
+class Lead:
+    """Opening paragraphs to put in front of the body, and a summary found on the way (for the subtitle)."""
+
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    summary: str | None = None
+
+
+def find_lead(
+    kept: list[Paragraph], blocks: list[PageBlock], listed: list[Removed], title: str | None, description: str | None
+) -> Lead:
+    """Blocks between the headline and the first kept paragraph that read as the article's opening."""
+    lead = Lead()
+    if not kept or not title:
+        return lead
+    title_key = normalise_for_match(title)
+    first_key = normalise_for_match(kept[0].text)
+    headline = next((index for index, block in enumerate(blocks) if block.key == title_key), None)
+    if headline is None:
+        return lead
+    end = min(len(blocks), headline + 1 + MAX_LEAD_DISTANCE)
+    start = next((index for index in range(headline + 1, end) if blocks[index].key == first_key), None)
+    if start is None:
+        return lead
+    accounted = {normalise_for_match(paragraph.text) for paragraph in kept}
+    accounted |= {normalise_for_match(item.text) for item in listed}
+    summary_key = " ".join(normalise_for_match(description or "").split()[:DESCRIPTION_PREFIX_WORDS])
+    for block in blocks[headline + 1 : start]:
+        if block.key in accounted or not reads_as_lead(block):
+            continue
+        accounted.add(block.key)
+        if summary_key and block.key.startswith(summary_key):
+            lead.summary = lead.summary or block.text
+        else:
+            lead.paragraphs.append(Paragraph(block.text))
+    return lead
+
+
+def reads_as_lead(block: PageBlock) -> bool:
+    """Sentences of some length in no named box (caption, byline, menu ...), with few links."""
+    text = block.text
+    return (
+        block.region is None
+        and block.element.tag not in _NOT_LEAD_TAGS
+        and word_count(text) >= MIN_LEAD_WORDS
+        and block.link_density < MAX_LEAD_LINK_SHARE
+        and ends_sentence(text)
+        and furniture.classify_line(text) is None
+    )

@@ -1,0 +1,326 @@
+"""What the attribution of quotes remembers while reading an article: who was named when, which pronoun and
+titles go with whom, and how a grammatical subject (quote_sources) resolves to an entity of the article."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+from workers.pipeline import lexicon
+from workers.pipeline.document import NamedSpan
+from workers.pipeline.names import is_title, looks_like_organisation, strip_titles
+from workers.pipeline.quote_marks import Quote, QuotedParagraph, inside
+from workers.pipeline.quote_sources import PRONOUNS, SentenceParser, Source, source_of_verb
+
+# Verbs that introduce or follow reported speech (lexicon/reporting_verbs.txt) or name something in someone's words
+# (lexicon/naming_verbs.txt).
+SPEECH_VERBS = lexicon.alternation(lexicon.reporting_verbs())
+_NAMING_VERBS = lexicon.alternation(lexicon.naming_verbs())
+# Not inside a compound (`self-declared`); a naming verb not as a phrasal verb (`called on`, `called for`).
+SPEECH_VERB = re.compile(
+    rf"(?<![-\w])(?:(?:{SPEECH_VERBS})|(?:{_NAMING_VERBS})(?!\s+(?:on|for|off|up|out|back|in)\b))\b"
+)
+# Heads of `the company`, `the statement`: an organisation named before, or the one that issued the words.
+_ORGANISATION_NOUNS = frozenset(lexicon.entries("organisation_nouns.txt"))
+# How many paragraphs back `they said` / `it added` looks for the organisation it stands for.
+ORGANISATION_LOOKBACK = 6
+
+
+def _bare(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span between start and end without surrounding spaces and punctuation."""
+    while start < end and (text[start].isspace() or text[start] in ",.;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",.;:—–-"):
+        end -= 1
+    return start, end
+
+
+class Cue(NamedTuple):
+    """A reporting verb found for a quote, and the speaker the rules read around it."""
+
+    speaker: str | None
+    verb: str
+    paragraph: int
+    offset: int
+    mention: str | None = None  # the source as written, when the rules read it (`― Jane Doe`)
+
+
+class Context:
+    """The state of one article's attribution, and the resolution of a quote's source to an entity."""
+
+    def __init__(
+        self,
+        paragraphs: list[QuotedParagraph],
+        names: dict[int, list[NamedSpan]],
+        resolve_name: Callable[[str], str | None],
+        parse: SentenceParser | None = None,
+    ) -> None:
+        self.paragraphs = paragraphs
+        self.parse = parse
+        self.names = names
+        self.resolve_name = resolve_name
+        self.recent_people: list[str] = []  # people named outside quotes, most recent last
+        self.pronoun_of: dict[str, str] = {}  # learnt from earlier attributions: "he" or "she"
+        self.titles_of: dict[str, set[str]] = {}  # title words written before the person's name
+        self.last_speaker: tuple[int, str] | None = None  # paragraph, name
+        self.position = (0, 0)  # paragraph, offset up to which recent_people is up to date
+        self.next_span = 0  # in that paragraph's people outside quotes
+        self.people_outside_quotes: dict[int, list[NamedSpan]] = {}
+        # Names the recogniser also read as a person somewhere (`Scooter Braun`) are not an organisation's.
+        self.person_names = {span.name for spans in names.values() for span in spans if span.kind == "person"}
+        self.organisation_names = {
+            self.paragraphs[span.paragraph].text[span.start : span.end]: span.name
+            for spans in names.values()
+            for span in spans
+            if (span.kind == "organisation" and span.name not in self.person_names)
+            or looks_like_organisation(span.name)
+        }
+        self.organisations = (
+            re.compile(rf"\b(?:{lexicon.alternation(list(self.organisation_names))})\b")
+            if self.organisation_names
+            else None
+        )
+
+    def _read_source(self, quote: Quote, cue: Cue) -> None:
+        """Speaker, mention and kind from the grammatical subject of the cue; the rules' reading when none."""
+        assert self.parse is not None
+        paragraph = self.paragraphs[cue.paragraph]
+        sentence = (
+            self._sentence_start(paragraph, cue.offset),
+            min([boundary for boundary in paragraph.boundaries if boundary > cue.offset] + [len(paragraph.text)]),
+        )
+        quoted = [(quote.start, quote.end) for quote in paragraph.quotes]
+        source = self._obvious_source(paragraph, quote, cue)
+        source = source or source_of_verb(self.parse, paragraph.text, sentence, cue.offset, SPEECH_VERB, quoted)
+        if source is None:
+            return
+        quote.speaker_mention = source.mention
+        quote.speaker, quote.speaker_kind = self._resolve_source(paragraph, source, cue.offset)
+
+    def _obvious_source(self, paragraph: QuotedParagraph, quote: Quote, cue: Cue) -> Source | None:
+        """`,” Cook said.`, `,” said Tim Cook.`, `,” he said.`: a name or pronoun alone by the verb needs no parse."""
+        text = paragraph.text
+        if quote.close_mark is None or cue.paragraph != paragraph.index or cue.offset <= quote.close_mark:
+            return None
+        start, end = _bare(text, quote.close_mark + 1, cue.offset)
+        if start == end:  # `,” said Tim Cook, the chief executive, on Tuesday.`: up to the first comma
+            verb_end = cue.offset + len(cue.verb)
+            clause_end = min([end for end in paragraph.boundaries if end > verb_end] + [len(text)])
+            comma = text.find(",", verb_end, clause_end)
+            start, end = _bare(text, verb_end, clause_end if comma < 0 else comma)
+        word = text[start:end]
+        spans = [span for span in self.names.get(paragraph.index, []) if (span.start, span.end) == (start, end)]
+        if not spans and word.casefold() not in PRONOUNS:
+            return None
+        form = "name" if spans else "pronoun"
+        return Source(word, start, end, start, end, word, form, tuple(word.casefold().split()))
+
+    def _resolve_source(self, paragraph: QuotedParagraph, source: Source, verb: int) -> tuple[str | None, str]:
+        """The entity the subject names or refers to, and its kind (person, organisation, description)."""
+        names = self.names.get(paragraph.index, [])
+        spans = [span for span in names if span.start < source.head_end and source.head_start < span.end]
+        chain = " ".join(word for word in source.name.split() if word[:1].isupper())
+        # `coach Pep Guardiola` read as the organisation `Guardiola`: a person the recogniser half-read.
+        half_read = spans and spans[0].kind != "person" and len(chain.split()) > len(spans[0].name.split())
+        if half_read and not looks_like_organisation(chain):
+            return self._resolve_missed(strip_titles(chain)), "person"
+        if spans:
+            return spans[0].name, "person" if spans[0].kind == "person" else "organisation"
+        if source.form != "pronoun":
+            # A misread subject (`Wikileaks editor-in-chief X said`): the person named right before the verb.
+            people = [span for span in names if span.kind == "person" and source.start <= span.start < span.end <= verb]
+            if people and not paragraph.text[people[-1].end : verb].strip(" ,"):
+                return people[-1].name, "person"
+        if source.form == "pronoun":
+            if source.head in ("he", "she"):
+                person = self._speaker_for_pronoun(paragraph, source)
+                return (person, "person") if person else (None, "description")
+            if source.head in ("it", "they"):
+                organisation = self._recent_organisation(paragraph.index, source.start)
+                return (organisation, "organisation") if organisation else (None, "description")
+            return None, "description"
+        if source.form == "name":
+            name = strip_titles(source.name)
+            if name and not looks_like_organisation(name):
+                return self._resolve_missed(name), "person"
+            return (name or None), "organisation"
+        if (
+            source.form == "role"
+            and source.head in _ORGANISATION_NOUNS
+            and source.mention.casefold().startswith("the ")
+        ):
+            # `the company said`, `the statement continued`: the organisation the story is about just before, or
+            # the one said to have issued a statement.
+            organisation = (
+                self._issuer_of(source.head, paragraph.index, source.start) if source.head == "statement" else None
+            ) or self._recent_organisation(paragraph.index, source.start)
+            return (organisation, "organisation") if organisation else (None, "description")
+        if source.form != "pronoun":
+            # `a study by the Centre for Economic Policy Research concluded`: the organisation behind the document.
+            behind = [
+                span
+                for span in names
+                if span.kind == "organisation"
+                and source.start <= span.start < verb
+                and re.search(r"\b(?:by|from)\s+(?:the\s+)?$", paragraph.text[source.start : span.start])
+            ]
+            if behind:
+                return behind[0].name, "organisation"
+        if source.form == "role" and is_title(source.head):
+            person = self._person_with_title(source.head) or self._person_with_title_ahead(paragraph, source.head)
+            if person:
+                return person, "person"
+        return None, "description"
+
+    def _speaker_for_pronoun(self, paragraph: QuotedParagraph, source: Source) -> str | None:
+        """`“...,” said X. / “...,” he said.`: the last speaker when the pronoun fits, else the last person named."""
+        named_after = {
+            span.name for span in self.names.get(paragraph.index, []) if span.start >= source.start
+        }  # people the salience already counts but the pronoun stands before (`He urged Mr. Trump, saying`)
+        if self.last_speaker and paragraph.index - self.last_speaker[0] <= 1:
+            speaker = self.last_speaker[1]
+            later = self.recent_people[self.recent_people.index(speaker) + 1 :] if speaker in self.recent_people else []
+            others = [
+                name for name in later if name not in named_after and self._pronoun_hint(name) in (None, source.head)
+            ]
+            if speaker in self.recent_people and self._pronoun_hint(speaker) in (None, source.head) and not others:
+                self.pronoun_of[speaker] = source.head
+                return speaker
+        candidates = [
+            name
+            for name in reversed(self.recent_people)
+            if name not in named_after
+            and not looks_like_organisation(name)
+            and self._pronoun_hint(name) in (None, source.head)
+        ]
+        name = candidates[0] if candidates else None
+        if name:
+            self.pronoun_of[name] = source.head
+        return name
+
+    def _pronoun_hint(self, name: str) -> str | None:
+        """The pronoun the text used for the person before, else the one their given name usually goes with."""
+        return lexicon.given_name_pronouns().get(name.split()[0].casefold()) or self.pronoun_of.get(name)
+
+    def _person_with_title_ahead(self, paragraph: QuotedParagraph, role: str) -> str | None:
+        """`China’s ambassador ... warned` before `ambassador Liu Xiaming` is named: the next person with that title."""
+        role = role.casefold().rstrip(".,")
+        for index in range(paragraph.index, min(len(self.paragraphs), paragraph.index + 4)):
+            text = self.paragraphs[index].text
+            for span in self.names.get(index, []):
+                if span.kind == "person" and role in text[max(0, span.start - 60) : span.start].casefold().split():
+                    return span.name
+        return None
+
+    def _issuer_of(self, noun: str, paragraph: int, offset: int) -> str | None:
+        """`X issued a statement` before `the statement said`: the organisation named last before the noun."""
+        for index in range(paragraph, max(-1, paragraph - ORGANISATION_LOOKBACK), -1):
+            text = self.paragraphs[index].text
+            limit = offset if index == paragraph else len(text)
+            for mention in reversed(list(re.finditer(rf"\b{noun}\b", text[:limit]))):
+                sentence = self._sentence_start(self.paragraphs[index], mention.start())
+                before = [
+                    span
+                    for span in self.names.get(index, [])
+                    if span.kind == "organisation"
+                    and sentence <= span.start
+                    and span.end <= mention.start()
+                    and not any(inside(span.start, quote) for quote in self.paragraphs[index].quotes)
+                ]
+                if before:
+                    return before[-1].name
+        return None
+
+    def _recent_organisation(self, paragraph: int, offset: int) -> str | None:
+        """The organisation named last before (paragraph, offset), outside quotes, within a few paragraphs.
+
+        Its name counts where the recogniser tagged it and wherever else the same name is written (`Big Machine
+        have denied it`), since the recogniser often tags a name once and misses it the next time.
+        """
+        if self.organisations is None:
+            return None
+        for index in range(paragraph, max(-1, paragraph - ORGANISATION_LOOKBACK), -1):
+            text = self.paragraphs[index].text
+            quotes = self.paragraphs[index].quotes
+            found = [
+                mention.group(0)
+                for mention in self.organisations.finditer(text, 0, offset if index == paragraph else len(text))
+                if not any(inside(mention.start(), quote) for quote in quotes)
+            ]
+            if found:
+                return self.organisation_names[found[-1]]
+        return None
+
+    def _note_person(self, name: str) -> None:
+        if name in self.recent_people:
+            self.recent_people.remove(name)
+        self.recent_people.append(name)
+
+    def _person_for_pronoun(self, pronoun: str) -> str | None:
+        """The most recently named person not known to go by the other pronoun (`he` after `she said` for X)."""
+        for name in reversed(self.recent_people):
+            known = self.pronoun_of.get(name)
+            if known in (None, pronoun):
+                self.pronoun_of[name] = pronoun
+                return name
+        return None
+
+    def _person_with_title(self, role: str) -> str | None:
+        role = role.casefold().rstrip(".,")
+        return next((name for name in reversed(self.recent_people) if role in self.titles_of.get(name, ())), None)
+
+    def _resolve_missed(self, name: str) -> str:
+        """A name the recogniser missed, matched to a known entity by its last words, else its last two words."""
+        words = name.split()
+        for size in range(len(words), 0, -1):
+            resolved = self.resolve_name(" ".join(words[-size:]))
+            if resolved:
+                return resolved
+        # `Browns DL Sheldon Richardson`: leading words of a long run are a team, a unit or a title.
+        return " ".join(words[-2:]) if len(words) > 3 else name
+
+    def _person_in(self, paragraph: QuotedParagraph, start: int, end: int) -> str | None:
+        """The last person named between start and end, outside quotes."""
+        people = [
+            span
+            for span in self.names.get(paragraph.index, [])
+            if start <= span.start
+            and span.end <= end
+            and span.kind == "person"
+            and not any(inside(span.start, quote) for quote in paragraph.quotes)
+        ]
+        return people[-1].name if people else None
+
+    def _advance_salience(self, paragraph: int, offset: int) -> None:
+        """Move the 'people named outside quotes' forward to (paragraph, offset), each span visited once."""
+        for index in range(self.position[0], paragraph + 1):
+            high = offset if index == paragraph else len(self.paragraphs[index].text)
+            spans = self._people_outside_quotes(index)
+            next_span = self.next_span if index == self.position[0] else 0
+            while next_span < len(spans) and spans[next_span].start < high:
+                span = spans[next_span]
+                self._note_person(span.name)
+                before = re.findall(r"[\w.]+", self.paragraphs[index].text[max(0, span.start - 60) : span.start])
+                self.titles_of.setdefault(span.name, set()).update(
+                    word.casefold().rstrip(".") for word in before[-4:] if is_title(word)
+                )
+                next_span += 1
+            self.next_span = next_span
+        self.position = (paragraph, offset)
+
+    def _people_outside_quotes(self, index: int) -> list[NamedSpan]:
+        if index not in self.people_outside_quotes:
+            quotes = self.paragraphs[index].quotes
+            self.people_outside_quotes[index] = [
+                span
+                for span in self.names.get(index, [])
+                if span.kind == "person" and not any(inside(span.start, quote) for quote in quotes)
+            ]
+        return self.people_outside_quotes[index]
+
+    def _sentence_start(self, paragraph: QuotedParagraph, position: int) -> int:
+        return max([0] + [boundary for boundary in paragraph.boundaries if boundary <= position])
+
+    def _opens_sentence(self, paragraph: QuotedParagraph, quote: Quote) -> bool:
+        return not paragraph.text[self._sentence_start(paragraph, quote.open_mark) : quote.open_mark].strip()
