@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -129,6 +130,7 @@ class Stack:
             self.stop(process)
         drop_database(self.database_url)
         LEASE.release()
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
     def __enter__(self) -> Stack:
         return self
