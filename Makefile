@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint format bench bench-extraction bench-pipeline bench-quotes stack reliability console-screenshots clean
+.PHONY: install run test lint format bench bench-embedded bench-extraction bench-pipeline bench-quotes stack reliability console-screenshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed: make PYTHON=python3.12")'
@@ -35,8 +35,17 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The embedded default's throughput against the in-process parser (bench/RESULTS.md).
+# The service targets (accept path, service overhead, scale-out, memory, reads at 100,000 articles) on a stack of
+# their own (PostgreSQL database and Redis databases leased like the tests'), written into bench/RESULTS.md; then the
+# embedded default, extraction and pipeline benchmarks. Needs wrk (apt-get install wrk). About 45 minutes.
 bench: install
+	bash scripts/ensure-services.sh
+	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/run_all.py
+	$(MAKE) bench-embedded bench-extraction
+
+# The embedded default's throughput against the in-process parser (bench/RESULTS.md).
+bench-embedded: install
 	$(BIN)/python bench/embedded.py --write
 
 # docker-compose.yml's processes on this machine's PostgreSQL and Redis (no container engine here).

@@ -4,8 +4,12 @@ Flask app context, and the outbox that sends a transaction's messages only once 
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -170,30 +174,99 @@ class Publisher:
     _paused_until: float = field(default=0.0, repr=False)
 
     def send(self, messages: list[Message]) -> int:
-        """Send what can be sent now; returns how many went out."""
+        """Send what can be sent now; returns how many went out.
+
+        Several messages go out through one producer as one kombu publish batch: on Redis one pipelined round trip
+        instead of one LPUSH (and one client) each; other transports send each at once as before.
+        """
+        if time.monotonic() < self._paused_until:
+            self.failed += len(messages)
+            return 0
+        try:
+            with self.celery.producer_or_acquire() as producer, producer.batch():
+                for message in messages:
+                    self.celery.send_task(
+                        message.task,
+                        args=list(message.args),
+                        kwargs=message.kwargs,
+                        queue=message.queue or ROUTES[message.task],
+                        headers=message.headers,
+                        countdown=message.countdown,
+                        producer=producer,
+                    )
+        except Exception:  # the rows are committed, so nothing is lost: the reconciler and sweeper send them
+            first = messages[0]
+            log.exception(
+                "could not send %d messages (%s%s, ...); they are sent again from the database",
+                len(messages),
+                first.task,
+                first.args,
+            )
+            self.failed += len(messages)
+            self._paused_until = time.monotonic() + self.pause_after_failure
+            return 0
+        return len(messages)
+
+
+class BackgroundPublisher:
+    """Sends a process's messages from a thread of its own, so a request answers as soon as its rows are committed.
+
+    Whatever piles up while a send is on its way goes out together in the next batch. A message still waiting here
+    when the process dies is not lost: its rows are committed, and the reconciler (articles) and the sweeper
+    (webhook deliveries) send them again from the database. A process that exits normally sends what is left first
+    (`flush`, from gunicorn's worker_exit hook and at interpreter exit).
+    """
+
+    MAX_BATCH = 500
+
+    def __init__(self, publisher: Publisher) -> None:
+        self.publisher = publisher
+        self._waiting: deque[Message] = deque()
+        self._ready = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def send(self, messages: list[Message]) -> int:
+        """Hand messages over to the sending thread; returns 0, as nothing went out yet."""
+        self._ensure_thread()
+        with self._ready:
+            self._waiting.extend(messages)
+            self._ready.notify()
+        return 0
+
+    def flush(self) -> int:
+        """Send everything waiting, in the calling thread; returns how many went out."""
         sent = 0
-        for message in messages:
-            if time.monotonic() < self._paused_until:
-                self.failed += 1
-                continue
-            try:
-                self.celery.send_task(
-                    message.task,
-                    args=list(message.args),
-                    kwargs=message.kwargs,
-                    queue=message.queue or ROUTES[message.task],
-                    headers=message.headers,
-                    countdown=message.countdown,
-                )
-            except Exception:  # the rows are committed, so nothing is lost: the reconciler and sweeper send them
-                log.exception("could not send %s%s; it is sent again from the database", message.task, message.args)
-                self.failed += 1
-                self._paused_until = time.monotonic() + self.pause_after_failure
-                continue
-            sent += 1
+        while batch := self._take():
+            sent += self.publisher.send(batch)
         return sent
 
+    def _take(self) -> list[Message]:
+        with self._ready:
+            count = min(len(self._waiting), self.MAX_BATCH)
+            return [self._waiting.popleft() for _ in range(count)]
 
+    def _ensure_thread(self) -> None:
+        # Started in the process that sends, never inherited across gunicorn's fork (threads do not survive one).
+        if self._thread is not None and self._pid == os.getpid():
+            return
+        with self._ready:
+            if self._thread is not None and self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self._thread = threading.Thread(target=self._run, name="publisher", daemon=True)
+            self._thread.start()
+            atexit.register(self.flush)
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                while not self._waiting:
+                    self._ready.wait()
+            self.flush()
+
+
+PENDING_MESSAGES = "pending_messages"
 PENDING_MESSAGES = "pending_messages"
 
 
@@ -205,12 +278,20 @@ def send_after_commit(session: Session, *messages: Message) -> None:
     session.info.setdefault(PENDING_MESSAGES, []).extend(messages)
 
 
-def install_outbox(session_factory: sessionmaker[Session], publisher: Publisher) -> None:
+@dataclass
+class Outbox:
+    """Where committed messages go: the publisher itself (sent before the commit returns), or a background publisher
+    (sent after the response; see BackgroundPublisher)."""
+
+    sender: Publisher | BackgroundPublisher
+
+
+def install_outbox(session_factory: sessionmaker[Session], outbox: Outbox) -> None:
     """Every session made by the factory sends its pending messages after each successful commit."""
 
     def send_pending(session: Session) -> None:
         if pending := session.info.pop(PENDING_MESSAGES, None):
-            publisher.send(pending)
+            outbox.sender.send(pending)
 
     def drop_pending(session: Session, _previous_transaction: Any) -> None:
         session.info.pop(PENDING_MESSAGES, None)
@@ -252,5 +333,14 @@ def celery_init_app(app: Flask) -> Celery:
     app.extensions["celery"] = celery
     publisher = Publisher(celery, pause_after_failure=float(app.config["BROKER_PAUSE_AFTER_FAILURE_SECONDS"]))
     app.extensions["publisher"] = publisher
-    install_outbox(app.extensions["db"].session_factory, publisher)
+    app.extensions["outbox"] = Outbox(publisher)
+    install_outbox(app.extensions["db"].session_factory, app.extensions["outbox"])
     return celery
+
+
+def publish_in_background(app: Flask) -> BackgroundPublisher:
+    """From now on this app's committed messages are sent by a background thread (the API process: see
+    BackgroundPublisher for why nothing is lost)."""
+    background = BackgroundPublisher(app.extensions["publisher"])
+    app.extensions["outbox"].sender = background
+    return background

@@ -57,6 +57,12 @@ def defaults(var_dir: Path) -> dict[str, Any]:
         "MAX_PROCESSING_ATTEMPTS": 2,
         "BIND": "127.0.0.1:8000",
         "API_WORKERS": 2,
+        # Threads per API process (gunicorn's gthread worker): a request waiting on a commit or Redis leaves the
+        # core to another. 1 means gunicorn's plain sync worker.
+        "API_THREADS": 4,
+        # `ingest api` answers once the rows are committed and sends their task messages from a background thread;
+        # a message lost with its process is sent again by the reconciler. false: sent before the response.
+        "API_PUBLISH_IN_BACKGROUND": True,
         # gunicorn kills a request (and its worker) that takes longer than this.
         "API_TIMEOUT_SECONDS": 60,
         "WORKER_CONCURRENCY": 2,
@@ -74,6 +80,9 @@ def defaults(var_dir: Path) -> dict[str, Any]:
         "RATE_LIMIT_STORAGE_URL": f"ingest-sqlite://{var_dir / 'rate-limits.db'}",
         # Comma-separated addresses or networks of the proxies in front of the API; only their X-Forwarded-For counts.
         "TRUSTED_PROXIES": "",
+        # An API key found valid is believed this long without asking the database again; a revocation takes effect
+        # at once in the process that revoked and within this many seconds everywhere else.
+        "API_KEY_CACHE_SECONDS": 5.0,
         "IDEMPOTENCY_TTL_SECONDS": 24 * 3600,
         # An in-flight Idempotency-Key is held this long; past it the holder is presumed dead (killed by gunicorn's
         # 60 s timeout, OOM or a deploy) and a retry takes the key over, so it must outlast the longest live request.

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from copy import deepcopy
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
 from flask import current_app, g, request
 
-from service.access.keys import SCOPES, find_active_key
-from service.access.models import ApiKey
+from service.access.keys import SCOPES, Caller, authenticate_key
 from service.web.problems import abort_problem
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,20 +32,6 @@ CHALLENGE = {"WWW-Authenticate": 'Bearer realm="ingest"'}
 __all__ = ["SCOPES", "Caller", "authenticate_request", "current_caller", "public", "require_scope"]
 
 
-@dataclass(frozen=True)
-class Caller:
-    """The authenticated key behind a request."""
-
-    key_id: str
-    key_prefix: str
-    tenant_id: str
-    scopes: frozenset[str]
-
-    @classmethod
-    def of(cls, record: ApiKey) -> Caller:
-        return cls(record.id, record.prefix, record.tenant_id, frozenset(record.scopes))
-
-
 def presented_key() -> str | None:
     """The key from `Authorization: Bearer <key>`, else from `X-API-Key`."""
     authorization = request.headers.get("Authorization", "")
@@ -61,10 +45,10 @@ def current_caller() -> Caller | None:
     """The caller of this request, looked up once and kept on `g` (the rate limiter asks too)."""
     if "caller" not in g:
         secret = presented_key()
-        record = find_active_key(current_app.extensions["db"].session, secret) if secret else None
-        g.caller = Caller.of(record) if record else None
-        if record is not None:
-            g.tenant_id = record.tenant_id
+        session, ttl = current_app.extensions["db"].session, current_app.config["API_KEY_CACHE_SECONDS"]
+        g.caller = authenticate_key(session, secret, ttl=ttl) if secret else None
+        if g.caller is not None:
+            g.tenant_id = g.caller.tenant_id
     caller: Caller | None = g.caller
     return caller
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -18,6 +20,55 @@ KEY_BYTES = 32
 DISPLAY_PREFIX_LENGTH = len(KEY_PREFIX) + 6
 # metrics: scrape /metrics and nothing else, so Prometheus holds no key that can reconfigure webhooks.
 SCOPES = ("ingest", "read", "admin", "metrics")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An active key as a request sees it: who it is, whose it is, what it may do."""
+
+    key_id: str
+    key_prefix: str
+    tenant_id: str
+    scopes: frozenset[str]
+
+    @classmethod
+    def of(cls, record: ApiKey) -> Caller:
+        return cls(record.id, record.prefix, record.tenant_id, frozenset(record.scopes))
+
+
+class KeyCache:
+    """Active keys by the hash of their secret, each remembered for `ttl` seconds, so a request does not look its
+    key up in the database every time.
+
+    A revocation empties the cache of the process that revoked at once (revoke_key); other processes stop accepting
+    the key within `ttl` seconds. Unknown and revoked keys are never remembered: a new key works at once.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[float, Caller]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, digest: str, now: float) -> Caller | None:
+        entry = self._entries.get(digest)
+        if entry is None or entry[0] <= now:
+            return None
+        return entry[1]
+
+    def put(self, digest: str, caller: Caller, expires_at: float) -> None:
+        with self._lock:
+            self._entries[digest] = (expires_at, caller)
+
+    def forget(self, key_id: str) -> None:
+        with self._lock:
+            self._entries = {digest: entry for digest, entry in self._entries.items() if entry[1].key_id != key_id}
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries = {}
+
+
+# One per process, so revoking a key anywhere in the process (CLI, API, tests) takes effect here at once.
+ACTIVE_KEYS = KeyCache()
 
 
 class UnknownTenant(LookupError):
@@ -87,6 +138,7 @@ def revoke_key(session: Session, key_id: str) -> ApiKey | None:
     if record.revoked_at is None:
         record.revoked_at = utcnow()
         session.commit()
+    ACTIVE_KEYS.forget(record.id)
     return record
 
 
@@ -106,3 +158,21 @@ def find_active_key(session: Session, secret: str) -> ApiKey | None:
     if record is None or record.revoked_at is not None:
         return None
     return record
+
+
+def authenticate_key(session: Session, secret: str, *, ttl: float, now: float | None = None) -> Caller | None:
+    """The caller behind a presented secret: from the cache while its entry is younger than `ttl` seconds, else from
+    the database (and remembered); None for an unknown or revoked key. `now` is a time.monotonic() reading."""
+    if not secret.startswith(KEY_PREFIX) or len(secret) > 200:
+        return None
+    now = time.monotonic() if now is None else now
+    digest = hash_key(secret)
+    if (cached := ACTIVE_KEYS.get(digest, now)) is not None:
+        return cached
+    record = session.scalar(select(ApiKey).where(ApiKey.key_sha256 == digest))
+    if record is None or record.revoked_at is not None:
+        return None
+    caller = Caller.of(record)
+    if ttl > 0:
+        ACTIVE_KEYS.put(digest, caller, now + ttl)
+    return caller

@@ -59,6 +59,9 @@ class Article(Base):
     # Copied out of the result when it is stored, so listing can filter on them with an index.
     language: Mapped[str | None] = mapped_column(String(16))
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # What near-duplicate look-ups compare (minhash, content_sha256), copied out of the result so a look-up reads a
+    # kilobyte per candidate instead of its whole result (migration 0008; older rows fall back to the result).
+    fingerprints: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     # Not mapped: articles.search_vector (PostgreSQL, generated tsvector) and articles_fts (SQLite FTS5, triggers)
     # live in migrations 0004_access.py and 0006_fts_article_id.py and are only read through service/search.py.
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from service.articles.models import Article, ArticleStatus, FingerprintBand
+from service.database import table
 
 # Enough for any real cluster of copies of one story; bounds the work when a band key is unusually common.
 MAX_CANDIDATES = 200
@@ -60,8 +61,9 @@ def find(session: Session, article: Article, fingerprints: dict[str, Any]) -> Ne
         .distinct()
         .limit(MAX_CANDIDATES)
     )
+    compared = func.coalesce(Article.fingerprints, Article.result["fingerprints"])
     rows = session.execute(
-        select(Article.id, Article.received_at, Article.result["fingerprints"]).where(
+        select(Article.id, Article.received_at, compared).where(
             Article.id.in_(candidate_ids), Article.status == ArticleStatus.DONE
         )
     ).all()
@@ -88,6 +90,8 @@ def link_back(session: Session, article: Article, similar: NearDuplicates) -> No
     order is not arrival order: a batch, several workers) also takes this article as its `duplicate_of` when it was
     received first.
     """
+    if not similar.matches:
+        return
     similarity = {match["id"]: match["similarity"] for match in similar.matches}
     later = set(similar.later_ids)
     for other in session.scalars(select(Article).where(Article.id.in_(similarity))):
@@ -137,10 +141,22 @@ def _earliest_before(session: Session, copy: Article, candidate_ids: list[str]) 
     return earlier
 
 
-def index(session: Session, article: Article, fingerprints: dict[str, Any]) -> None:
-    """Replace the article's band keys (a reprocessed article may have new ones); the caller commits."""
-    session.execute(delete(FingerprintBand).where(FingerprintBand.article_id == article.id))
-    session.add_all(
-        FingerprintBand(tenant_id=article.tenant_id, band=band, article_id=article.id)
+# The fingerprints `similarity` compares, kept on the article row for look-ups.
+COMPARED_FINGERPRINTS = ("minhash", "content_sha256")
+
+
+def index(session: Session, article: Article, fingerprints: dict[str, Any], *, first_time: bool = False) -> None:
+    """Replace the article's band keys (a reprocessed article may have new ones); the caller commits.
+
+    `first_time`: the article never had a result stored, so it has no keys to delete. The keys go in as one
+    multi-row INSERT (a Core statement: the unit of work would track 32 objects per article for nothing).
+    """
+    article.fingerprints = {key: fingerprints[key] for key in COMPARED_FINGERPRINTS if key in fingerprints}
+    if not first_time:
+        session.execute(delete(FingerprintBand).where(FingerprintBand.article_id == article.id))
+    rows = [
+        {"tenant_id": article.tenant_id, "band": band, "article_id": article.id}
         for band in dict.fromkeys(fingerprints.get("minhash_bands") or [])
-    )
+    ]
+    if rows:
+        session.execute(insert(table(FingerprintBand)), rows)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, null, select, update
 from sqlalchemy.orm import Session
 
 from service.articles import contract, near_duplicates, search
@@ -79,6 +79,7 @@ def fail(
     # A reprocessed article that fails must not go on serving, matching and being found by its old result.
     article.result = None
     article.title = None
+    article.fingerprints = null()  # SQL NULL, as for an article never processed (None would be a JSON null)
     session.execute(delete(ArticleEntity).where(ArticleEntity.article_id == article.id))
     session.execute(delete(FingerprintBand).where(FingerprintBand.article_id == article.id))
     article.status = ArticleStatus.FAILED
@@ -174,6 +175,8 @@ def _parse_and_store(session: Session, claimed: Claim, parser: Parser, limits: O
         parsed = bound_result(parsed, len(raw.body), limits)
     except OutputTooLarge as error:
         return fail(session, article, parser.version, "too_large", "The parsed article is too large", str(error))
+    # Never stored a result before (not even a failure): no band keys or entity rows of an earlier one to replace.
+    first_time = article.processed_at is None
     fingerprints = parsed.get("fingerprints") or {}
     similar = near_duplicates.find(session, article, fingerprints)
     result = {
@@ -190,11 +193,11 @@ def _parse_and_store(session: Session, claimed: Claim, parser: Parser, limits: O
         detail = "The parser's output did not pass the article schema, so it was not stored."
         title = "The parsed article broke the article contract"
         return fail(session, article, parser.version, "contract_violation", title, detail, messages=errors)
-    near_duplicates.index(session, article, fingerprints)
+    near_duplicates.index(session, article, fingerprints, first_time=first_time)
     near_duplicates.link_back(session, article, similar)
     article.result = result
     article.title = parsed.get("title")
-    search.index_article(session, article)
+    search.index_article(session, article, first_time=first_time)
     record_event(session, article, EventType.PROCESSED)
     session.commit()
     return ProcessingOutcome.DONE

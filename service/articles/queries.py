@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from service.articles import search
 from service.articles.models import Article, RawDocument
@@ -75,8 +75,11 @@ def list_articles(
     published_after: str | None = None,
     published_before: str | None = None,
 ) -> Page:
-    """Newest first; the cursor is the (received_at, id) of the last item, so pages never shift under inserts."""
-    query: Select[Article] = select(Article).where(Article.tenant_id == tenant_id)
+    """Newest first; the cursor is the (received_at, id) of the last item, so pages never shift under inserts.
+
+    A listing shows summaries: the parsed result (tens of kilobytes of JSON per article) is not loaded.
+    """
+    query: Select[Article] = select(Article).options(defer(Article.result)).where(Article.tenant_id == tenant_id)
     if status:
         query = query.where(Article.status == status)
     if source:

@@ -6,10 +6,11 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, select, text
+from sqlalchemy import ColumnElement, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from service.articles.models import Article, ArticleEntity
+from service.database import table
 from service.web.schemas import parse_utc_timestamp
 
 ENTITY_TYPES = ("person", "organisation", "place")
@@ -21,14 +22,20 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()[:MAX_NAME_LENGTH]
 
 
-def index_article(session: Session, article: Article) -> None:
-    """Copy what filters need out of a freshly stored result: language, publication time, entity names and aliases."""
+def index_article(session: Session, article: Article, *, first_time: bool = False) -> None:
+    """Copy what filters need out of a freshly stored result: language, publication time, entity names and aliases.
+
+    `first_time`: the article never had a result stored, so it has no entity rows to delete. The rows go in as one
+    multi-row INSERT (a Core statement, no objects for the unit of work to track).
+    """
     result = article.result or {}
     language = result.get("language") or article.language_hint
     article.language = str(language)[:16] if language else None
     article.published_at = _published_at(result.get("published_at") or article.published_at_hint)
-    session.execute(delete(ArticleEntity).where(ArticleEntity.article_id == article.id))
+    if not first_time:
+        session.execute(delete(ArticleEntity).where(ArticleEntity.article_id == article.id))
     seen: set[tuple[str, str]] = set()
+    rows: list[dict[str, str]] = []
     for entity in result.get("entities") or []:
         for name in [entity.get("name"), *(entity.get("aliases") or [])]:
             if not isinstance(name, str) or not name.strip():
@@ -37,15 +44,17 @@ def index_article(session: Session, article: Article) -> None:
             if key in seen:
                 continue
             seen.add(key)
-            session.add(
-                ArticleEntity(
-                    article_id=article.id,
-                    tenant_id=article.tenant_id,
-                    type=key[0][:16],
-                    name=name.strip()[:MAX_NAME_LENGTH],
-                    name_key=key[1],
-                )
+            rows.append(
+                {
+                    "article_id": article.id,
+                    "tenant_id": article.tenant_id,
+                    "type": key[0][:16],
+                    "name": name.strip()[:MAX_NAME_LENGTH],
+                    "name_key": key[1],
+                }
             )
+    if rows:
+        session.execute(insert(table(ArticleEntity)), rows)
 
 
 def _published_at(value: Any) -> datetime | None:

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Executable, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from service.access.models import DEFAULT_TENANT_ID
 from service.articles.models import Article, ArticleStatus, RawDocument
 from service.celery import Message, Tasks, send_after_commit
-from service.database import new_id
+from service.database import new_id, table, utcnow
 from service.subscriptions.events import record_event
 from service.subscriptions.models import EventType
 from service.web.schemas import parse_utc_timestamp
@@ -24,6 +25,28 @@ log = logging.getLogger(__name__)
 DEFAULT_SOURCE = "api"
 PUBLISHED_AT_HINT_LENGTH = 40
 CONTENT_TYPE_LENGTH = 200
+# A duplicate deleted between our INSERT and our look-up of it sends us round again; more than this is a bug.
+RACE_ATTEMPTS = 3
+ARTICLES = table(Article)
+RAW_INSERT = insert(table(RawDocument))
+# Every column a new article is stored with (the rest are filled in by processing).
+ARTICLE_COLUMNS = (
+    "id",
+    "tenant_id",
+    "status",
+    "source",
+    "url",
+    "external_id",
+    "declared_format",
+    "published_at_hint",
+    "language_hint",
+    "client_metadata",
+    "input_sha256",
+    "received_at",
+    "updated_at",
+    "attempts",
+    "request_id",
+)
 
 
 @dataclass
@@ -81,23 +104,48 @@ def find_duplicate(session: Session, submission: Submission, input_sha256: str) 
 
 
 def submit(session: Session, submission: Submission) -> SubmitResult:
-    """Store a submission and queue it; an exact duplicate returns the article already stored."""
+    """Store a submission and queue it; an exact duplicate returns the article already stored.
+
+    The INSERT itself detects the duplicate (ON CONFLICT DO NOTHING on the unique key), so a new article costs no
+    look-up first, and two identical submissions racing each other still store one article.
+    """
     input_sha256 = hashlib.sha256(submission.raw).hexdigest()
-    if existing := find_duplicate(session, submission, input_sha256):
-        return _answer_duplicate(session, existing)
-    article = _new_article(submission, input_sha256)
-    session.add(article)
-    send_after_commit(session, processing_message(article.id, request_id=submission.request_id))
-    try:
-        session.commit()
-    except IntegrityError:
-        # Two identical submissions raced; the unique constraint let one win, the other answers as a duplicate.
+    for _ in range(RACE_ATTEMPTS):
+        article = _new_article(submission, input_sha256)
+        if _insert_articles(session, [article]):
+            send_after_commit(session, processing_message(article.id, request_id=submission.request_id))
+            session.commit()
+            return SubmitResult(article, duplicate=False)
+        if existing := find_duplicate(session, submission, input_sha256):
+            return _answer_duplicate(session, existing)
+        # The conflicting article was deleted between our INSERT and the look-up: try again.
         session.rollback()
-        existing = find_duplicate(session, submission, input_sha256)
-        if existing is None:
-            raise
-        return _answer_duplicate(session, existing)
-    return SubmitResult(article, duplicate=False)
+    raise RuntimeError(f"could not store or find article {input_sha256} after {RACE_ATTEMPTS} attempts")
+
+
+def _insert_articles(session: Session, articles: list[Article]) -> set[str]:
+    """INSERT the new articles and the raw inputs of those stored; returns the ids stored, leaving out exact
+    duplicates of articles already there. Core statements with their parameters apart, so each is compiled once
+    per process and the rows go in as one multi-row INSERT each."""
+    rows = [{column: getattr(article, column) for column in ARTICLE_COLUMNS} for article in articles]
+    stored = set(session.scalars(_article_insert(session.get_bind().dialect.name), rows))
+    raw_rows = [
+        {"article_id": article.id, "content_type": raw.content_type, "body": raw.body, "size": raw.size}
+        for article in articles
+        if article.id in stored and (raw := article.raw) is not None
+    ]
+    if raw_rows:
+        session.execute(RAW_INSERT, raw_rows)
+    return stored
+
+
+@functools.cache
+def _article_insert(dialect: str) -> Executable:
+    """INSERT ... ON CONFLICT (tenant, source, input hash) DO NOTHING RETURNING id, in the dialect's spelling."""
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ARTICLES)
+    return statement.on_conflict_do_nothing(index_elements=["tenant_id", "source", "input_sha256"]).returning(
+        ARTICLES.c.id
+    )
 
 
 def _answer_duplicate(session: Session, existing: Article) -> SubmitResult:
@@ -135,11 +183,17 @@ def _storable_timestamp(value: str | None) -> str | None:
 
 
 def _new_article(submission: Submission, input_sha256: str) -> Article:
+    """The article to store, as a transient object: its columns are INSERTed by _insert_articles, and it answers the
+    client afterwards without being loaded back."""
+    now = utcnow()
     return Article(
-        # Known before the flush, so its message can be recorded with the row.
+        # Known before the INSERT, so its message can be recorded with the row.
         id=new_id(),
         tenant_id=submission.tenant_id,
         status=ArticleStatus.QUEUED,
+        received_at=now,
+        updated_at=now,
+        attempts=0,
         source=submission.source,
         url=submission.url,
         external_id=submission.external_id,
@@ -163,39 +217,55 @@ def submit_many(session: Session, items: list[tuple[int, Submission]], chunk_siz
 
 def _submit_chunk(session: Session, chunk: list[tuple[int, Submission]]) -> list[BatchOutcome]:
     hashed = [(index, submission, hashlib.sha256(submission.raw).hexdigest()) for index, submission in chunk]
-    tenant_id = chunk[0][1].tenant_id
-    stored = {
-        (article.source, article.input_sha256): article
-        for article in session.scalars(
-            select(Article).where(
-                Article.tenant_id == tenant_id,
-                Article.input_sha256.in_({digest for _, _, digest in hashed}),
-            )
-        )
-    }
-    stored_before = set(stored)
+    # The first of several identical items in one batch is stored; the others are its duplicates.
+    first: dict[tuple[str, str, str], Article] = {}
+    for _, submission, digest in hashed:
+        key = (submission.tenant_id, submission.source, digest)
+        if key not in first:
+            first[key] = _new_article(submission, digest)
+    stored_ids = _insert_articles(session, list(first.values()))
+    already = _stored_articles(session, [key for key, article in first.items() if article.id not in stored_ids])
     outcomes: list[BatchOutcome] = []
+    answered: set[str] = set()
     for index, submission, digest in hashed:
-        key = (submission.source, digest)
-        if key in stored:
-            # Already stored, or earlier in this same batch: a duplicate either way.
-            outcomes.append(BatchOutcome(index, stored[key], duplicate=True))
-            if key in stored_before:
-                # As for a single submission, subscribers hear of a duplicate of an article already stored.
-                record_event(session, stored[key], EventType.DUPLICATE)
+        key = (submission.tenant_id, submission.source, digest)
+        article = first[key]
+        if article.id in stored_ids:
+            # Stored by this chunk: new for its first item, a duplicate for any later identical one.
+            duplicate = article.id in answered
+            answered.add(article.id)
+            outcomes.append(BatchOutcome(index, article, duplicate=duplicate))
+            if not duplicate:
+                send_after_commit(session, processing_message(article.id, request_id=submission.request_id))
             continue
-        article = _new_article(submission, digest)
-        session.add(article)
-        send_after_commit(session, processing_message(article.id, request_id=submission.request_id))
-        stored[key] = article
-        outcomes.append(BatchOutcome(index, article))
-    try:
-        session.commit()
-    except IntegrityError:
-        # A concurrent request stored one of these first: fall back to one transaction per item for this chunk.
-        session.rollback()
-        return [BatchOutcome(index, *_as_pair(submit(session, submission))) for index, submission in chunk]
+        existing = already.get(key)
+        if existing is None:
+            # Deleted between our INSERT and the look-up: this item goes through the single path, which retries.
+            outcomes.append(BatchOutcome(index, *_as_pair(submit(session, submission))))
+            continue
+        outcomes.append(BatchOutcome(index, existing, duplicate=True))
+        # As for a single submission, subscribers hear of a duplicate of an article already stored.
+        record_event(session, existing, EventType.DUPLICATE)
+    session.commit()
     return outcomes
+
+
+def _stored_articles(session: Session, keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], Article]:
+    """Articles already stored under these (tenant, source, input hash) keys."""
+    if not keys:
+        return {}
+    tenant_ids = {tenant_id for tenant_id, _, _ in keys}
+    found = session.scalars(
+        select(Article).where(
+            Article.tenant_id.in_(tenant_ids), Article.input_sha256.in_({digest for _, _, digest in keys})
+        )
+    )
+    wanted = set(keys)
+    return {
+        key: article
+        for article in found
+        if (key := (article.tenant_id, article.source, article.input_sha256)) in wanted
+    }
 
 
 def _as_pair(result: SubmitResult) -> tuple[Article, bool]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -20,7 +21,8 @@ from service.cli.articles import SEED_DIR, seed_directory
 @click.command()
 @click.option("--bind", default=None, help="host:port (default INGEST_BIND, 127.0.0.1:8000).")
 @click.option("--workers", type=int, default=None, help="gunicorn worker processes (default INGEST_API_WORKERS).")
-def api(bind: str | None, workers: int | None) -> None:
+@click.option("--threads", type=int, default=None, help="Threads per process (default INGEST_API_THREADS).")
+def api(bind: str | None, workers: int | None, threads: int | None) -> None:
     """Serve the HTTP API with gunicorn."""
     from gunicorn.app.base import BaseApplication
     from gunicorn.glogging import Logger as GunicornLogger
@@ -30,8 +32,12 @@ def api(bind: str | None, workers: int | None) -> None:
     # Before the app (and prometheus_client) load: gunicorn's workers share one metrics folder.
     use_multiprocess_metrics(load_config()["METRICS_DIR"], "api")
     from service import create_app
+    from service.celery import BackgroundPublisher, publish_in_background
 
     app = create_app()
+    background: BackgroundPublisher | None = None
+    if app.config["API_PUBLISH_IN_BACKGROUND"]:
+        background = publish_in_background(app)
 
     class JsonLogger(GunicornLogger):  # type: ignore[misc]
         """gunicorn's own messages go through the root handler too, so they are JSON like the app's."""
@@ -47,13 +53,22 @@ def api(bind: str | None, workers: int | None) -> None:
             self.cfg.set("logger_class", JsonLogger)
             self.cfg.set("bind", bind or app.config["BIND"])
             self.cfg.set("workers", workers or app.config["API_WORKERS"])
+            threads_per_process = threads or app.config["API_THREADS"]
+            self.cfg.set("worker_class", "gthread" if threads_per_process > 1 else "sync")
+            self.cfg.set("threads", threads_per_process)
             # The app writes its own JSON access line (with request id and key prefix).
             self.cfg.set("accesslog", None)
             self.cfg.set("timeout", app.config["API_TIMEOUT_SECONDS"])
+            if background is not None:
+                # A worker leaving normally (restart, deploy, max requests) sends what it still holds first.
+                self.cfg.set("worker_exit", lambda _server, _worker: background.flush())
 
         def load(self) -> Any:
             return app
 
+    # Everything loaded so far lives as long as the process: out of the collector's way, and shared with the
+    # forked workers page for page instead of being touched (copied) by their collections.
+    gc.freeze()
     Server().run()
 
 

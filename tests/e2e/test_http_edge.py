@@ -75,12 +75,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 def _answers(port: int) -> bool:
+    # Closed explicitly: the API keeps connections alive (gthread workers), so nothing else would close it.
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         connection.request("GET", "/healthz")
         return connection.getresponse().status == 200
     except OSError:
         return False
+    finally:
+        connection.close()
 
 
 def chunked_post(port: int, key: str, total: int, chunk: bytes = b"word " * 13107) -> tuple[int, dict[str, Any]]:
@@ -122,6 +125,7 @@ def test_a_chunked_upload_under_the_limit_is_stored_whole(server: Server) -> Non
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     connection.request("GET", answer["body"]["links"]["raw"], headers={"Authorization": f"Bearer {server.keys[0]}"})
     assert len(connection.getresponse().read()) == LIMIT - 10
+    connection.close()
 
 
 def test_the_rate_limit_holds_across_the_api_processes(server: Server) -> None:

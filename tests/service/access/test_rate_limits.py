@@ -143,3 +143,27 @@ def test_the_inbound_webhook_is_limited_per_address(redis_limited_app: Flask) ->
     client = redis_limited_app.test_client()
     answers = [client.post("/v1/webhooks/no-such-integration", data=b"{}").status_code for _ in range(4)]
     assert answers[:3] == [404, 404, 404] and answers[3] == 429
+
+
+def test_the_headers_come_from_the_hit_itself(redis_limited_app: Flask) -> None:
+    """One round trip per request: the window the hit counted in answers the headers, with no second read."""
+    from flask import g
+
+    from service.access.rate_limits import OneTripFixedWindow
+
+    limiter = redis_limited_app.extensions["ingest_limiter"]
+    item = limiter.limit_manager.default_limits[0].limit
+    strategy = limiter.limiter
+    assert isinstance(strategy, OneTripFixedWindow)
+    store = services.redis_client(services.redis_db("api"))
+    with redis_limited_app.test_request_context():
+        assert strategy.hit(item, "one-trip-test")
+        assert strategy.hit(item, "one-trip-test")
+        # The counter disappears from Redis; what this request read with its hit is still its answer.
+        clear_limits(store)
+        reset_at, remaining = strategy.get_window_stats(item, "one-trip-test")
+        assert remaining == item.amount - 2 and reset_at > 0
+        assert g.rate_limit_windows
+    with redis_limited_app.test_request_context():
+        # A request that made no hit reads the store as before.
+        assert strategy.get_window_stats(item, "one-trip-test")[1] == item.amount

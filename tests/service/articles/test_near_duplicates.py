@@ -22,6 +22,8 @@ pytestmark = pytest.mark.integration
 # Prose stories (the corpus also holds a standings table, whose rows the text extractor rightly drops).
 PROSE = [story for story in articles() if len(story) >= 5 and sum(map(len, story)) / len(story) >= 120]
 STORIES, SPARE_STORY, LATE_STORY, DELETED_STORY = PROSE[:10], PROSE[10], PROSE[11], PROSE[12]
+# A story of its own for the fingerprints-column test, so its copies are in no other test's lists.
+FINGERPRINTS_STORY = PROSE[13]
 
 
 @pytest.fixture(scope="module", params=["postgresql", "sqlite"])
@@ -120,6 +122,25 @@ def test_an_original_processed_after_its_copy_still_becomes_its_duplicate_of(app
     assert [match["id"] for match in original["near_duplicates"]] == [copy_id]
     assert copy["duplicate_of"] == original_id
     assert [match["id"] for match in copy["near_duplicates"]] == [original_id]
+
+
+def test_look_ups_compare_the_fingerprints_column_and_fall_back_to_the_result(app: Flask) -> None:
+    """A processed article keeps its compared fingerprints apart; a row stored before that column is still found."""
+    from sqlalchemy import null, update
+
+    story = FINGERPRINTS_STORY
+    original_id = ingest(app, story, "fingerprints-original")
+    original = stored(app, original_id)
+    assert original.fingerprints is not None
+    assert set(original.fingerprints) == {"minhash", "content_sha256"}
+    assert original.fingerprints["minhash"] == (original.result or {})["fingerprints"]["minhash"]
+    with app.app_context():
+        session = app.extensions["db"].session
+        # As a row stored before migration 0008 has it: SQL NULL (None would store a JSON null).
+        session.execute(update(Article).where(Article.id == original_id).values(fingerprints=null()))
+        session.commit()
+    copy_id = ingest(app, new_headline(story), "fingerprints-copy")
+    assert (stored(app, copy_id).result or {})["duplicate_of"] == original_id
 
 
 def test_originals_list_their_copies_and_a_deleted_original_is_unlinked_both_ways(app: Flask) -> None:

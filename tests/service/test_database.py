@@ -1,0 +1,47 @@
+"""Pooled PostgreSQL connections: pinged only after sitting idle, and replaced when the server closed them."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from service.database import normalise_database_url, ping_when_idle
+
+
+def _terminate(postgres_url: str, backend_pid: int) -> None:
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (backend_pid,))
+
+
+def _backend_pid(engine: object) -> int:
+    with engine.connect() as connection:  # type: ignore[attr-defined]
+        return int(connection.scalar(text("SELECT pg_backend_pid()")))
+
+
+def test_an_idle_connection_closed_by_the_server_is_replaced_unseen(postgres_url: str) -> None:
+    engine = create_engine(normalise_database_url(postgres_url), pool_size=1, max_overflow=0)
+    # Zero seconds: every connection handed out again counts as idle and is pinged first.
+    ping_when_idle(engine, 0.0)
+    try:
+        first = _backend_pid(engine)
+        _terminate(postgres_url, first)
+        assert _backend_pid(engine) != first
+    finally:
+        engine.dispose()
+
+
+def test_a_connection_in_steady_use_is_not_pinged_and_one_failure_renews_the_pool(postgres_url: str) -> None:
+    engine = create_engine(normalise_database_url(postgres_url), pool_size=1, max_overflow=0)
+    ping_when_idle(engine, 3600.0)
+    try:
+        first = _backend_pid(engine)
+        _terminate(postgres_url, first)
+        # Not idle long enough to be pinged: the dead connection is handed out and its statement fails...
+        with pytest.raises(OperationalError):
+            _backend_pid(engine)
+        # ...which invalidates it, so the next request gets a live one.
+        assert _backend_pid(engine) != first
+    finally:
+        engine.dispose()
