@@ -13,6 +13,9 @@ from flask import g, has_request_context
 # Set while a Celery task runs, from the request_id header its submitter attached.
 _task_request_id: ContextVar[str | None] = ContextVar("task_request_id", default=None)
 
+# Loggers whose INFO lines repeat what our own log lines say (see configure).
+QUIET_BELOW_WARNING = ("celery.app.trace", "celery.worker.strategy", "celery.beat")
+
 # Attributes of a LogRecord that are not `extra` fields.
 _STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
@@ -76,3 +79,8 @@ def configure(level: str, log_format: str) -> None:
             root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
+    # Celery logs every task received and succeeded at INFO; the periodic reconciler and sweeper alone would write
+    # a pair of lines every few seconds. Our tasks log what they did themselves, and failures still come through.
+    debugging = root.getEffectiveLevel() <= logging.DEBUG
+    for chatty in QUIET_BELOW_WARNING:
+        logging.getLogger(chatty).setLevel(logging.NOTSET if debugging else logging.WARNING)
