@@ -12,12 +12,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from service import create_app
-from service.access.keys import SCOPES, create_key
 from service.articles import processing
 from service.articles.models import Article, ArticleEntity
 from service.articles.processing import Parser, RawInput
 from service.migrate import downgrade, upgrade
 from tests import services
+from tests.conftest import keyed_client
 from workers.parsing import PIPELINE
 
 # The migration before the one that keys SQLite's full-text index on article_id.
@@ -94,11 +94,9 @@ def sqlite_app(tmp_path: Path) -> Iterator[Flask]:
 
 
 def test_search_on_sqlite(sqlite_app: Flask) -> None:
+    client = keyed_client(sqlite_app)
     with sqlite_app.app_context():
         session = sqlite_app.extensions["db"].session
-        key = create_key(session, "default", list(SCOPES)).secret
-        client = sqlite_app.test_client()
-        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
         check_search(client, session)
         # Deleting keeps the full-text index in step.
         seed_id = ids(client.get("/v1/articles?person=Wang Yi"))[0]
@@ -179,11 +177,9 @@ def test_the_real_pipeline_makes_the_seed_findable_by_its_person(
 
 
 def test_sqlite_search_survives_vacuum_and_renumbered_rowids(sqlite_app: Flask) -> None:
+    client = keyed_client(sqlite_app)
     with sqlite_app.app_context():
         session = sqlite_app.extensions["db"].session
-        key = create_key(session, "default", list(SCOPES)).secret
-        client = sqlite_app.test_client()
-        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
         texts = {
             topic: f"A report about {topic} that runs over two paragraphs.\n\nIt says more about {topic}."
             for topic in ("harvests", "glaciers", "lighthouses", "volcanoes")
@@ -207,11 +203,9 @@ def test_sqlite_full_text_migration_downgrades_and_upgrades(tmp_path: Path) -> N
     database_url = f"sqlite:///{tmp_path / 'ingest.db'}"
     upgrade(database_url)
     app = create_app({"DATABASE_URL": database_url, "BROKER_URL": "filesystem://", "QUEUE_DIR": str(tmp_path / "q")})
+    client = keyed_client(app)
     with app.app_context():
         session = app.extensions["db"].session
-        key = create_key(session, "default", list(SCOPES)).secret
-        client = app.test_client()
-        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
         kept = submit_and_process(client, session, b"Lighthouses guide ships.\n\nThey stand on rocky capes.", "")
         session.close()
         app.extensions["db"].dispose()
