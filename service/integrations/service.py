@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.articles.submit import submit
-from service.database import new_id, tenant_row, tenant_rows
+from service.database import new_id, tenant_rows
 from service.integrations.adapters import Adapter, InboundDelivery, ghost, standard, websub, wordpress
 from service.integrations.models import Integration, IntegrationType, ReceivedDelivery
 from service.subscriptions.signing import generate_secret
@@ -51,10 +51,6 @@ def create_integration(session: Session, tenant_id: str, data: dict[str, Any]) -
 
 def list_integrations(session: Session, tenant_id: str) -> list[Integration]:
     return tenant_rows(session, Integration, tenant_id, Integration.created_at)
-
-
-def get_integration(session: Session, tenant_id: str, integration_id: str) -> Integration | None:
-    return tenant_row(session, Integration, tenant_id, integration_id)
 
 
 def find_integration(session: Session, integration_id: str) -> Integration | None:

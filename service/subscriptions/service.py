@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from service.celery import Message, Tasks, send_after_commit
-from service.database import tenant_row, tenant_rows, utcnow
+from service.database import tenant_rows, utcnow
 from service.subscriptions import network
 from service.subscriptions.models import Delivery, DeliveryState, Subscription
 from service.subscriptions.signing import generate_secret
@@ -50,10 +50,6 @@ def create_subscription(
 
 def list_subscriptions(session: Session, tenant_id: str) -> list[Subscription]:
     return tenant_rows(session, Subscription, tenant_id, Subscription.created_at)
-
-
-def get_subscription(session: Session, tenant_id: str, subscription_id: str) -> Subscription | None:
-    return tenant_row(session, Subscription, tenant_id, subscription_id)
 
 
 def update_subscription(
