@@ -33,17 +33,14 @@ def filled(*names: str) -> dict[str, str]:
 # --- Integrations -------------------------------------------------------------------------------------------------
 
 
-def integrations_page(status: int = 200, **context: Any) -> Any:
+@routes.route("/integrations")
+@requires("admin")
+def integrations(status: int = 200, **context: Any) -> Any:
+    """The list and the creation form; the POST handlers render it again with their answer."""
     listed = integrations_service.list_integrations(database(), tenant_id())
     context.setdefault("form", {})
     context.setdefault("errors", {})
     return render("integrations.html", status=status, integrations=listed, types=IntegrationType.ALL, **context)
-
-
-@routes.route("/integrations")
-@requires("admin")
-def integrations() -> Any:
-    return integrations_page()
 
 
 @routes.route("/integrations", methods=["POST"])
@@ -54,9 +51,9 @@ def create_integration() -> Any:
     try:
         data = NEW_INTEGRATION.load(form)
     except ValidationError as error:
-        return integrations_page(422, form=form, errors=error.messages)
+        return integrations(422, form=form, errors=error.messages)
     created = integrations_service.create_integration(database(), tenant_id(), data)
-    return integrations_page(201, created=created)
+    return integrations(201, created=created)
 
 
 @routes.route("/integrations/<integration_id>/delete", methods=["POST"])
@@ -69,7 +66,10 @@ def delete_integration(integration_id: str) -> Any:
 # --- Subscriptions ------------------------------------------------------------------------------------------------
 
 
-def subscriptions_page(status: int = 200, **context: Any) -> Any:
+@routes.route("/subscriptions")
+@requires("admin")
+def subscriptions(status: int = 200, **context: Any) -> Any:
+    """The list and the subscribe form; the POST handler renders it again with its answer."""
     listed = subscriptions_service.list_subscriptions(database(), tenant_id())
     context.setdefault("form", {"events": list(EventType.ALL)})
     context.setdefault("errors", {})
@@ -79,12 +79,6 @@ def subscriptions_page(status: int = 200, **context: Any) -> Any:
 def subscription_page(subscription: Subscription, status: int = 200, **context: Any) -> Any:
     deliveries = subscriptions_service.list_deliveries(database(), subscription, limit=DELIVERIES_SHOWN)
     return render("subscription.html", status=status, subscription=subscription, deliveries=deliveries, **context)
-
-
-@routes.route("/subscriptions")
-@requires("admin")
-def subscriptions() -> Any:
-    return subscriptions_page()
 
 
 @routes.route("/subscriptions", methods=["POST"])
@@ -97,9 +91,9 @@ def create_subscription() -> Any:
             database(), tenant_id(), data, NetworkPolicy.from_config(current_app.config)
         )
     except ValidationError as error:
-        return subscriptions_page(422, form=form, errors=error.messages)
+        return subscriptions(422, form=form, errors=error.messages)
     except subscriptions_service.UnsafeUrl as error:
-        return subscriptions_page(422, form=form, errors={"url": [str(error)]})
+        return subscriptions(422, form=form, errors={"url": [str(error)]})
     return subscription_page(subscription, 201, secret=subscription.secret)
 
 
