@@ -12,10 +12,10 @@ from service.database import Base, JsonDocument, TenantOwned, UtcDateTime, utcno
 
 
 class ArticleStatus:
-    QUEUED = "queued"
-    PROCESSING = "processing"
-    DONE = "done"
-    FAILED = "failed"
+    QUEUED = "queued"  # stored, its processing task sent or about to be (reprocessing puts it back here)
+    PROCESSING = "processing"  # claimed by a worker (claim_token, claimed_by), which is parsing it now
+    DONE = "done"  # parsed: `result` holds the whole contract
+    FAILED = "failed"  # processing gave up (unparseable input, a timeout): `error` says why; reprocessing runs it again
     ALL = (QUEUED, PROCESSING, DONE, FAILED)
 
 
