@@ -9,7 +9,6 @@ Usage: python bench/reads.py [--articles N] [--requests N]
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import http.client
 import json
@@ -23,7 +22,7 @@ from typing import Any
 
 import psycopg
 from accept import free_port, start_ours
-from stack import SEED, Stack, load_average
+from stack import SEED, Stack, run_benchmark
 
 PHRASE = "active measures"
 PERSON = "Wang Yi"
@@ -204,15 +203,7 @@ def measure(count: int, requests: int) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=2000)
-    arguments = parser.parse_args()
-    print(f"load average before: {load_average()}", file=sys.stderr)
-    results = measure(arguments.articles, arguments.requests)
-    results["load_average_after"] = load_average()
-    print(json.dumps(results, indent=1))
-    return 0
+    return run_benchmark(__doc__.splitlines()[0], measure, articles=100_000, requests=2000)
 
 
 if __name__ == "__main__":
