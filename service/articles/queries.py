@@ -91,7 +91,7 @@ def list_articles(
         query = query.where(search.text_filter(session, q))
     for entity_type, name in (("person", person), ("organisation", organisation), ("place", place)):
         if name:
-            query = query.where(search.entity_filter(tenant_id, entity_type, name))
+            query = query.where(search.entity_filter(session, tenant_id, entity_type, name))
     if published_after:
         query = query.where(Article.published_at >= as_utc(published_after))
     if published_before:

@@ -11,7 +11,7 @@ from workers.pipeline import lexicon
 from workers.pipeline.document import NamedSpan
 from workers.pipeline.names import is_title, looks_like_organisation, strip_titles
 from workers.pipeline.quote_marks import Quote, QuotedParagraph, inside
-from workers.pipeline.quote_sources import PRONOUNS, SentenceParser, Source, source_of_verb
+from workers.pipeline.quote_sources import PRONOUNS, ParsedSentence, SentenceParser, Source, source_of_verb
 
 # Verbs that introduce or follow reported speech (lexicon/reporting_verbs.txt) or name something in someone's words
 # (lexicon/naming_verbs.txt).
@@ -92,7 +92,9 @@ class Context:
         )
         quoted = [(quote.start, quote.end) for quote in paragraph.quotes]
         source = self._obvious_source(paragraph, quote, cue)
-        source = source or source_of_verb(self.parse, paragraph.text, sentence, cue.offset, SPEECH_VERB, quoted)
+        if source is None:
+            parsed = ParsedSentence(self.parse, paragraph.text, sentence, quoted)
+            source = source_of_verb(parsed, cue.offset, SPEECH_VERB)
         if source is None:
             return
         quote.speaker_mention = source.mention

@@ -7,7 +7,7 @@ import re
 from workers.pipeline.names import is_title, looks_like_organisation, strip_titles, word_set
 from workers.pipeline.quote_context import SPEECH_VERB, SPEECH_VERBS, Context, Cue
 from workers.pipeline.quote_marks import Quote, QuotedParagraph, inside
-from workers.pipeline.quote_sources import governing_verb
+from workers.pipeline.quote_sources import ParsedSentence, governing_verb
 
 # After the quote, these verbs may come before their subject: `“...,” said X`, `“...,” according to X`.
 _VERB_FIRST = re.compile(rf"^\s*[,—–-]?\s*((?!told\b|tells\b)(?:{SPEECH_VERBS}))\b")
@@ -246,7 +246,9 @@ class Attribution(Context):
         start = self._sentence_start(paragraph, quote.open_mark)
         end = min([boundary for boundary in paragraph.boundaries if boundary > quote.start] + [len(paragraph.text)])
         others = [(other.start, other.end) for other in paragraph.quotes]
-        verb = governing_verb(self.parse, paragraph.text, (start, end), quote.start, SPEECH_VERB, others)
+        verb = governing_verb(
+            ParsedSentence(self.parse, paragraph.text, (start, end), others), quote.start, SPEECH_VERB
+        )
         if verb is None:
             return None
         return Cue(None, paragraph.text[verb : verb + len(paragraph.text[verb:].split()[0])], paragraph.index, verb)

@@ -217,3 +217,41 @@ def test_sqlite_full_text_migration_downgrades_and_upgrades(tmp_path: Path) -> N
         added = submit_and_process(client, session, b"Glaciers retreat.\n\nThe ice thins every summer.", "")
         assert ids(client.get("/v1/articles?q=glaciers")) == [added]
     app.extensions["db"].dispose()
+
+
+def test_postgresql_entity_keys_migration_fills_the_array_from_the_side_table() -> None:
+    """Articles processed before 0010 are found by the array filter after it, from their entity rows."""
+    database_url = services.create_database("ingest_entity_keys")
+    try:
+        upgrade(database_url, "0009_article_fingerprints")
+        app = create_app({"DATABASE_URL": database_url, "BROKER_URL": services.redis_url(services.redis_db("api"))})
+        with app.app_context():
+            session = app.extensions["db"].session
+            key = create_key(session, "default", list(SCOPES)).secret
+            client = app.test_client()
+            client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+            # 0009's schema has no array, so the worker code of 0010 cannot run here: an entity row as 0009 wrote it.
+            response = client.post("/v1/articles?source=before-0010", data=SEED.read_bytes(), content_type="text/plain")
+            article_id = response.get_json()["id"]
+            session.add(
+                ArticleEntity(
+                    article_id=article_id,
+                    tenant_id=session.get(Article, article_id).tenant_id,
+                    type="person",
+                    name="Wang Yi",
+                    name_key="wang yi",
+                )
+            )
+            session.commit()
+            session.close()
+            app.extensions["db"].dispose()
+
+            upgrade(database_url)
+
+            assert ids(client.get("/v1/articles?person=WANG yi")) == [article_id]
+            assert ids(client.get("/v1/articles?place=Wang Yi")) == []
+            stored = session.execute(text("SELECT entity_keys FROM articles WHERE id = :id"), {"id": article_id})
+            assert stored.scalar_one() == ["person:wang yi"]
+        app.extensions["db"].dispose()
+    finally:
+        services.drop_database(database_url)

@@ -12,7 +12,7 @@ from tests.workers.pipeline.test_quotes import quotes_of
 from workers.pipeline import nlp
 from workers.pipeline.document import NamedSpan
 from workers.pipeline.quote_context import SPEECH_VERB
-from workers.pipeline.quote_sources import source_of_verb
+from workers.pipeline.quote_sources import ParsedSentence, source_of_verb
 from workers.pipeline.quotes import find_quotes
 from workers.pipeline.settings import DEFAULT_SPACY_MODEL
 
@@ -23,7 +23,7 @@ SOURCE_CASES = json.loads((FIXTURES / "quote_sources.json").read_text(encoding="
 
 def subject(sentence: str, verb: str) -> tuple[str, str] | None:
     parser = nlp.load_parser(DEFAULT_SPACY_MODEL).nlp
-    found = source_of_verb(parser, sentence, (0, len(sentence)), sentence.index(verb), SPEECH_VERB)
+    found = source_of_verb(ParsedSentence(parser, sentence, (0, len(sentence))), sentence.index(verb), SPEECH_VERB)
     return (found.mention, found.form) if found else None
 
 
@@ -134,7 +134,8 @@ def test_long_quoted_passages_are_parsed_as_one_word() -> None:
         seen.append(text)
         return parser(text)
 
-    found = source_of_verb(parse, paragraph, (0, len(paragraph)), paragraph.index("said"), SPEECH_VERB, [(1, 61)])
+    parsed = ParsedSentence(parse, paragraph, (0, len(paragraph)), [(1, 61)])
+    found = source_of_verb(parsed, paragraph.index("said"), SPEECH_VERB)
     assert seen == ["“yes,” coach Pep Guardiola said on Sunday."]
     assert found is not None
     assert paragraph[found.start : found.end] == found.mention == "coach Pep Guardiola"
