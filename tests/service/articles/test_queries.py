@@ -225,11 +225,9 @@ def test_postgresql_entity_keys_migration_fills_the_array_from_the_side_table() 
     try:
         upgrade(database_url, "0009_article_fingerprints")
         app = create_app({"DATABASE_URL": database_url, "BROKER_URL": services.redis_url(services.redis_db("api"))})
+        client = keyed_client(app)
         with app.app_context():
             session = app.extensions["db"].session
-            key = create_key(session, "default", list(SCOPES)).secret
-            client = app.test_client()
-            client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
             # 0009's schema has no array, so the worker code of 0010 cannot run here: an entity row as 0009 wrote it.
             response = client.post("/v1/articles?source=before-0010", data=SEED.read_bytes(), content_type="text/plain")
             article_id = response.get_json()["id"]
