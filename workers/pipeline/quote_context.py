@@ -11,6 +11,7 @@ from workers.pipeline import lexicon
 from workers.pipeline.document import NamedSpan
 from workers.pipeline.names import is_title, looks_like_organisation, strip_titles
 from workers.pipeline.quote_marks import Quote, QuotedParagraph, inside
+from workers.pipeline.quote_salience import in_subject_position
 from workers.pipeline.quote_sources import PRONOUNS, ParsedSentence, SentenceParser, Source, source_of_verb
 
 # Verbs that introduce or follow reported speech (lexicon/reporting_verbs.txt) or name something in someone's words
@@ -25,6 +26,8 @@ SPEECH_VERB = re.compile(
 _ORGANISATION_NOUNS = frozenset(lexicon.entries("organisation_nouns.txt"))
 # How many paragraphs back `they said` / `it added` looks for the organisation it stands for.
 ORGANISATION_LOOKBACK = 6
+# How many paragraphs back `he said` looks for the subject it goes on with, before the last person named.
+SUBJECT_LOOKBACK = 2
 
 
 def _bare(text: str, start: int, end: int) -> tuple[int, int]:
@@ -61,6 +64,7 @@ class Context:
         self.names = names
         self.resolve_name = resolve_name
         self.recent_people: list[str] = []  # people named outside quotes, most recent last
+        self.subjects: list[tuple[int, str]] = []  # (paragraph, person) named as a clause's subject or as a speaker
         self.pronoun_of: dict[str, str] = {}  # learnt from earlier attributions: "he" or "she"
         self.titles_of: dict[str, set[str]] = {}  # title words written before the person's name
         self.last_speaker: tuple[int, str] | None = None  # paragraph, name
@@ -176,30 +180,34 @@ class Context:
         return None, "description"
 
     def _speaker_for_pronoun(self, paragraph: QuotedParagraph, source: Source) -> str | None:
-        """`“...,” said X. / “...,” he said.`: the last speaker when the pronoun fits, else the last person named."""
+        """`“...,” said X. / “...,” he said.`: the last speaker when the pronoun fits and no one has taken the
+        subject since, else the subject of the sentences just before, else the last person named."""
         named_after = {
-            span.name for span in self.names.get(paragraph.index, []) if span.start >= source.start
+            span.name
+            for span in self.names.get(paragraph.index, [])
+            if span.start >= source.start and not any(inside(span.start, quote) for quote in paragraph.quotes)
         }  # people the salience already counts but the pronoun stands before (`He urged Mr. Trump, saying`)
+
+        def fits(name: str) -> bool:
+            return (
+                name not in named_after
+                and not looks_like_organisation(name)
+                and self._pronoun_hint(name) in (None, source.head)
+            )
+
+        chosen: str | None = None
         if self.last_speaker and paragraph.index - self.last_speaker[0] <= 1:
             speaker = self.last_speaker[1]
-            later = self.recent_people[self.recent_people.index(speaker) + 1 :] if speaker in self.recent_people else []
-            others = [
-                name for name in later if name not in named_after and self._pronoun_hint(name) in (None, source.head)
-            ]
-            if speaker in self.recent_people and self._pronoun_hint(speaker) in (None, source.head) and not others:
-                self.pronoun_of[speaker] = source.head
-                return speaker
-        candidates = [
-            name
-            for name in reversed(self.recent_people)
-            if name not in named_after
-            and not looks_like_organisation(name)
-            and self._pronoun_hint(name) in (None, source.head)
-        ]
-        name = candidates[0] if candidates else None
-        if name:
-            self.pronoun_of[name] = source.head
-        return name
+            since = [name for _, name in self.subjects]
+            since = since[len(since) - since[::-1].index(speaker) :] if speaker in since else since
+            if speaker in self.recent_people and fits(speaker) and not any(fits(name) for name in since):
+                chosen = speaker
+        subjects = [name for index, name in self.subjects if paragraph.index - index <= SUBJECT_LOOKBACK]
+        chosen = chosen or next((name for name in reversed(subjects) if fits(name)), None)
+        chosen = chosen or next((name for name in reversed(self.recent_people) if fits(name)), None)
+        if chosen:
+            self.pronoun_of[chosen] = source.head
+        return chosen
 
     def _pronoun_hint(self, name: str) -> str | None:
         """The pronoun the text used for the person before, else the one their given name usually goes with."""
@@ -254,6 +262,11 @@ class Context:
                 return self.organisation_names[found[-1]]
         return None
 
+    def _note_speaker(self, paragraph: int, name: str) -> None:
+        """A quote's attributed speaker: the most recent person named, and the subject of their sentence."""
+        self._note_person(name)
+        self.subjects.append((paragraph, name))
+
     def _note_person(self, name: str) -> None:
         if name in self.recent_people:
             self.recent_people.remove(name)
@@ -303,6 +316,8 @@ class Context:
             while next_span < len(spans) and spans[next_span].start < high:
                 span = spans[next_span]
                 self._note_person(span.name)
+                if in_subject_position(self.paragraphs[index].text, span):
+                    self.subjects.append((index, span.name))
                 before = re.findall(r"[\w.]+", self.paragraphs[index].text[max(0, span.start - 60) : span.start])
                 self.titles_of.setdefault(span.name, set()).update(
                     word.casefold().rstrip(".") for word in before[-4:] if is_title(word)

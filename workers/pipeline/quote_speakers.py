@@ -104,7 +104,7 @@ class Attribution(Context):
         if quote.speaker:
             self.last_speaker = (paragraph.index, quote.speaker)
             if quote.cue:
-                self._note_person(quote.speaker)
+                self._note_speaker(paragraph.index, quote.speaker)
 
     def _after(self, paragraph: QuotedParagraph, quote: Quote) -> Cue | None:
         """`“...,” X said` or `“...,” said X` right after the closing mark, in the same sentence."""

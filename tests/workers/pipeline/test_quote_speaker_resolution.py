@@ -1,0 +1,86 @@
+"""Who a `he` or `she` of an attribution stands for: the person the sentences are about, not one merely mentioned."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.workers.pipeline.test_quotes import quotes_of, speaker_of
+from workers.pipeline.document import NamedSpan
+from workers.pipeline.quote_salience import in_subject_position, is_role_word
+
+
+def _span(text: str, name: str) -> NamedSpan:
+    start = text.index(name)
+    return NamedSpan(0, start, start + len(name), name, "person")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("Mark Hill went to the park.", "Mark Hill", True),
+        ("He walked on. Mark Hill, a friend, said so.", "Mark Hill", True),
+        ("It rained, and Mark Hill stayed in.", "Mark Hill", True),
+        ("Palestinian chief negotiator Mark Hill said so.", "Mark Hill", True),
+        ("He was photographed with Mark Hill in the park.", "Mark Hill", False),
+        ("The firm was bought by talent manager Mark Hill.", "Mark Hill", False),
+        ("He visited Mark Hill.", "Mark Hill", False),
+        ("Mark Hill’s album came out.", "Mark Hill", False),
+    ],
+)
+def test_a_name_opening_its_clause_stands_as_subject(text: str, name: str, expected: bool) -> None:
+    assert in_subject_position(text, _span(text, name)) is expected
+
+
+def test_role_words_include_occupations_plural_and_hyphenated() -> None:
+    assert is_role_word("Singer-guitarists") and is_role_word("negotiator") and is_role_word("Minister")
+    assert not is_role_word("visited")
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "quote_start", "expected"),
+    [
+        pytest.param(
+            (
+                "Mark Williams claims that he felt bound to visit the businessman to end their friendship.",
+                "During the visit, he was photographed having long chats with Jeffrey Epstein in Central Park.",
+                "He instead told the interviewer: “I had to go and see him and talk to him in person.”",
+            ),
+            "I had to go",
+            "Mark Williams",
+            id="he goes on with the subject, not the person met",
+        ),
+        pytest.param(
+            (
+                "“This was the fourth time I have been deported,” said Daniel Ortiz, 24, from Peter Hall’s village.",
+                "“I boarded a flight on May 15 and reached Mexico,” he said.",
+            ),
+            "I boarded",
+            "Daniel Ortiz",
+            id="a possessive after the speaker does not take his next quote",
+        ),
+        pytest.param(
+            (
+                "“This was the fourth time I have been deported,” said Daniel Ortiz, from Texas.",
+                "He said he had spent a lot on the attempts. Lakshiwnder Singh, another deportee, said he had paid an "
+                "agent. “He sent me to Mexico on May 2 via Moscow,” he said.",
+            ),
+            "He sent me",
+            "Lakshiwnder Singh",
+            id="a new subject after the last speaker takes the pronoun",
+        ),
+        pytest.param(
+            (
+                "Jordanian Foreign Minister Ayman Safadi warned of “dangerous consequences for the region”.",
+                "Palestinian chief negotiator Saeb Erekat said they would take a series of measures.",
+                "“We are going to the General Assembly and we will ask for an investigation,” he added.",
+            ),
+            "We are going",
+            "Saeb Erekat",
+            id="a role noun before the name keeps it the subject",
+        ),
+    ],
+)
+def test_a_pronoun_resolves_to_the_person_the_text_is_about(
+    paragraphs: tuple[str, ...], quote_start: str, expected: str
+) -> None:
+    assert speaker_of(quote_start, quotes_of(*paragraphs)) == expected

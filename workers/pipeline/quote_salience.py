@@ -1,0 +1,55 @@
+"""Which people a pronoun may stand for: where a name stands in its sentence, without a parse.
+
+A `he` or `she` in news copy goes on with the person the sentences are about, the subject, far more often than with
+someone merely mentioned (`he was photographed with Epstein`, `Simmons teed up McDonald’s cameo`, `from Punjab’s
+Bhatinda`). The parser runs only on attribution sentences, so the role of every other mention is read from the
+word before it: a name opening a clause is taken as a subject; one after a preposition or a verb, or in the
+possessive, as mentioned only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from workers.pipeline import lexicon
+from workers.pipeline.document import NamedSpan
+from workers.pipeline.names import is_title, word_set
+
+_ROLE_NOUNS = frozenset(lexicon.entries("role_nouns.txt"))
+
+# Words after which a name opens a clause, so usually stands as its subject (`and Simmons said`, `as Reed dubbed`).
+_CLAUSE_OPENERS = word_set(
+    """
+    and but or nor that when while because as if though although since where so then whereas however meanwhile
+    also yet
+    """
+)
+# The word (or punctuation mark) right before an offset.
+_WORD_BEFORE = re.compile(r"([\w’'.-]+|[^\w\s])\s*$")
+
+
+def in_subject_position(text: str, span: NamedSpan) -> bool:
+    """True when the name opens its clause (and is not a possessive), as a sentence's subject does."""
+    if text.startswith(("’s", "'s", "’ ", "' "), span.end):
+        return False
+    cursor = span.start
+    while True:
+        word = _WORD_BEFORE.search(text, 0, cursor)
+        if word is None:
+            return True
+        token = word.group(1)
+        if not token[:1].isalnum():
+            return token not in ("’", "'")
+        if token.casefold() in _CLAUSE_OPENERS or (token.endswith(".") and token[:1].islower()):
+            return True  # `... on advocacy. Lakshiwnder Singh, another deportee, said`: a new sentence
+        if not (is_role_word(token) or token[:1].isupper() or token.casefold() == "the"):
+            return False
+        cursor = word.start()
+
+
+def is_role_word(word: str) -> bool:
+    """A title of office or an occupation, singular or plural, alone or hyphenated (`Singer-guitarists`)."""
+    if is_title(word):
+        return True
+    parts = word.casefold().rstrip(".,").split("-")
+    return all(part in _ROLE_NOUNS or (part.endswith("s") and part[:-1] in _ROLE_NOUNS) for part in parts)
