@@ -4,14 +4,14 @@ titles go with whom, and how a grammatical subject (quote_sources) resolves to a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import NamedTuple
 
 from workers.pipeline import lexicon
 from workers.pipeline.document import NamedSpan
 from workers.pipeline.names import is_title, looks_like_organisation, strip_titles
 from workers.pipeline.quote_marks import Quote, QuotedParagraph, inside
-from workers.pipeline.quote_salience import in_subject_position
+from workers.pipeline.quote_salience import in_subject_position, missed_mentions
 from workers.pipeline.quote_sources import PRONOUNS, ParsedSentence, SentenceParser, Source, source_of_verb
 
 # Verbs that introduce or follow reported speech (lexicon/reporting_verbs.txt) or name something in someone's words
@@ -26,8 +26,10 @@ SPEECH_VERB = re.compile(
 _ORGANISATION_NOUNS = frozenset(lexicon.entries("organisation_nouns.txt"))
 # How many paragraphs back `they said` / `it added` looks for the organisation it stands for.
 ORGANISATION_LOOKBACK = 6
+# Capitalised words that a one-word name (`Liu He`, `Theresa May`) shares with the rest of the language.
+_COMMON_CAPITALISED = frozenset([*PRONOUNS, *(word.casefold() for word in lexicon.month_names()), *lexicon.weekdays()])
 # How many paragraphs back `he said` looks for the subject it goes on with, before the last person named.
-SUBJECT_LOOKBACK = 2
+SUBJECT_LOOKBACK = 3
 
 
 def _bare(text: str, start: int, end: int) -> tuple[int, int]:
@@ -80,6 +82,22 @@ class Context:
             if (span.kind == "organisation" and span.name not in self.person_names)
             or looks_like_organisation(span.name)
         }
+        # Surfaces and surnames of people, to count the mentions the recogniser missed (`Simmons teed up ...`).
+        forms: dict[str, set[str]] = {}
+        for spans in names.values():
+            for span in spans:
+                if span.kind == "person":
+                    surface = self.paragraphs[span.paragraph].text[span.start : span.end]
+                    for form in (surface, span.name, span.name.split()[-1]):
+                        forms.setdefault(form, set()).add(span.name)
+        self.person_forms = {
+            form: next(iter(owners))
+            for form, owners in forms.items()
+            if len(owners) == 1 and form.casefold() not in _COMMON_CAPITALISED
+        }
+        self.person_pattern = (
+            re.compile(rf"\b(?:{lexicon.alternation(list(self.person_forms))})\b") if self.person_forms else None
+        )
         self.organisations = (
             re.compile(rf"\b(?:{lexicon.alternation(list(self.organisation_names))})\b")
             if self.organisation_names
@@ -181,33 +199,38 @@ class Context:
 
     def _speaker_for_pronoun(self, paragraph: QuotedParagraph, source: Source) -> str | None:
         """`“...,” said X. / “...,” he said.`: the last speaker when the pronoun fits and no one has taken the
-        subject since, else the subject of the sentences just before, else the last person named."""
+        subject since, else the person the sentences before are about."""
         named_after = {
             span.name
             for span in self.names.get(paragraph.index, [])
             if span.start >= source.start and not any(inside(span.start, quote) for quote in paragraph.quotes)
         }  # people the salience already counts but the pronoun stands before (`He urged Mr. Trump, saying`)
-
-        def fits(name: str) -> bool:
-            return (
-                name not in named_after
-                and not looks_like_organisation(name)
-                and self._pronoun_hint(name) in (None, source.head)
-            )
-
-        chosen: str | None = None
         if self.last_speaker and paragraph.index - self.last_speaker[0] <= 1:
             speaker = self.last_speaker[1]
             since = [name for _, name in self.subjects]
             since = since[len(since) - since[::-1].index(speaker) :] if speaker in since else since
-            if speaker in self.recent_people and fits(speaker) and not any(fits(name) for name in since):
-                chosen = speaker
-        subjects = [name for index, name in self.subjects if paragraph.index - index <= SUBJECT_LOOKBACK]
-        chosen = chosen or next((name for name in reversed(subjects) if fits(name)), None)
-        chosen = chosen or next((name for name in reversed(self.recent_people) if fits(name)), None)
+            fits = speaker in self.recent_people and self._fits(speaker, source.head, named_after)
+            if fits and not any(self._fits(name, source.head, named_after) for name in since):
+                self.pronoun_of[speaker] = source.head
+                return speaker
+        return self._person_for_pronoun(source.head, paragraph.index, named_after)
+
+    def _person_for_pronoun(self, pronoun: str, paragraph: int, excluded: Collection[str] = ()) -> str | None:
+        """The subject of the last few paragraphs that the pronoun fits, else the last person named that it fits."""
+        subjects = [name for index, name in self.subjects if paragraph - index <= SUBJECT_LOOKBACK]
+        chosen = next((name for name in reversed(subjects) if self._fits(name, pronoun, excluded)), None)
+        chosen = chosen or next(
+            (name for name in reversed(self.recent_people) if self._fits(name, pronoun, excluded)), None
+        )
         if chosen:
-            self.pronoun_of[chosen] = source.head
+            self.pronoun_of[chosen] = pronoun
         return chosen
+
+    def _fits(self, name: str, pronoun: str, excluded: Collection[str]) -> bool:
+        """A person (not an organisation) the pronoun may stand for: not known to go by the other one."""
+        return (
+            name not in excluded and not looks_like_organisation(name) and self._pronoun_hint(name) in (None, pronoun)
+        )
 
     def _pronoun_hint(self, name: str) -> str | None:
         """The pronoun the text used for the person before, else the one their given name usually goes with."""
@@ -272,15 +295,6 @@ class Context:
             self.recent_people.remove(name)
         self.recent_people.append(name)
 
-    def _person_for_pronoun(self, pronoun: str) -> str | None:
-        """The most recently named person not known to go by the other pronoun (`he` after `she said` for X)."""
-        for name in reversed(self.recent_people):
-            known = self.pronoun_of.get(name)
-            if known in (None, pronoun):
-                self.pronoun_of[name] = pronoun
-                return name
-        return None
-
     def _person_with_title(self, role: str) -> str | None:
         role = role.casefold().rstrip(".,")
         return next((name for name in reversed(self.recent_people) if role in self.titles_of.get(name, ())), None)
@@ -328,12 +342,18 @@ class Context:
 
     def _people_outside_quotes(self, index: int) -> list[NamedSpan]:
         if index not in self.people_outside_quotes:
-            quotes = self.paragraphs[index].quotes
-            self.people_outside_quotes[index] = [
-                span
-                for span in self.names.get(index, [])
-                if span.kind == "person" and not any(inside(span.start, quote) for quote in quotes)
-            ]
+            paragraph = self.paragraphs[index]
+            known = self.names.get(index, [])
+            missed = missed_mentions(index, paragraph.text, known, self.person_forms, self.person_pattern)
+            self.people_outside_quotes[index] = sorted(
+                (
+                    span
+                    for span in known + missed
+                    if (span.kind == "person" or span.name in self.person_names)
+                    and not any(inside(span.start, quote) for quote in paragraph.quotes)
+                ),
+                key=lambda span: span.start,
+            )
         return self.people_outside_quotes[index]
 
     def _sentence_start(self, paragraph: QuotedParagraph, position: int) -> int:

@@ -38,6 +38,9 @@ def in_subject_position(text: str, span: NamedSpan) -> bool:
         if word is None:
             return True
         token = word.group(1)
+        if token.casefold() in ("and", "or") and _follows_name(text, word.start()):
+            cursor = word.start()  # `Kanye West and Kim Kardashian`: the second name has the first one's role
+            continue
         if not token[:1].isalnum():
             return token not in ("’", "'")
         if token.casefold() in _CLAUSE_OPENERS or (token.endswith(".") and token[:1].islower()):
@@ -53,3 +56,21 @@ def is_role_word(word: str) -> bool:
         return True
     parts = word.casefold().rstrip(".,").split("-")
     return all(part in _ROLE_NOUNS or (part.endswith("s") and part[:-1] in _ROLE_NOUNS) for part in parts)
+
+
+def _follows_name(text: str, offset: int) -> bool:
+    word = _WORD_BEFORE.search(text, 0, offset)
+    return word is not None and word.group(1)[:1].isupper()
+
+
+def missed_mentions(
+    paragraph: int, text: str, known: list[NamedSpan], forms: dict[str, str], pattern: re.Pattern[str] | None
+) -> list[NamedSpan]:
+    """Mentions the recogniser missed of people it found elsewhere (`Swift got support` for Taylor Swift)."""
+    if pattern is None:
+        return []
+    return [
+        NamedSpan(paragraph, mention.start(), mention.end(), forms[mention.group(0)], "person")
+        for mention in pattern.finditer(text)
+        if not any(span.start < mention.end() and mention.start() < span.end for span in known)
+    ]

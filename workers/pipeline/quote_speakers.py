@@ -215,7 +215,7 @@ class Attribution(Context):
         region = text[start:end]
         words = region.strip(" ,—–-").split()
         if 1 <= len(words) <= 2 and words[-1] in _PRONOUNS:  # `he`, `and she`; not `He Jianxiong`
-            return self._person_for_pronoun(words[-1].casefold())
+            return self._person_for_pronoun(words[-1].casefold(), paragraph.index)
         missed = _missed_name(region, [(span.start - start, span.end - start) for span in spans])
         if missed:
             return self._resolve_missed(missed)

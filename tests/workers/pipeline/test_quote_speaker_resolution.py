@@ -7,6 +7,7 @@ import pytest
 from tests.workers.pipeline.test_quotes import quotes_of, speaker_of
 from workers.pipeline.document import NamedSpan
 from workers.pipeline.quote_salience import in_subject_position, is_role_word
+from workers.pipeline.quotes import find_quotes
 
 
 def _span(text: str, name: str) -> NamedSpan:
@@ -25,6 +26,7 @@ def _span(text: str, name: str) -> NamedSpan:
         ("The firm was bought by talent manager Mark Hill.", "Mark Hill", False),
         ("He visited Mark Hill.", "Mark Hill", False),
         ("Mark Hill’s album came out.", "Mark Hill", False),
+        ("He has worked with Kanye West and Mark Hill.", "Mark Hill", False),
     ],
 )
 def test_a_name_opening_its_clause_stands_as_subject(text: str, name: str, expected: bool) -> None:
@@ -84,3 +86,29 @@ def test_a_pronoun_resolves_to_the_person_the_text_is_about(
     paragraphs: tuple[str, ...], quote_start: str, expected: str
 ) -> None:
     assert speaker_of(quote_start, quotes_of(*paragraphs)) == expected
+
+
+def _names(paragraphs: list[str], *people: tuple[int, str, str]) -> list[NamedSpan]:
+    """Person spans as a recogniser would give them: (paragraph, surface, canonical name)."""
+    spans = []
+    for index, surface, name in people:
+        start = paragraphs[index].index(surface)
+        spans.append(NamedSpan(index, start, start + len(surface), name, "person"))
+    return spans
+
+
+def test_a_surname_the_recogniser_missed_still_makes_its_bearer_the_subject() -> None:
+    paragraphs = [
+        "Singer-guitarists Tom Johnston and Patrick Simmons will tour with John McFee.",
+        "After their hit, Simmons teed up Michael McDonald’s cameo. “You might remember him from his own band "
+        "these days,” he said.",
+    ]
+    names = _names(
+        paragraphs,
+        (0, "Tom Johnston", "Tom Johnston"),
+        (0, "Patrick Simmons", "Patrick Simmons"),
+        (0, "John McFee", "John McFee"),
+        (1, "Michael McDonald", "Michael McDonald"),  # `Simmons` in the same paragraph left untagged
+    )
+    found, _ = find_quotes(paragraphs, names)
+    assert speaker_of("You might remember", found) == "Patrick Simmons"
