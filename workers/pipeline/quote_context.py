@@ -210,7 +210,10 @@ class Context:
             since = [name for _, name in self.subjects]
             since = since[len(since) - since[::-1].index(speaker) :] if speaker in since else since
             fits = speaker in self.recent_people and self._fits(speaker, source.head, named_after)
-            if fits and not any(self._fits(name, source.head, named_after) for name in since):
+            # A speaker the text already calls `he` keeps it against a new subject not yet known to be one.
+            known = self._pronoun_hint(speaker) == source.head
+            rivals = [name for name in since if self._fits(name, source.head, named_after)]
+            if fits and not any(self._pronoun_hint(name) == source.head or not known for name in rivals):
                 self.pronoun_of[speaker] = source.head
                 return speaker
         return self._person_for_pronoun(source.head, paragraph.index, named_after)

@@ -30,6 +30,8 @@ _PLACEHOLDER = "yes"  # what a quoted utterance is to the grammar around it
 # How far up the parse a quote's words may hang from their reporting verb.
 _MAX_CLIMB = 8
 _DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
+# A reporting verb directly followed by the opening mark of what it reports (`said, “`, `told them: “`).
+_QUOTE_RIGHT_AFTER = re.compile(r"\s*[,:]?\s*[“\"‘]")
 
 
 @dataclass(frozen=True)
@@ -66,12 +68,22 @@ def source_of_verb(sentence: ParsedSentence, verb_offset: int, verbs: re.Pattern
         subject = _according_to(verb)
         return _source(subject, sentence) if subject is not None else None
     outer = verb.head if verb.dep_ == "ccomp" and verb.head is not verb else None
-    if outer is not None and verbs.fullmatch(outer.text) and _subject(outer) is not None:
+    # `The staff member recalled that he said, “...”`: a verb that opens the quote itself keeps its own subject.
+    opens_quote = _QUOTE_RIGHT_AFTER.match(document.text, verb.idx + len(verb)) is not None
+    own = _subject(verb) is not None and opens_quote
+    if outer is not None and not own and verbs.fullmatch(outer.text) and _subject(outer) is not None:
         verb = outer
     subject = _subject(verb)
     if subject is None:
+        # Not the subject of a clause subordinate to the verb: `As we’ve noted, a study by X concluded “...”`.
         others = sorted(
-            (token for token in document if token is not verb and verbs.fullmatch(token.text)),
+            (
+                token
+                for token in document
+                if token is not verb
+                and verbs.fullmatch(token.text)
+                and not (token.dep_ == "advcl" and token.head.i == verb.i)
+            ),
             key=lambda token: abs(token.i - verb.i),
         )
         subject = next((found for found in map(_subject, others) if found is not None), None)

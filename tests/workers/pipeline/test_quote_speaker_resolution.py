@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.workers.pipeline.test_quote_sources import subject
 from tests.workers.pipeline.test_quotes import quotes_of, speaker_of
 from workers.pipeline.document import NamedSpan
 from workers.pipeline.quote_salience import in_subject_position, is_role_word
@@ -80,6 +81,18 @@ def test_role_words_include_occupations_plural_and_hyphenated() -> None:
             "Saeb Erekat",
             id="a role noun before the name keeps it the subject",
         ),
+        pytest.param(
+            (
+                "Patrick Carlineo, 55, of Addison, pleaded guilty to threatening Ilhan Omar, prosecutors said.",
+                "During the call, he called Omar a “terrorist” and said, “somebody ought to put a bullet in her "
+                "skull,” the prosecutor’s office said. Omar is one of the first Muslim women elected to Congress.",
+                "The staff member who reported the call recalled that he said, “I'll put a bullet in her skull,” the "
+                "attorney's office said.",
+            ),
+            "I'll put",
+            "Patrick Carlineo",
+            id="the verb that opens the quote keeps its own subject, and he stays with the speaker called he",
+        ),
     ],
 )
 def test_a_pronoun_resolves_to_the_person_the_text_is_about(
@@ -112,3 +125,16 @@ def test_a_surname_the_recogniser_missed_still_makes_its_bearer_the_subject() ->
     )
     found, _ = find_quotes(paragraphs, names)
     assert speaker_of("You might remember", found) == "Patrick Simmons"
+
+
+def test_a_verb_that_opens_its_quote_keeps_its_own_subject() -> None:
+    sentence = "The staff member who took the call recalled that he said, “I'll put a bullet in her skull,” they said."
+    assert subject(sentence, "said,") == ("he", "pronoun")
+
+
+def test_a_subordinate_clause_does_not_lend_its_subject() -> None:
+    sentence = (
+        "As we’ve noted, a March 2019 study by the Centre for Economic Policy Research, a London-based think tank, "
+        "concluded that, using standard economic methods, “the full incidence of the tariff falls on consumers.”"
+    )
+    assert subject(sentence, "concluded") is None
