@@ -232,7 +232,20 @@ class Context:
     def _fits(self, name: str, pronoun: str, excluded: Collection[str]) -> bool:
         """A person (not an organisation) the pronoun may stand for: not known to go by the other one."""
         return (
-            name not in excluded and not looks_like_organisation(name) and self._pronoun_hint(name) in (None, pronoun)
+            name not in excluded
+            and not looks_like_organisation(name)
+            and self._pronoun_hint(name) in (None, pronoun)
+            and self._could_be_person(name)
+        )
+
+    def _could_be_person(self, name: str) -> bool:
+        """A name the recogniser typed as a person that reads as one: a given and a family name, a title before it
+        (`Mr Trump`), a known given name, or the pronoun the text already used for it; not `Twitter` or `Ubisoft`."""
+        return (
+            len(name.split()) > 1
+            or bool(self.titles_of.get(name))
+            or name in self.pronoun_of
+            or name.casefold() in lexicon.given_name_pronouns()
         )
 
     def _pronoun_hint(self, name: str) -> str | None:
@@ -312,8 +325,9 @@ class Context:
         # `Browns DL Sheldon Richardson`: leading words of a long run are a team, a unit or a title.
         return " ".join(words[-2:]) if len(words) > 3 else name
 
-    def _person_in(self, paragraph: QuotedParagraph, start: int, end: int) -> str | None:
-        """The last person named between start and end, outside quotes."""
+    def _person_in(self, paragraph: QuotedParagraph, start: int, end: int, *, subject: bool = False) -> str | None:
+        """The last person named between start and end, outside quotes; with subject, the first person named as a
+        clause's subject if any (`Benioff introduced Cook as “...”`: Benioff)."""
         people = [
             span
             for span in self.names.get(paragraph.index, [])
@@ -322,7 +336,8 @@ class Context:
             and span.kind == "person"
             and not any(inside(span.start, quote) for quote in paragraph.quotes)
         ]
-        return people[-1].name if people else None
+        subjects = [span for span in people if subject and in_subject_position(paragraph.text, span)]
+        return subjects[0].name if subjects else people[-1].name if people else None
 
     def _advance_salience(self, paragraph: int, offset: int) -> None:
         """Move the 'people named outside quotes' forward to (paragraph, offset), each span visited once."""

@@ -94,9 +94,9 @@ class Attribution(Context):
                     named_before or reported or (self.last_speaker[1] if self.last_speaker and recent else None)
                 )
         else:
-            # `That produced a strategy of “...”`: a person named in the sentence, else this paragraph's speaker.
+            # `That produced a strategy of “...”`: the person the sentence is about, else this paragraph's speaker.
             sentence_start = self._sentence_start(paragraph, quote.open_mark)
-            quote.speaker = self._person_in(paragraph, sentence_start, quote.open_mark)
+            quote.speaker = self._person_in(paragraph, sentence_start, quote.open_mark, subject=True)
             if quote.speaker is None and self.last_speaker and self.last_speaker[0] == paragraph.index:
                 quote.speaker = self.last_speaker[1]
         if found and self.parse is not None:

@@ -138,3 +138,23 @@ def test_a_subordinate_clause_does_not_lend_its_subject() -> None:
         "concluded that, using standard economic methods, “the full incidence of the tariff falls on consumers.”"
     )
     assert subject(sentence, "concluded") is None
+
+
+def test_he_never_stands_for_a_one_word_name_that_does_not_read_as_a_person() -> None:
+    paragraphs = [
+        "Michel Ancel left the studio last year after a long dispute.",
+        "Ubisoft delayed the game again on Monday.",
+        "“We need more time to finish it,” he said.",
+    ]
+    names = _names(paragraphs, (0, "Michel Ancel", "Michel Ancel"), (1, "Ubisoft", "Ubisoft"))  # misread as a person
+    found, _ = find_quotes(paragraphs, names)
+    assert speaker_of("We need", found) == "Michel Ancel"
+
+
+def test_a_quote_without_cue_goes_to_the_subject_of_its_sentence() -> None:
+    paragraphs = [
+        "Marc Benioff introduced Tim Cook to the audience as “someone who has redefined what it means to lead”."
+    ]
+    names = _names(paragraphs, (0, "Marc Benioff", "Marc Benioff"), (0, "Tim Cook", "Tim Cook"))
+    found, _ = find_quotes(paragraphs, names)
+    assert speaker_of("someone who", found) == "Marc Benioff"
