@@ -56,6 +56,7 @@ def find_quotes(
     kinds = {span.name: "person" if span.kind == "person" else "organisation" for span in names}
     quotes = [_quote(parsed, group, kinds) for group in groups]
     quotes += transcript_quotes(parsed, resolve_name or (lambda name: None))
+    _credit_pull_quotes(quotes)
     return sorted(quotes, key=lambda quote: (quote["paragraph"], quote["start"])), warnings
 
 
@@ -97,6 +98,25 @@ def transcript_quotes(
             }
         )
     return quotes
+
+
+def _credit_pull_quotes(quotes: list[dict[str, Any]]) -> None:
+    """A pull quote (no attribution, no speaker) repeats words quoted in the body: it is that quote's speaker's."""
+    attributed = [(_words(quote), quote) for quote in quotes if quote["speaker"]]
+    for quote in quotes:
+        if quote["speaker"] or quote["cue"]:
+            continue
+        words = _words(quote)
+        if len(words.split()) < MIN_WORDS_WITHOUT_CUE:
+            continue
+        source = next((other for text, other in attributed if other is not quote and words in text), None)
+        if source is not None:
+            quote["speaker"], quote["speaker_kind"] = source["speaker"], source["speaker_kind"]
+
+
+def _words(quote: dict[str, Any]) -> str:
+    """The quote's words, lower case, without punctuation: what a pull quote and its source have in common."""
+    return " ".join(re.findall(r"\w+", " ".join(part["text"] for part in quote["parts"]).casefold()))
 
 
 def _quote(paragraphs: list[QuotedParagraph], group: list[Quote], kinds: dict[str, str]) -> dict[str, Any]:

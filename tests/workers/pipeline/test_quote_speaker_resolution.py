@@ -158,3 +158,13 @@ def test_a_quote_without_cue_goes_to_the_subject_of_its_sentence() -> None:
     names = _names(paragraphs, (0, "Marc Benioff", "Marc Benioff"), (0, "Tim Cook", "Tim Cook"))
     found, _ = find_quotes(paragraphs, names)
     assert speaker_of("someone who", found) == "Marc Benioff"
+
+
+def test_a_pull_quote_is_credited_to_the_speaker_of_the_words_it_repeats() -> None:
+    paragraphs = [
+        "The man visited his local doctor in November.",
+        "“Their immune system behaves in an exaggerated fashion”",
+        "“In some individuals, their immune system behaves in an exaggerated fashion,” Owen Dempsey told us.",
+    ]
+    found, _ = find_quotes(paragraphs, _names(paragraphs, (2, "Owen Dempsey", "Owen Dempsey")))
+    assert [quote["speaker"] for quote in found] == ["Owen Dempsey", "Owen Dempsey"]
