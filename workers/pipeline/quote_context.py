@@ -9,9 +9,15 @@ from typing import NamedTuple
 
 from workers.pipeline import lexicon
 from workers.pipeline.document import NamedSpan
-from workers.pipeline.names import is_title, looks_like_organisation, strip_titles
+from workers.pipeline.names import looks_like_organisation, strip_titles
 from workers.pipeline.quote_marks import Quote, QuotedParagraph, inside
-from workers.pipeline.quote_salience import in_subject_position, missed_mentions
+from workers.pipeline.quote_salience import (
+    in_subject_position,
+    is_role_word,
+    missed_mentions,
+    role_stem,
+    roles_before,
+)
 from workers.pipeline.quote_sources import PRONOUNS, ParsedSentence, SentenceParser, Source, source_of_verb
 
 # Verbs that introduce or follow reported speech (lexicon/reporting_verbs.txt) or name something in someone's words
@@ -191,7 +197,8 @@ class Context:
             ]
             if behind:
                 return behind[0].name, "organisation"
-        if source.form == "role" and is_title(source.head):
+        # `the minister`, `the singer and guitarist`; not `the physicians`, a group.
+        if source.form == "role" and is_role_word(source.head) and role_stem(source.head) == source.head:
             person = self._person_with_title(source.head) or self._person_with_title_ahead(paragraph, source.head)
             if person:
                 return person, "person"
@@ -254,11 +261,11 @@ class Context:
 
     def _person_with_title_ahead(self, paragraph: QuotedParagraph, role: str) -> str | None:
         """`China’s ambassador ... warned` before `ambassador Liu Xiaming` is named: the next person with that title."""
-        role = role.casefold().rstrip(".,")
+        role = role_stem(role)
         for index in range(paragraph.index, min(len(self.paragraphs), paragraph.index + 4)):
             text = self.paragraphs[index].text
             for span in self.names.get(index, []):
-                if span.kind == "person" and role in text[max(0, span.start - 60) : span.start].casefold().split():
+                if span.kind == "person" and role in roles_before(text, span):
                     return span.name
         return None
 
@@ -312,7 +319,7 @@ class Context:
         self.recent_people.append(name)
 
     def _person_with_title(self, role: str) -> str | None:
-        role = role.casefold().rstrip(".,")
+        role = role_stem(role)
         return next((name for name in reversed(self.recent_people) if role in self.titles_of.get(name, ())), None)
 
     def _resolve_missed(self, name: str) -> str:
@@ -350,10 +357,7 @@ class Context:
                 self._note_person(span.name)
                 if in_subject_position(self.paragraphs[index].text, span):
                     self.subjects.append((index, span.name))
-                before = re.findall(r"[\w.]+", self.paragraphs[index].text[max(0, span.start - 60) : span.start])
-                self.titles_of.setdefault(span.name, set()).update(
-                    word.casefold().rstrip(".") for word in before[-4:] if is_title(word)
-                )
+                self.titles_of.setdefault(span.name, set()).update(roles_before(self.paragraphs[index].text, span))
                 next_span += 1
             self.next_span = next_span
         self.position = (paragraph, offset)

@@ -52,10 +52,19 @@ def in_subject_position(text: str, span: NamedSpan) -> bool:
 
 def is_role_word(word: str) -> bool:
     """A title of office or an occupation, singular or plural, alone or hyphenated (`Singer-guitarists`)."""
-    if is_title(word):
-        return True
+    return is_title(word) or all(part in _ROLE_NOUNS for part in role_stem(word).split("-"))
+
+
+def role_stem(word: str) -> str:
+    """A role word as compared: lower case, no trailing period, an occupation's plural made singular."""
     parts = word.casefold().rstrip(".,").split("-")
-    return all(part in _ROLE_NOUNS or (part.endswith("s") and part[:-1] in _ROLE_NOUNS) for part in parts)
+    return "-".join(part[:-1] if part.endswith("s") and part[:-1] in _ROLE_NOUNS else part for part in parts)
+
+
+def roles_before(text: str, span: NamedSpan) -> set[str]:
+    """Titles and occupations among the four words before a name (`singer and guitarist Pat Simmons`)."""
+    before = re.findall(r"[\w.]+", text[max(0, span.start - 60) : span.start])
+    return {role_stem(word) for word in before[-4:] if is_role_word(word)}
 
 
 def _follows_name(text: str, offset: int) -> bool:

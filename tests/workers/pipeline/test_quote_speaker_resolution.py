@@ -168,3 +168,20 @@ def test_a_pull_quote_is_credited_to_the_speaker_of_the_words_it_repeats() -> No
     ]
     found, _ = find_quotes(paragraphs, _names(paragraphs, (2, "Owen Dempsey", "Owen Dempsey")))
     assert [quote["speaker"] for quote in found] == ["Owen Dempsey", "Owen Dempsey"]
+
+
+def test_a_role_noun_resolves_to_the_person_introduced_with_it() -> None:
+    found = quotes_of(
+        "The band will tour with singer and guitarist Pat Simmons and drummer John Hartman next year.",
+        "“We can't wait to see everybody out there again,” the singer and guitarist said.",
+    )
+    assert (found[0]["speaker"], found[0]["speaker_mention"]) == ("Pat Simmons", "the singer and guitarist")
+
+
+def test_a_plural_role_noun_is_a_group_not_the_person_introduced_with_it() -> None:
+    found = quotes_of(
+        "A group of physicians wrote to physician Kevin Hall, the acting director, on Monday.",
+        "“We implore you to allow our volunteer physicians to hold our requested influenza vaccine clinic,” the "
+        "physicians stated in the letter.",
+    )
+    assert (found[0]["speaker"], found[0]["speaker_kind"]) == (None, "description")
