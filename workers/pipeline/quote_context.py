@@ -13,8 +13,10 @@ from workers.pipeline.names import looks_like_organisation, strip_titles
 from workers.pipeline.quote_marks import Quote, QuotedParagraph, inside
 from workers.pipeline.quote_salience import (
     in_subject_position,
+    is_plural_role,
     is_role_word,
     missed_mentions,
+    person_forms,
     role_stem,
     roles_before,
 )
@@ -32,8 +34,6 @@ SPEECH_VERB = re.compile(
 _ORGANISATION_NOUNS = frozenset(lexicon.entries("organisation_nouns.txt"))
 # How many paragraphs back `they said` / `it added` looks for the organisation it stands for.
 ORGANISATION_LOOKBACK = 6
-# Capitalised words that a one-word name (`Liu He`, `Theresa May`) shares with the rest of the language.
-_COMMON_CAPITALISED = frozenset([*PRONOUNS, *(word.casefold() for word in lexicon.month_names()), *lexicon.weekdays()])
 # How many paragraphs back `he said` looks for the subject it goes on with, before the last person named.
 SUBJECT_LOOKBACK = 3
 
@@ -89,18 +89,7 @@ class Context:
             or looks_like_organisation(span.name)
         }
         # Surfaces and surnames of people, to count the mentions the recogniser missed (`Simmons teed up ...`).
-        forms: dict[str, set[str]] = {}
-        for spans in names.values():
-            for span in spans:
-                if span.kind == "person":
-                    surface = self.paragraphs[span.paragraph].text[span.start : span.end]
-                    for form in (surface, span.name, span.name.split()[-1]):
-                        forms.setdefault(form, set()).add(span.name)
-        self.person_forms = {
-            form: next(iter(owners))
-            for form, owners in forms.items()
-            if len(owners) == 1 and form.casefold() not in _COMMON_CAPITALISED
-        }
+        self.person_forms = person_forms([paragraph.text for paragraph in paragraphs], names)
         self.person_pattern = (
             re.compile(rf"\b(?:{lexicon.alternation(list(self.person_forms))})\b") if self.person_forms else None
         )
@@ -170,6 +159,11 @@ class Context:
                 organisation = self._recent_organisation(paragraph.index, source.start)
                 return (organisation, "organisation") if organisation else (None, "description")
             return None, "description"
+        if source.form == "name" and self._is_office(source.name):
+            # `the President said`: the person introduced with the title; `The United Nations High Commissioner for
+            # Human Rights said`, an office no one was introduced with: the office as written.
+            person = self._person_with_title(source.name.split()[-1])
+            return (person, "person") if person else (re.sub(r"^(?:the|The)\s+", "", source.mention), "organisation")
         if source.form == "name":
             name = strip_titles(source.name)
             if name and not looks_like_organisation(name):
@@ -198,7 +192,7 @@ class Context:
             if behind:
                 return behind[0].name, "organisation"
         # `the minister`, `the singer and guitarist`; not `the physicians`, a group.
-        if source.form == "role" and is_role_word(source.head) and role_stem(source.head) == source.head:
+        if source.form == "role" and is_role_word(source.head) and not is_plural_role(source.head):
             person = self._person_with_title(source.head) or self._person_with_title_ahead(paragraph, source.head)
             if person:
                 return person, "person"
@@ -253,6 +247,15 @@ class Context:
             or bool(self.titles_of.get(name))
             or name in self.pronoun_of
             or name.casefold() in lexicon.given_name_pronouns()
+        )
+
+    def _is_office(self, name: str) -> bool:
+        """`President`, `United Nations High Commissioner`: a title as a name; not `John King` or `Carole King`."""
+        words = name.split()
+        return (
+            is_role_word(words[-1])
+            and words[0].casefold() not in lexicon.given_name_pronouns()
+            and self.resolve_name(name) is None
         )
 
     def _pronoun_hint(self, name: str) -> str | None:

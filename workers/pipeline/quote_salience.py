@@ -14,8 +14,13 @@ import re
 from workers.pipeline import lexicon
 from workers.pipeline.document import NamedSpan
 from workers.pipeline.names import is_title, word_set
+from workers.pipeline.quote_sources import PRONOUNS
 
 _ROLE_NOUNS = frozenset(lexicon.entries("role_nouns.txt"))
+# Capitalised words that a one-word name (`Liu He`, `Theresa May`) shares with the rest of the language.
+_COMMON_CAPITALISED = frozenset([*PRONOUNS, *lexicon.month_names(), *lexicon.weekdays()])
+# Offices news names two ways (`the premier` for the `Prime Minister`): compared as the word of the other name.
+_SAME_OFFICE = {"premier": "prime"}
 
 # Words after which a name opens a clause, so usually stands as its subject (`and Simmons said`, `as Reed dubbed`).
 _CLAUSE_OPENERS = word_set(
@@ -58,7 +63,17 @@ def is_role_word(word: str) -> bool:
 def role_stem(word: str) -> str:
     """A role word as compared: lower case, no trailing period, an occupation's plural made singular."""
     parts = word.casefold().rstrip(".,").split("-")
-    return "-".join(part[:-1] if part.endswith("s") and part[:-1] in _ROLE_NOUNS else part for part in parts)
+    singular = [part[:-1] if _is_plural_role(part) else part for part in parts]
+    return "-".join(_SAME_OFFICE.get(part, part) for part in singular)
+
+
+def is_plural_role(word: str) -> bool:
+    """`physicians`, `the singer-guitarists`: a group, not one person."""
+    return _is_plural_role(word.casefold().rstrip(".,").split("-")[-1])
+
+
+def _is_plural_role(part: str) -> bool:
+    return part.endswith("s") and part[:-1] in _ROLE_NOUNS
 
 
 def roles_before(text: str, span: NamedSpan) -> set[str]:
@@ -70,6 +85,21 @@ def roles_before(text: str, span: NamedSpan) -> set[str]:
 def _follows_name(text: str, offset: int) -> bool:
     word = _WORD_BEFORE.search(text, 0, offset)
     return word is not None and word.group(1)[:1].isupper()
+
+
+def person_forms(paragraphs: list[str], names: dict[int, list[NamedSpan]]) -> dict[str, str]:
+    """Each way the article writes a person (as tagged, canonical, surname) that is theirs alone -> the person."""
+    forms: dict[str, set[str]] = {}
+    for spans in names.values():
+        for span in (span for span in spans if span.kind == "person"):
+            surface = paragraphs[span.paragraph][span.start : span.end]
+            for form in (surface, span.name, span.name.split()[-1]):
+                forms.setdefault(form, set()).add(span.name)
+    return {
+        form: next(iter(owners))
+        for form, owners in forms.items()
+        if len(owners) == 1 and form.casefold() not in _COMMON_CAPITALISED
+    }
 
 
 def missed_mentions(

@@ -185,3 +185,24 @@ def test_a_plural_role_noun_is_a_group_not_the_person_introduced_with_it() -> No
         "physicians stated in the letter.",
     )
     assert (found[0]["speaker"], found[0]["speaker_kind"]) == (None, "description")
+
+
+def test_an_office_no_one_was_introduced_with_is_the_speaker_as_written() -> None:
+    found = quotes_of(
+        "The United Nations High Commissioner for Human Rights said the decision did “not modify existing "
+        "international law, nor its interpretation by the court”."
+    )
+    assert (found[0]["speaker"], found[0]["speaker_kind"]) == (
+        "United Nations High Commissioner for Human Rights",
+        "organisation",
+    )
+
+
+def test_the_premier_is_the_prime_minister_named_later() -> None:
+    found = quotes_of(
+        "The United States faced criticism over its decision, while the Jewish state's premier cheered on the "
+        "“historic” move.",
+        "The United Nations stressed the decision would not change the reality on the ground.",
+        "Israeli Prime Minister Benjamin Netanyahu, however, said he was “very moved” by the announcement.",
+    )
+    assert found[0]["speaker"] == "Benjamin Netanyahu"
