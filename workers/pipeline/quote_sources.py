@@ -27,6 +27,8 @@ _ASIDES = frozenset({"appos", "relcl", "acl", "punct", "advmod", "cc", "prep", "
 # Quoted passages longer than this many words are parsed as one placeholder word.
 _KEPT_WORDS = 3
 _PLACEHOLDER = "yes"  # what a quoted utterance is to the grammar around it
+# Relations of a noun's modifiers: quoted words in them qualify a thing (`the “interim” government`).
+_MODIFIERS = frozenset({"amod", "compound", "nmod", "poss", "appos", "nummod"})
 # How far up the parse a quote's words may hang from their reporting verb.
 _MAX_CLIMB = 8
 _DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
@@ -90,13 +92,24 @@ def source_of_verb(sentence: ParsedSentence, verb_offset: int, verbs: re.Pattern
     return _source(subject, sentence) if subject is not None else None
 
 
-def governing_verb(sentence: ParsedSentence, quote_start: int, verbs: re.Pattern[str]) -> int | None:
-    """Offset of the reporting verb the quoted words hang from in the parse (climbing their heads), or None."""
+def governing_verb(
+    sentence: ParsedSentence, quote_start: int, verbs: re.Pattern[str], quote_end: int | None = None
+) -> int | None:
+    """Offset of the reporting verb the quoted words hang from in the parse (climbing their heads), or None.
+
+    With quote_end, the words must be what the verb says, not a word of something else it is about: no hop through
+    a noun's modifier or a preposition's object other than `as` (`blasted it as “morally wrong”`, not `the
+    “interim” government` or `the use of “We”`).
+    """
     document = sentence.document
     position = sentence.compressed(quote_start)
+    end = sentence.compressed(quote_end) if quote_end is not None else None
     token = next((token for token in document if token.idx >= position), None)
     for _ in range(_MAX_CLIMB):
-        if token is None or token.head is token:
+        if token is None or token.head.i == token.i:
+            return None
+        leaves_quote = end is not None and not position <= token.head.idx < end
+        if leaves_quote and (token.dep_ in _MODIFIERS or (token.dep_ == "pobj" and token.head.lower_ != "as")):
             return None
         token = token.head
         verb = verbs.match(document.text, token.idx)  # the pattern sees what follows (`called on` is no cue)

@@ -239,7 +239,12 @@ class Attribution(Context):
         verb = next((verb for verb in SPEECH_VERB.finditer(previous.text, start, end)), None)
         return self._speaker_in(previous, start, verb.start(), last=True) if verb else None
 
-    def _governing_verb(self, paragraph: QuotedParagraph, quote: Quote) -> Cue | None:
+    def governs(self, paragraph: QuotedParagraph, quote: Quote) -> bool:
+        """Whether the quote's cue is the verb its words hang from in the parse, as what it says or names."""
+        cue = self._governing_verb(paragraph, quote, strict=True)
+        return cue is not None and quote.cue_at == (cue.paragraph, cue.offset)
+
+    def _governing_verb(self, paragraph: QuotedParagraph, quote: Quote, *, strict: bool = False) -> Cue | None:
         """The reporting verb the quote depends on in the parse, however far back (`X told them that ... “...”`)."""
         if self.parse is None or self._opens_sentence(paragraph, quote):
             return None
@@ -247,7 +252,10 @@ class Attribution(Context):
         end = min([boundary for boundary in paragraph.boundaries if boundary > quote.start] + [len(paragraph.text)])
         others = [(other.start, other.end) for other in paragraph.quotes]
         verb = governing_verb(
-            ParsedSentence(self.parse, paragraph.text, (start, end), others), quote.start, SPEECH_VERB
+            ParsedSentence(self.parse, paragraph.text, (start, end), others),
+            quote.start,
+            SPEECH_VERB,
+            quote.end if strict else None,
         )
         if verb is None:
             return None

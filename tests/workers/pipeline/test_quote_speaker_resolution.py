@@ -206,3 +206,30 @@ def test_the_premier_is_the_prime_minister_named_later() -> None:
         "Israeli Prime Minister Benjamin Netanyahu, however, said he was “very moved” by the announcement.",
     )
     assert found[0]["speaker"] == "Benjamin Netanyahu"
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (
+            "Prince Andrew has reportedly told friends and family that the interview aired at the weekend was a "
+            "“great success”.",
+            ["great success"],
+        ),
+        (
+            "Anne Hidalgo said on Tuesday that the long and much delayed works on the bridge, the roads and the "
+            "station would finally be “complete” next year.",
+            ["complete"],  # what she said would be, as `said he would have “objected”` (CONVENTIONS.md, rule 4)
+        ),
+        (
+            "Nadia Cruz’s office said the deaths were caused by gunshot wounds and called on the “interim” government "
+            "to withdraw military units from all policing operations.",
+            [],
+        ),
+        ("Adam Neumann also agreed to return the cash he received from the use of “We.”", []),
+    ],
+)
+def test_a_short_quote_far_from_its_verb_counts_when_the_parse_says_the_verb_says_it(
+    paragraph: str, expected: list[str]
+) -> None:
+    assert [quote["text"] for quote in quotes_of(paragraph)] == expected
