@@ -12,6 +12,8 @@ from workers.pipeline.quote_sources import ParsedSentence, governing_verb
 # After the quote, these verbs may come before their subject: `“...,” said X`, `“...,” according to X`.
 _VERB_FIRST = re.compile(rf"^\s*[,—–-]?\s*((?!told\b|tells\b)(?:{SPEECH_VERBS}))\b")
 _PRONOUNS = frozenset({"he", "she", "He", "She"})
+# A capitalised pronoun after a quote that ended its sentence opens the next sentence (`.” He said`, not `.” he said`).
+_NEW_SENTENCE = re.compile(r"\s*(?:He|She|They|It|We|I)\b(?!\s+[A-Z])")
 _CAPITALISED_RUN = re.compile(r"((?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*)\s*(?:,[^,]*,\s*)?$")
 # Capitalised words that start a sentence but are never a speaker's name.
 _NOT_NAMES = word_set(
@@ -118,6 +120,8 @@ class Attribution(Context):
         window_end = min([b for b in paragraph.boundaries if b > window_start] + [len(text)])
         window_end = min([q.open_mark for q in paragraph.quotes if q.open_mark > window_start] + [window_end])
         window = text[window_start:window_end]
+        if window_start in paragraph.boundaries and _NEW_SENTENCE.match(window):
+            return None  # `...to the mix.” He said his company’s lander...`: the next sentence, not this one's cue
         verb_first = _VERB_FIRST.match(window)
         if verb_first:
             cue = verb_first.group(1)

@@ -233,3 +233,18 @@ def test_a_short_quote_far_from_its_verb_counts_when_the_parse_says_the_verb_say
     paragraph: str, expected: list[str]
 ) -> None:
     assert [quote["text"] for quote in quotes_of(paragraph)] == expected
+
+
+def test_a_capitalised_pronoun_after_a_finished_quote_opens_the_next_sentence_not_a_new_quote() -> None:
+    found = quotes_of(
+        "Michael Sims, chief executive of Ceres Robotics, said small companies had a role. “Space exploration "
+        "requires an entire ecosystem of companies,” he said. “Small players bring agility and creativity to the "
+        "mix.” He said his company’s lander should be available for missions starting in 2023."
+    )
+    assert [(len(quote["parts"]), quote["speaker"]) for quote in found] == [(2, "Michael Sims")]
+
+
+def test_a_name_that_starts_like_a_pronoun_still_attributes_the_quote() -> None:
+    paragraphs = ["“Without rolling back some of the tariffs, there will be no deal.” He Jianxiong said on Monday."]
+    found, _ = find_quotes(paragraphs, _names(paragraphs, (0, "He Jianxiong", "He Jianxiong")))
+    assert found[0]["speaker"] == "He Jianxiong"
