@@ -248,3 +248,12 @@ def test_a_name_that_starts_like_a_pronoun_still_attributes_the_quote() -> None:
     paragraphs = ["“Without rolling back some of the tariffs, there will be no deal.” He Jianxiong said on Monday."]
     found, _ = find_quotes(paragraphs, _names(paragraphs, (0, "He Jianxiong", "He Jianxiong")))
     assert found[0]["speaker"] == "He Jianxiong"
+
+
+def test_fragments_the_same_verb_introduces_are_one_quote_however_far_apart() -> None:
+    found = quotes_of(
+        "The authors of the research argued that while the policies have provided “important social benefits, "
+        "particularly around equity in criminal justice,” the climb in conditions like cannabis use disorder are "
+        "“a potential public health concern.”"
+    )
+    assert [len(quote["parts"]) for quote in found] == [2]
