@@ -13,6 +13,7 @@ from workers.pipeline.names import looks_like_organisation, strip_titles
 from workers.pipeline.quote_marks import Quote, QuotedParagraph, inside
 from workers.pipeline.quote_salience import (
     in_subject_position,
+    introduced_as_organisation,
     is_plural_role,
     is_role_word,
     missed_mentions,
@@ -75,6 +76,7 @@ class Context:
         self.subjects: list[tuple[int, str]] = []  # (paragraph, person) named as a clause's subject or as a speaker
         self.pronoun_of: dict[str, str] = {}  # learnt from earlier attributions: "he" or "she"
         self.titles_of: dict[str, set[str]] = {}  # title words written before the person's name
+        self.organisations_typed_as_people: set[str] = set()  # `publisher Ubisoft` tagged as a person
         self.last_speaker: tuple[int, str] | None = None  # paragraph, name
         self.position = (0, 0)  # paragraph, offset up to which recent_people is up to date
         self.next_span = 0  # in that paragraph's people outside quotes
@@ -208,13 +210,17 @@ class Context:
         }  # people the salience already counts but the pronoun stands before (`He urged Mr. Trump, saying`)
         if self.last_speaker and paragraph.index - self.last_speaker[0] <= 1:
             speaker = self.last_speaker[1]
-            since = [name for _, name in self.subjects]
-            since = since[len(since) - since[::-1].index(speaker) :] if speaker in since else since
+            names = [name for _, name in self.subjects]
+            since = self.subjects[len(names) - names[::-1].index(speaker) :] if speaker in names else self.subjects
             fits = speaker in self.recent_people and self._fits(speaker, source.head, named_after)
-            # A speaker the text already calls `he` keeps it against a new subject not yet known to be one.
+            # A speaker the text already calls `he` keeps it against a subject of an earlier paragraph not yet known
+            # to be one (`Omar is one of the first Muslim women`); a subject of this paragraph takes it.
             known = self._pronoun_hint(speaker) == source.head
-            rivals = [name for name in since if self._fits(name, source.head, named_after)]
-            if fits and not any(self._pronoun_hint(name) == source.head or not known for name in rivals):
+            rivals = [(index, name) for index, name in since if self._fits(name, source.head, named_after)]
+            if fits and not any(
+                self._pronoun_hint(name) == source.head or not known or index == paragraph.index
+                for index, name in rivals
+            ):
                 self.pronoun_of[speaker] = source.head
                 return speaker
         return self._person_for_pronoun(source.head, paragraph.index, named_after)
@@ -241,7 +247,10 @@ class Context:
 
     def _could_be_person(self, name: str) -> bool:
         """A name the recogniser typed as a person that reads as one: a given and a family name, a title before it
-        (`Mr Trump`), a known given name, or the pronoun the text already used for it; not `Twitter` or `Ubisoft`."""
+        (`Mr Trump`), a known given name, or the pronoun the text already used for it; not `Twitter` or `Ubisoft`,
+        nor a name introduced with an organisation noun."""
+        if name in self.organisations_typed_as_people and not self.titles_of.get(name):
+            return False  # `the fact-checking charity Full Fact`
         return (
             len(name.split()) > 1
             or bool(self.titles_of.get(name))
@@ -361,6 +370,8 @@ class Context:
                 if in_subject_position(self.paragraphs[index].text, span):
                     self.subjects.append((index, span.name))
                 self.titles_of.setdefault(span.name, set()).update(roles_before(self.paragraphs[index].text, span))
+                if introduced_as_organisation(self.paragraphs[index].text, span):
+                    self.organisations_typed_as_people.add(span.name)
                 next_span += 1
             self.next_span = next_span
         self.position = (paragraph, offset)

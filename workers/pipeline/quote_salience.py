@@ -17,6 +17,7 @@ from workers.pipeline.names import is_title, word_set
 from workers.pipeline.quote_sources import PRONOUNS
 
 _ROLE_NOUNS = frozenset(lexicon.entries("role_nouns.txt"))
+_ORGANISATION_NOUNS = frozenset(lexicon.entries("organisation_nouns.txt"))
 # Capitalised words that a one-word name (`Liu He`, `Theresa May`) shares with the rest of the language.
 _COMMON_CAPITALISED = frozenset([*PRONOUNS, *lexicon.month_names(), *lexicon.weekdays()])
 # Offices news names two ways (`the premier` for the `Prime Minister`): compared as the word of the other name.
@@ -80,6 +81,13 @@ def roles_before(text: str, span: NamedSpan) -> set[str]:
     """Titles and occupations among the four words before a name (`singer and guitarist Pat Simmons`)."""
     before = re.findall(r"[\w.]+", text[max(0, span.start - 60) : span.start])
     return {role_stem(word) for word in before[-4:] if is_role_word(word)}
+
+
+def introduced_as_organisation(text: str, span: NamedSpan) -> bool:
+    """`fact-checking charity Full Fact`, `game publisher Ubisoft`: a name the words before it call an organisation."""
+    clause = re.split(r"[.,;:!?()“”\"]", text[max(0, span.start - 40) : span.start])[-1]
+    before = re.findall(r"[\w’'-]+", clause)[-2:]
+    return any(word.casefold() in _ORGANISATION_NOUNS for word in before)
 
 
 def _follows_name(text: str, offset: int) -> bool:

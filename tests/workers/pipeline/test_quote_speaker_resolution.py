@@ -6,9 +6,11 @@ import pytest
 
 from tests.workers.pipeline.test_quote_sources import subject
 from tests.workers.pipeline.test_quotes import quotes_of, speaker_of
+from workers.pipeline import nlp
 from workers.pipeline.document import NamedSpan
 from workers.pipeline.quote_salience import in_subject_position, is_role_word
 from workers.pipeline.quotes import find_quotes
+from workers.pipeline.settings import DEFAULT_SPACY_MODEL
 
 
 def _span(text: str, name: str) -> NamedSpan:
@@ -257,3 +259,25 @@ def test_fragments_the_same_verb_introduces_are_one_quote_however_far_apart() ->
         "“a potential public health concern.”"
     )
     assert [len(quote["parts"]) for quote in found] == [2]
+
+
+def test_he_never_stands_for_a_name_introduced_as_an_organisation() -> None:
+    paragraphs = [
+        "Will Moy spoke at the conference on Monday.",
+        "The fact-checking charity Full Fact published its review. Full Fact said the figures were wrong.",
+        "“We found no evidence for the figure,” he said.",
+    ]
+    names = _names(paragraphs, (0, "Will Moy", "Will Moy"), (1, "Full Fact", "Full Fact"))  # misread as a person
+    found, _ = find_quotes(paragraphs, names)
+    assert speaker_of("We found", found) == "Will Moy"
+
+
+def test_a_subject_of_the_quotes_own_paragraph_takes_the_pronoun_from_the_last_speaker() -> None:
+    paragraphs = [
+        "“Small players bring agility,” said Michael Sims, chief executive of Ceres Robotics.",
+        "Tyvak is a smallsat manufacturer. Zorro Villa, its chief operating officer, said Tyvak would use that "
+        "experience. “We’re going to start with something smaller,” he said.",
+    ]
+    names = _names(paragraphs, (0, "Michael Sims", "Michael Sims"), (1, "Zorro Villa", "Zorro Villa"))
+    found, _ = find_quotes(paragraphs, names, None, nlp.load_parser(DEFAULT_SPACY_MODEL).nlp)
+    assert speaker_of("We’re going", found) == "Zorro Villa"
