@@ -103,32 +103,6 @@ def test_a_pronoun_resolves_to_the_person_the_text_is_about(
     assert speaker_of(quote_start, quotes_of(*paragraphs)) == expected
 
 
-def _names(paragraphs: list[str], *people: tuple[int, str, str]) -> list[NamedSpan]:
-    """Person spans as a recogniser would give them: (paragraph, surface, canonical name)."""
-    spans = []
-    for index, surface, name in people:
-        start = paragraphs[index].index(surface)
-        spans.append(NamedSpan(index, start, start + len(surface), name, "person"))
-    return spans
-
-
-def test_a_surname_the_recogniser_missed_still_makes_its_bearer_the_subject() -> None:
-    paragraphs = [
-        "Singer-guitarists Tom Johnston and Patrick Simmons will tour with John McFee.",
-        "After their hit, Simmons teed up Michael McDonald’s cameo. “You might remember him from his own band "
-        "these days,” he said.",
-    ]
-    names = _names(
-        paragraphs,
-        (0, "Tom Johnston", "Tom Johnston"),
-        (0, "Patrick Simmons", "Patrick Simmons"),
-        (0, "John McFee", "John McFee"),
-        (1, "Michael McDonald", "Michael McDonald"),  # `Simmons` in the same paragraph left untagged
-    )
-    found, _ = find_quotes(paragraphs, names)
-    assert speaker_of("You might remember", found) == "Patrick Simmons"
-
-
 def test_a_verb_that_opens_its_quote_keeps_its_own_subject() -> None:
     sentence = "The staff member who took the call recalled that he said, “I'll put a bullet in her skull,” they said."
     assert subject(sentence, "said,") == ("he", "pronoun")
@@ -140,36 +114,6 @@ def test_a_subordinate_clause_does_not_lend_its_subject() -> None:
         "concluded that, using standard economic methods, “the full incidence of the tariff falls on consumers.”"
     )
     assert subject(sentence, "concluded") is None
-
-
-def test_he_never_stands_for_a_one_word_name_that_does_not_read_as_a_person() -> None:
-    paragraphs = [
-        "Michel Ancel left the studio last year after a long dispute.",
-        "Ubisoft delayed the game again on Monday.",
-        "“We need more time to finish it,” he said.",
-    ]
-    names = _names(paragraphs, (0, "Michel Ancel", "Michel Ancel"), (1, "Ubisoft", "Ubisoft"))  # misread as a person
-    found, _ = find_quotes(paragraphs, names)
-    assert speaker_of("We need", found) == "Michel Ancel"
-
-
-def test_a_quote_without_cue_goes_to_the_subject_of_its_sentence() -> None:
-    paragraphs = [
-        "Marc Benioff introduced Tim Cook to the audience as “someone who has redefined what it means to lead”."
-    ]
-    names = _names(paragraphs, (0, "Marc Benioff", "Marc Benioff"), (0, "Tim Cook", "Tim Cook"))
-    found, _ = find_quotes(paragraphs, names)
-    assert speaker_of("someone who", found) == "Marc Benioff"
-
-
-def test_a_pull_quote_is_credited_to_the_speaker_of_the_words_it_repeats() -> None:
-    paragraphs = [
-        "The man visited his local doctor in November.",
-        "“Their immune system behaves in an exaggerated fashion”",
-        "“In some individuals, their immune system behaves in an exaggerated fashion,” Owen Dempsey told us.",
-    ]
-    found, _ = find_quotes(paragraphs, _names(paragraphs, (2, "Owen Dempsey", "Owen Dempsey")))
-    assert [quote["speaker"] for quote in found] == ["Owen Dempsey", "Owen Dempsey"]
 
 
 def test_a_role_noun_resolves_to_the_person_introduced_with_it() -> None:
@@ -246,12 +190,6 @@ def test_a_capitalised_pronoun_after_a_finished_quote_opens_the_next_sentence_no
     assert [(len(quote["parts"]), quote["speaker"]) for quote in found] == [(2, "Michael Sims")]
 
 
-def test_a_name_that_starts_like_a_pronoun_still_attributes_the_quote() -> None:
-    paragraphs = ["“Without rolling back some of the tariffs, there will be no deal.” He Jianxiong said on Monday."]
-    found, _ = find_quotes(paragraphs, _names(paragraphs, (0, "He Jianxiong", "He Jianxiong")))
-    assert found[0]["speaker"] == "He Jianxiong"
-
-
 def test_fragments_the_same_verb_introduces_are_one_quote_however_far_apart() -> None:
     found = quotes_of(
         "The authors of the research argued that while the policies have provided “important social benefits, "
@@ -261,23 +199,87 @@ def test_fragments_the_same_verb_introduces_are_one_quote_however_far_apart() ->
     assert [len(quote["parts"]) for quote in found] == [2]
 
 
-def test_he_never_stands_for_a_name_introduced_as_an_organisation() -> None:
-    paragraphs = [
-        "Will Moy spoke at the conference on Monday.",
-        "The fact-checking charity Full Fact published its review. Full Fact said the figures were wrong.",
-        "“We found no evidence for the figure,” he said.",
-    ]
-    names = _names(paragraphs, (0, "Will Moy", "Will Moy"), (1, "Full Fact", "Full Fact"))  # misread as a person
-    found, _ = find_quotes(paragraphs, names)
-    assert speaker_of("We found", found) == "Will Moy"
-
-
-def test_a_subject_of_the_quotes_own_paragraph_takes_the_pronoun_from_the_last_speaker() -> None:
-    paragraphs = [
-        "“Small players bring agility,” said Michael Sims, chief executive of Ceres Robotics.",
-        "Tyvak is a smallsat manufacturer. Zorro Villa, its chief operating officer, said Tyvak would use that "
-        "experience. “We’re going to start with something smaller,” he said.",
-    ]
-    names = _names(paragraphs, (0, "Michael Sims", "Michael Sims"), (1, "Zorro Villa", "Zorro Villa"))
-    found, _ = find_quotes(paragraphs, names, None, nlp.load_parser(DEFAULT_SPACY_MODEL).nlp)
-    assert speaker_of("We’re going", found) == "Zorro Villa"
+@pytest.mark.parametrize(
+    ("paragraphs", "people", "quote_start", "expected"),
+    [
+        pytest.param(
+            (
+                "Singer-guitarists Tom Johnston and Patrick Simmons will tour with John McFee.",
+                "After their hit, Simmons teed up Michael McDonald’s cameo. “You might remember him from his own band "
+                "these days,” he said.",
+            ),
+            ((0, "Tom Johnston"), (0, "Patrick Simmons"), (0, "John McFee"), (1, "Michael McDonald")),
+            "You might remember",
+            "Patrick Simmons",
+            id="a surname the recogniser missed still makes its bearer the subject",
+        ),
+        pytest.param(
+            (
+                "Michel Ancel left the studio last year after a long dispute.",
+                "Ubisoft delayed the game again on Monday.",
+                "“We need more time to finish it,” he said.",
+            ),
+            ((0, "Michel Ancel"), (1, "Ubisoft")),
+            "We need",
+            "Michel Ancel",
+            id="he never stands for a one-word name that does not read as a person",
+        ),
+        pytest.param(
+            (
+                "Will Moy spoke at the conference on Monday.",
+                "The fact-checking charity Full Fact published its review. Full Fact said the figures were wrong.",
+                "“We found no evidence for the figure,” he said.",
+            ),
+            ((0, "Will Moy"), (1, "Full Fact")),
+            "We found",
+            "Will Moy",
+            id="he never stands for a name introduced as an organisation",
+        ),
+        pytest.param(
+            ("Marc Benioff introduced Tim Cook to the audience as “someone who has redefined what it means to lead”.",),
+            ((0, "Marc Benioff"), (0, "Tim Cook")),
+            "someone who",
+            "Marc Benioff",
+            id="a quote without cue goes to the subject of its sentence",
+        ),
+        pytest.param(
+            (
+                "The man visited his local doctor in November.",
+                "“Their immune system behaves in an exaggerated fashion”",
+                "“In some individuals, their immune system behaves in an exaggerated fashion,” Owen Dempsey told us.",
+            ),
+            ((2, "Owen Dempsey"),),
+            "Their immune",
+            "Owen Dempsey",
+            id="a pull quote is credited to the speaker of the words it repeats",
+        ),
+        pytest.param(
+            ("“Without rolling back some of the tariffs, there will be no deal.” He Jianxiong said on Monday.",),
+            ((0, "He Jianxiong"),),
+            "Without rolling",
+            "He Jianxiong",
+            id="a name that starts like a pronoun still attributes the quote",
+        ),
+        pytest.param(
+            (
+                "“Small players bring agility,” said Michael Sims, chief executive of Ceres Robotics.",
+                "Tyvak is a smallsat manufacturer. Zorro Villa, its chief operating officer, said Tyvak would use "
+                "that experience. “We’re going to start with something smaller,” he said.",
+            ),
+            ((0, "Michael Sims"), (1, "Zorro Villa")),
+            "We’re going",
+            "Zorro Villa",
+            id="a subject of the quote's own paragraph takes the pronoun from the last speaker",
+        ),
+    ],
+)
+def test_the_speaker_among_the_people_a_recogniser_tagged(
+    paragraphs: tuple[str, ...], people: tuple[tuple[int, str], ...], quote_start: str, expected: str
+) -> None:
+    # Tagged by hand (some misread as people, some left out) so the recogniser's own choices do not hide the rule.
+    spans = []
+    for index, name in people:
+        start = paragraphs[index].index(name)
+        spans.append(NamedSpan(index, start, start + len(name), name, "person"))
+    found, _ = find_quotes(list(paragraphs), spans, None, nlp.load_parser(DEFAULT_SPACY_MODEL).nlp)
+    assert speaker_of(quote_start, found) == expected
