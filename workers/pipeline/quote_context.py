@@ -26,10 +26,12 @@ from workers.pipeline.quote_sources import PRONOUNS, ParsedSentence, SentencePar
 # Verbs that introduce or follow reported speech (lexicon/reporting_verbs.txt) or name something in someone's words
 # (lexicon/naming_verbs.txt).
 SPEECH_VERBS = lexicon.alternation(lexicon.reporting_verbs())
-_NAMING_VERBS = lexicon.alternation(lexicon.naming_verbs())
-# Not inside a compound (`self-declared`); a naming verb not as a phrasal verb (`called on`, `called for`).
+_NAMING_VERBS = lexicon.alternation([verb for verb in lexicon.naming_verbs() if not verb.startswith("call")])
+_CALL = lexicon.alternation([verb for verb in lexicon.naming_verbs() if verb.startswith("call")])
+# Not inside a compound (`self-declared`); `call` not as a phrasal verb (`called on`, `called for`), while the others
+# keep their sense before a preposition (`blasted on a conference call as “morally wrong”`).
 SPEECH_VERB = re.compile(
-    rf"(?<![-\w])(?:(?:{SPEECH_VERBS})|(?:{_NAMING_VERBS})(?!\s+(?:on|for|off|up|out|back|in)\b))\b"
+    rf"(?<![-\w])(?:(?:{SPEECH_VERBS})|(?:{_NAMING_VERBS})|(?:{_CALL})(?!\s+(?:on|for|off|up|out|back|in)\b))\b"
 )
 # Heads of `the company`, `the statement`: an organisation named before, or the one that issued the words.
 _ORGANISATION_NOUNS = frozenset(lexicon.entries("organisation_nouns.txt"))

@@ -283,3 +283,17 @@ def test_the_speaker_among_the_people_a_recogniser_tagged(
         spans.append(NamedSpan(index, start, start + len(name), name, "person"))
     found, _ = find_quotes(list(paragraphs), spans, None, nlp.load_parser(DEFAULT_SPACY_MODEL).nlp)
     assert speaker_of(quote_start, found) == expected
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (
+            "The payout that investor Leon Cooperman blasted on a conference call as “morally wrong” was approved.",
+            ["morally wrong"],
+        ),
+        ("The mayor called on the “interim” government to resign.", []),
+    ],
+)
+def test_only_call_loses_its_naming_sense_before_a_preposition(paragraph: str, expected: list[str]) -> None:
+    assert [quote["text"] for quote in quotes_of(paragraph)] == expected
