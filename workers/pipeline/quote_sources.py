@@ -27,8 +27,8 @@ _ASIDES = frozenset({"appos", "relcl", "acl", "punct", "advmod", "cc", "prep", "
 # Quoted passages longer than this many words are parsed as one placeholder word.
 _KEPT_WORDS = 3
 _PLACEHOLDER = "yes"  # what a quoted utterance is to the grammar around it
-# Relations of a noun's modifiers: quoted words in them qualify a thing (`the “interim” government`).
-_MODIFIERS = frozenset({"amod", "compound", "nmod", "poss", "appos", "nummod"})
+# Relations of a noun's modifiers and clauses: quoted words in them qualify a thing (`the “interim” government`).
+_MODIFIERS = frozenset({"amod", "compound", "nmod", "poss", "appos", "nummod", "relcl", "acl"})
 # How far up the parse a quote's words may hang from their reporting verb.
 _MAX_CLIMB = 8
 _DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
@@ -98,8 +98,8 @@ def governing_verb(
     """Offset of the reporting verb the quoted words hang from in the parse (climbing their heads), or None.
 
     With quote_end, the words must be what the verb says, not a word of something else it is about: no hop through
-    a noun's modifier or a preposition's object other than `as` (`blasted it as “morally wrong”`, not `the
-    “interim” government` or `the use of “We”`).
+    a noun's modifier or relative clause (`said it would wring $300 million in “synergies”`, not `the “interim”
+    government` or `the cash he received from the use of “We”`).
     """
     document = sentence.document
     position = sentence.compressed(quote_start)
@@ -109,7 +109,7 @@ def governing_verb(
         if token is None or token.head.i == token.i:
             return None
         leaves_quote = end is not None and not position <= token.head.idx < end
-        if leaves_quote and (token.dep_ in _MODIFIERS or (token.dep_ == "pobj" and token.head.lower_ != "as")):
+        if leaves_quote and token.dep_ in _MODIFIERS:
             return None
         token = token.head
         verb = verbs.match(document.text, token.idx)  # the pattern sees what follows (`called on` is no cue)

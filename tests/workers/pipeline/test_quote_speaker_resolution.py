@@ -297,3 +297,10 @@ def test_the_speaker_among_the_people_a_recogniser_tagged(
 )
 def test_only_call_loses_its_naming_sense_before_a_preposition(paragraph: str, expected: list[str]) -> None:
     assert [quote["text"] for quote in quotes_of(paragraph)] == expected
+
+
+def test_a_short_quote_in_a_prepositional_phrase_of_what_was_said_counts() -> None:
+    found = quotes_of(
+        "Michael Reed has said that he expects to wring as much as $300 million in “synergies” from the combination."
+    )
+    assert [quote["text"] for quote in found] == ["synergies"]
