@@ -12,12 +12,11 @@ from workers.pipeline.document import NamedSpan
 from workers.pipeline.names import looks_like_organisation, strip_titles
 from workers.pipeline.quote_marks import Quote, QuotedParagraph, inside
 from workers.pipeline.quote_salience import (
+    KnownPeople,
     in_subject_position,
     introduced_as_organisation,
     is_plural_role,
     is_role_word,
-    missed_mentions,
-    person_forms,
     role_stem,
     roles_before,
 )
@@ -93,10 +92,7 @@ class Context:
             or looks_like_organisation(span.name)
         }
         # Surfaces and surnames of people, to count the mentions the recogniser missed (`Simmons teed up ...`).
-        self.person_forms = person_forms([paragraph.text for paragraph in paragraphs], names)
-        self.person_pattern = (
-            re.compile(rf"\b(?:{lexicon.alternation(list(self.person_forms))})\b") if self.person_forms else None
-        )
+        self.known_people = KnownPeople([paragraph.text for paragraph in paragraphs], names)
         self.organisations = (
             re.compile(rf"\b(?:{lexicon.alternation(list(self.organisation_names))})\b")
             if self.organisation_names
@@ -382,7 +378,7 @@ class Context:
         if index not in self.people_outside_quotes:
             paragraph = self.paragraphs[index]
             known = self.names.get(index, [])
-            missed = missed_mentions(index, paragraph.text, known, self.person_forms, self.person_pattern)
+            missed = self.known_people.missed_in(index, paragraph.text, known)
             self.people_outside_quotes[index] = sorted(
                 (
                     span

@@ -95,29 +95,30 @@ def _follows_name(text: str, offset: int) -> bool:
     return word is not None and word.group(1)[:1].isupper()
 
 
-def person_forms(paragraphs: list[str], names: dict[int, list[NamedSpan]]) -> dict[str, str]:
-    """Each way the article writes a person (as tagged, canonical, surname) that is theirs alone -> the person."""
-    forms: dict[str, set[str]] = {}
-    for spans in names.values():
-        for span in (span for span in spans if span.kind == "person"):
-            surface = paragraphs[span.paragraph][span.start : span.end]
-            for form in (surface, span.name, span.name.split()[-1]):
-                forms.setdefault(form, set()).add(span.name)
-    return {
-        form: next(iter(owners))
-        for form, owners in forms.items()
-        if len(owners) == 1 and form.casefold() not in _COMMON_CAPITALISED
-    }
+class KnownPeople:
+    """Each way the article writes a person (as tagged, canonical, surname) that is theirs alone, to find the
+    mentions the recogniser missed (`Swift got support` for Taylor Swift, `Simmons teed up ...`)."""
 
+    def __init__(self, paragraphs: list[str], names: dict[int, list[NamedSpan]]) -> None:
+        owners: dict[str, set[str]] = {}
+        for spans in names.values():
+            for span in (span for span in spans if span.kind == "person"):
+                surface = paragraphs[span.paragraph][span.start : span.end]
+                for form in (surface, span.name, span.name.split()[-1]):
+                    owners.setdefault(form, set()).add(span.name)
+        self.forms = {
+            form: next(iter(people))
+            for form, people in owners.items()
+            if len(people) == 1 and form.casefold() not in _COMMON_CAPITALISED
+        }
+        self.pattern = re.compile(rf"\b(?:{lexicon.alternation(list(self.forms))})\b") if self.forms else None
 
-def missed_mentions(
-    paragraph: int, text: str, known: list[NamedSpan], forms: dict[str, str], pattern: re.Pattern[str] | None
-) -> list[NamedSpan]:
-    """Mentions the recogniser missed of people it found elsewhere (`Swift got support` for Taylor Swift)."""
-    if pattern is None:
-        return []
-    return [
-        NamedSpan(paragraph, mention.start(), mention.end(), forms[mention.group(0)], "person")
-        for mention in pattern.finditer(text)
-        if not any(span.start < mention.end() and mention.start() < span.end for span in known)
-    ]
+    def missed_in(self, paragraph: int, text: str, known: list[NamedSpan]) -> list[NamedSpan]:
+        """Mentions of these people in the paragraph that overlap none of the recogniser's spans."""
+        if self.pattern is None:
+            return []
+        return [
+            NamedSpan(paragraph, mention.start(), mention.end(), self.forms[mention.group(0)], "person")
+            for mention in self.pattern.finditer(text)
+            if not any(span.start < mention.end() and mention.start() < span.end for span in known)
+        ]
