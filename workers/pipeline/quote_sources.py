@@ -27,9 +27,13 @@ _ASIDES = frozenset({"appos", "relcl", "acl", "punct", "advmod", "cc", "prep", "
 # Quoted passages longer than this many words are parsed as one placeholder word.
 _KEPT_WORDS = 3
 _PLACEHOLDER = "yes"  # what a quoted utterance is to the grammar around it
+# Relations of a noun's modifiers and clauses: quoted words in them qualify a thing (`the “interim” government`).
+_MODIFIERS = frozenset({"amod", "compound", "nmod", "poss", "appos", "nummod", "relcl", "acl"})
 # How far up the parse a quote's words may hang from their reporting verb.
 _MAX_CLIMB = 8
 _DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
+# A reporting verb directly followed by the opening mark of what it reports (`said, “`, `told them: “`).
+_QUOTE_RIGHT_AFTER = re.compile(r"\s*[,:]?\s*[“\"‘]")
 
 
 @dataclass(frozen=True)
@@ -66,25 +70,46 @@ def source_of_verb(sentence: ParsedSentence, verb_offset: int, verbs: re.Pattern
         subject = _according_to(verb)
         return _source(subject, sentence) if subject is not None else None
     outer = verb.head if verb.dep_ == "ccomp" and verb.head is not verb else None
-    if outer is not None and verbs.fullmatch(outer.text) and _subject(outer) is not None:
+    # `The staff member recalled that he said, “...”`: a verb that opens the quote itself keeps its own subject.
+    opens_quote = _QUOTE_RIGHT_AFTER.match(document.text, verb.idx + len(verb)) is not None
+    own = _subject(verb) is not None and opens_quote
+    if outer is not None and not own and verbs.fullmatch(outer.text) and _subject(outer) is not None:
         verb = outer
     subject = _subject(verb)
     if subject is None:
+        # Not the subject of a clause subordinate to the verb: `As we’ve noted, a study by X concluded “...”`.
         others = sorted(
-            (token for token in document if token is not verb and verbs.fullmatch(token.text)),
+            (
+                token
+                for token in document
+                if token is not verb
+                and verbs.fullmatch(token.text)
+                and not (token.dep_ == "advcl" and token.head.i == verb.i)
+            ),
             key=lambda token: abs(token.i - verb.i),
         )
         subject = next((found for found in map(_subject, others) if found is not None), None)
     return _source(subject, sentence) if subject is not None else None
 
 
-def governing_verb(sentence: ParsedSentence, quote_start: int, verbs: re.Pattern[str]) -> int | None:
-    """Offset of the reporting verb the quoted words hang from in the parse (climbing their heads), or None."""
+def governing_verb(
+    sentence: ParsedSentence, quote_start: int, verbs: re.Pattern[str], quote_end: int | None = None
+) -> int | None:
+    """Offset of the reporting verb the quoted words hang from in the parse (climbing their heads), or None.
+
+    With quote_end, the words must be what the verb says, not a word of something else it is about: no hop through
+    a noun's modifier or relative clause (`said it would wring $300 million in “synergies”`, not `the “interim”
+    government` or `the cash he received from the use of “We”`).
+    """
     document = sentence.document
     position = sentence.compressed(quote_start)
+    end = sentence.compressed(quote_end) if quote_end is not None else None
     token = next((token for token in document if token.idx >= position), None)
     for _ in range(_MAX_CLIMB):
-        if token is None or token.head is token:
+        if token is None or token.head.i == token.i:
+            return None
+        leaves_quote = end is not None and not position <= token.head.idx < end
+        if leaves_quote and token.dep_ in _MODIFIERS:
             return None
         token = token.head
         verb = verbs.match(document.text, token.idx)  # the pattern sees what follows (`called on` is no cue)
