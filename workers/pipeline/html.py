@@ -78,9 +78,14 @@ def extract_html(page: str, url: str | None = None) -> Extraction:
     left_out = left_out_of_container(verdict.paragraphs, verdict.removed, source, captions, metadata.title)
     visible = page_blocks(root)
     paragraphs = with_prose_restored(verdict.paragraphs, left_out)
-    lead = find_lead(paragraphs, visible, verdict.removed + left_out.removed, metadata.title, metadata.description)
+    # Text of the container that the extractor left out for no named reason may still be the lead.
+    explained = [item for item in left_out.removed if item.reason != "boilerplate"]
+    lead = find_lead(paragraphs, visible, verdict.removed + explained, metadata.title, metadata.description)
     extraction.paragraphs = lead.paragraphs + paragraphs
-    removed = verdict.removed + left_out.removed
+    claimed = {paragraph.text for paragraph in lead.paragraphs} | {lead.summary}
+    removed = verdict.removed + [
+        item for item in left_out.removed if item.reason != "boilerplate" or item.text not in claimed
+    ]
     if lead.summary is not None:
         removed.append(Removed(lead.summary, "subtitle"))
         extraction.subtitle = extraction.subtitle or lead.summary

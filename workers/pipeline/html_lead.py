@@ -2,7 +2,8 @@
 
 Pages often set the first paragraph or an intro apart from the article's container (an intro box, a teaser
 paragraph, the article's own header), and extractors that follow the container lose it. A standfirst that repeats
-the page's own description is the article's summary: it becomes the subtitle (metadata), not body text.
+the page's own description, set apart from the text, is the article's summary: it becomes the subtitle (metadata),
+not body text.
 """
 
 from __future__ import annotations
@@ -51,11 +52,14 @@ def find_lead(
     accounted = {normalise_for_match(paragraph.text) for paragraph in kept}
     accounted |= {normalise_for_match(item.text) for item in listed}
     summary_key = " ".join(normalise_for_match(description or "").split()[:DESCRIPTION_PREFIX_WORDS])
-    for block in blocks[headline + 1 : start]:
+    for position in range(headline + 1, start):
+        block = blocks[position]
         if block.key in accounted or not reads_as_lead(block):
             continue
         accounted.add(block.key)
-        if summary_key and block.key.startswith(summary_key):
+        # A standfirst stands with the headline, set apart from the text by a byline, a date or a picture; the
+        # same summary running straight into the text (a teaser paragraph) is the article's opening.
+        if summary_key and block.key.startswith(summary_key) and position + 1 < start:
             lead.summary = lead.summary or block.text
         else:
             lead.paragraphs.append(Paragraph(block.text))

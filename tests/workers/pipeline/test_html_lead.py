@@ -32,7 +32,12 @@ def test_an_intro_between_headline_and_body_opens_the_body() -> None:
 
 
 def test_a_standfirst_that_repeats_the_description_is_the_summary() -> None:
-    assert _lead(f"<p class='dek'>{DESCRIPTION}</p>", DESCRIPTION) == ([], DESCRIPTION)
+    header = f"<p class='dek'>{DESCRIPTION}</p><p class='byline'>By Ann Lee</p>"
+    assert _lead(header, DESCRIPTION) == ([], DESCRIPTION)
+
+
+def test_a_summary_running_straight_into_the_text_opens_the_body() -> None:
+    assert _lead(f"<p class='teaser'>{DESCRIPTION}</p>", DESCRIPTION) == ([DESCRIPTION], None)
 
 
 def test_captions_bylines_labels_and_links_are_not_the_lead() -> None:
@@ -57,3 +62,15 @@ def test_whole_extraction_keeps_the_intro_and_lists_the_summary() -> None:
     assert [paragraph.text for paragraph in extraction.paragraphs][:2] == [INTRO, article]
     assert extraction.subtitle == DESCRIPTION
     assert ("subtitle", DESCRIPTION) in {(item.reason, item.text) for item in extraction.removed}
+
+
+def test_an_intro_inside_the_article_header_that_the_extractor_left_out_opens_the_body() -> None:
+    article = " ".join([FIRST] * 6)
+    page = (
+        "<html><head><title>Pool to close</title></head><body><article><header><h1>Pool to close</h1>"
+        f"<div class='intro'><p>{INTRO}</p></div></header>"
+        f"<div class='body'><p>{article}</p><p>{article}</p></div></article></body></html>"
+    )
+    extraction = extract_html(page)
+    assert [paragraph.text for paragraph in extraction.paragraphs] == [INTRO, article]
+    assert INTRO not in {item.text for item in extraction.removed}
