@@ -16,8 +16,8 @@ from workers.pipeline.html_filter import ends_sentence, normalise_for_match
 from workers.pipeline.html_page import PageBlock
 from workers.pipeline.text_stats import word_count
 
-# The lead sits within a few blocks of the headline: a byline, a date, a picture between them at most.
-MAX_LEAD_DISTANCE = 12
+# The lead sits within a few blocks of the headline: a byline, a date, a picture, a share bar's buttons between them.
+MAX_LEAD_DISTANCE = 20
 MIN_LEAD_WORDS = 8
 MAX_LEAD_LINK_SHARE = 0.2
 # A summary repeats the description word for word, give or take its end (descriptions are often cut short).
@@ -43,6 +43,8 @@ def find_lead(
     title_key = normalise_for_match(title)
     first_key = normalise_for_match(kept[0].text)
     headline = next((index for index, block in enumerate(blocks) if block.key == title_key), None)
+    if headline is None:
+        headline = _headline(blocks, title_key)
     if headline is None:
         return lead
     end = min(len(blocks), headline + 1 + MAX_LEAD_DISTANCE)
@@ -76,4 +78,16 @@ def reads_as_lead(block: PageBlock) -> bool:
         and block.link_density < MAX_LEAD_LINK_SHARE
         and ends_sentence(text)
         and furniture.classify_line(text) is None
+    )
+
+
+def _headline(blocks: list[PageBlock], title_key: str) -> int | None:
+    """The page's headline when the title differs from it by a site name or a section label around it."""
+    return next(
+        (
+            index
+            for index, block in enumerate(blocks)
+            if block.element.tag in ("h1", "h2") and block.key.count(" ") >= 2 and block.key in title_key
+        ),
+        None,
     )

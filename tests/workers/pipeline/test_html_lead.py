@@ -21,14 +21,19 @@ def _page(header: str) -> str:
     )
 
 
-def _lead(header: str, description: str | None = None) -> tuple[list[str], str | None]:
+def _lead(header: str, description: str | None = None, title: str = "Pool to close") -> tuple[list[str], str | None]:
     blocks = page_blocks(lxml.html.document_fromstring(_page(header)))
-    lead = find_lead([Paragraph(FIRST)], blocks, [], "Pool to close", description)
+    lead = find_lead([Paragraph(FIRST)], blocks, [], title, description)
     return [paragraph.text for paragraph in lead.paragraphs], lead.summary
 
 
 def test_an_intro_between_headline_and_body_opens_the_body() -> None:
     assert _lead(f"<div class='teaser-text'><p>{INTRO}</p></div>") == ([INTRO], None)
+
+
+def test_the_headline_is_found_when_the_title_adds_the_site_name() -> None:
+    teaser = f"<div class='teaser-text'><p>{INTRO}</p></div>"
+    assert _lead(teaser, title="Pool to close › The Town Paper") == ([INTRO], None)
 
 
 def test_a_standfirst_that_repeats_the_description_is_the_summary() -> None:
