@@ -37,6 +37,7 @@ SUBSCRIPTION_PITCH_WORDS = 60
 TAG_LIST_WORDS = 60
 COPYRIGHT_LINE_WORDS = 12
 COMMENTS_LABEL_WORDS = 8
+CLOSING_NOTE_WORDS = 6
 # A "Related"/"Read more" lead opens a box of links when this much of the block is link text, when it stands
 # almost alone, or when it is shouted; likewise a "Tags" lead (or it lists items with commas).
 RELATED_BOX_LINK_SHARE = 0.3
@@ -158,6 +159,11 @@ def classify_block(text: str, link_share: float, kind: str) -> str | None:
     if link_share >= TEASER_LINK_SHARE and words <= TEASER_WORDS and kind != "heading":
         return "related"
     return None
+
+
+def is_closing_note(text: str) -> bool:
+    """True for a label over contacts or sources, or a last-changed date: what closes a page, not its text."""
+    return len(text.split()) <= CLOSING_NOTE_WORDS and bool(phrases.CLOSING_NOTE.match(text))
 
 
 def is_box_lead(text: str) -> bool:

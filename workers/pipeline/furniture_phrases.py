@@ -234,7 +234,7 @@ SHARE_PROMPT = _anywhere(
     rf"^\W*(?:{_listed('share')})\W*$",
 )
 NEWSLETTER_BOX = _anywhere(
-    r"\b(sign up|subscribe|get|receive|join)\b.{0,60}\bnewsletters?\b",
+    r"\b(sign(ing)? up|subscrib(e|ing)|get|receive|join)\b.{0,60}\bnewsletters?\b",
     r"\bnewsletters?\b.{0,60}\b(sign up|subscribe|inbox)\b",
     r"^\W*(\w+\s+){0,3}newsletters?\W*$",
     r"sign up (for|to) (our|the)\b",
@@ -259,6 +259,11 @@ TAGS = re.compile(
 SUBSCRIPTION_PITCH = _anywhere(
     r"^\W*if you (enjoyed|liked|value|appreciate)d? (this|our|reading)\b",
     r"^\W*(support|become a member|subscribe to) (our|us|independent) (journalism|reporting)",
+    # A paywall's notice stands where the rest of the story would be.
+    r"\bto (view|read|continue reading|access) (the|this) (full|entire|rest of the) (story|article)\b.{0,40}"
+    r"\b(subscribe|log ?in|sign ?in)\b",
+    r"\balready (a subscriber|subscribed)\b.{0,60}\b(log ?in|sign ?in)\b",
+    r"\bdownload (the|our) .{0,40}\bapps? (for|on) (ios|iphone|android)\b",
 )
 MODERATION_NOTICE = _anywhere(
     r"\bcomments? (are|is|will be) (moderated|closed|reviewed)\b",
@@ -279,6 +284,13 @@ AD_LABEL = re.compile(
 SUPPORT_PITCH = _opening("support")
 READING_TIME = re.compile(
     rf"^\W*(?:{_listed('reading_time')})(?!\w)|^\W*\d+\s*(?:min(?:ute)?s?|minuten)\.?\s+(?:read|lesen)\b",
+    re.IGNORECASE,
+)
+# The notes a page closes its text with: a label over contacts or sources ("Weitere Informationen:", "Contact:"), or
+# the date of the last change ("Letzte Änderung 14.02.2019", "Last modified: 03-10-2004").
+CLOSING_NOTE = re.compile(
+    rf"^\W*(?:more information|further information|contacts?|sources|release date|{_listed('closing_notes')})\s*:?\s*$"
+    rf"|^\W*(?:last modified|last updated|updated on|release date|{_listed('date_labels')})\b\W*(?:on|am|le)?\s*\d",
     re.IGNORECASE,
 )
 # Separator rules ("___") and CMS shortcodes left unrendered ("[button ...]...[/button]").
