@@ -31,6 +31,9 @@ MAX_ELEMENTS = 10_000
 MAX_TEXT_RUN_CHARS = 20_000
 # Enough to explain what was left out (consecutive blocks of one kind share an entry) without megabytes of it.
 MAX_REMOVED = 200
+# Below this many words, trafilatura's fast mode may have taken one box of the page for the article: its full mode,
+# which weighs its result against other algorithms' (twice the time), gets a try, on short pages only.
+FULL_MODE_WORDS = 150
 # Below this many words, trafilatura most likely missed the article, and a second extractor gets a try.
 FALLBACK_WORDS = 60
 # Comments and processing instructions go at parse time: trafilatura drops them later together with their tail text.
@@ -69,6 +72,11 @@ def extract_html(page: str, url: str | None = None) -> Extraction:
     source = index_source(root)
     blocks = add_split_chunks(_trafilatura_blocks(root, url, source, extraction.warnings), source)
     verdict = sort_blocks(blocks, metadata.title, captions)
+    if _words(verdict.paragraphs) < FULL_MODE_WORDS:
+        full = add_split_chunks(_trafilatura_blocks(root, url, source, extraction.warnings, fast=False), source)
+        full_verdict = sort_blocks(full, metadata.title, captions)
+        if _words(full_verdict.paragraphs) > _words(verdict.paragraphs):
+            verdict = full_verdict
     if _words(verdict.paragraphs) < FALLBACK_WORDS:
         fallback = sort_blocks(_readability_blocks(root, source, extraction.warnings), metadata.title, captions)
         if _words(fallback.paragraphs) > _words(verdict.paragraphs):
@@ -141,13 +149,15 @@ def _bound_tree(root: etree._Element) -> list[str]:
     return warnings
 
 
-def _trafilatura_blocks(root: etree._Element, url: str | None, source: SourceIndex, warnings: list[str]) -> list[Block]:
+def _trafilatura_blocks(
+    root: etree._Element, url: str | None, source: SourceIndex, warnings: list[str], fast: bool = True
+) -> list[Block]:
     try:
         document = trafilatura.bare_extraction(
             root,
             url=url,
             favor_precision=True,
-            fast=True,
+            fast=fast,
             include_comments=False,
             include_links=False,
             include_tables=True,

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
+import lxml.html
 import pytest
 
 from tests.workers.pipeline.samples import shingle_f1
 from workers.pipeline import UnparseableDocument, parse
+from workers.pipeline import html as html_module
 from workers.pipeline.html import MAX_ELEMENTS, MAX_PAGE_CHARS, extract_html
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "html"
@@ -246,3 +249,19 @@ def test_bylines_of_other_stories_are_not_the_authors() -> None:
         '<h1>Rivers rise after a week of rain</h1><p class="byline">By Jane Doe</p>',
     )
     assert extract_html(page).authors == ["Jane Doe"]
+
+
+def test_a_short_fast_extraction_gets_a_second_try_in_trafilatura_full_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    box = "A short box of the page that the fast mode took for the article, nothing more."
+    story = "The council voted on Monday to close the old swimming pool at the end of the summer season. " * 3
+    seen: list[bool] = []
+
+    def bare_extraction(root: object, *, fast: bool, **options: object) -> SimpleNamespace:
+        seen.append(fast)
+        text = box if fast else f"{box}</p><p>{story.strip()}"
+        return SimpleNamespace(body=lxml.html.fragment_fromstring(f"<p>{text}</p>", create_parent="body"))
+
+    monkeypatch.setattr(html_module.trafilatura, "bare_extraction", bare_extraction)
+    extraction = extract_html(f"<html><body><p>{box}</p><p>{story}</p></body></html>")
+    assert seen == [True, False]
+    assert [paragraph.text for paragraph in extraction.paragraphs] == [box, story.strip()]
