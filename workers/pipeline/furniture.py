@@ -37,7 +37,7 @@ SUBSCRIPTION_PITCH_WORDS = 60
 TAG_LIST_WORDS = 60
 COPYRIGHT_LINE_WORDS = 12
 COMMENTS_LABEL_WORDS = 8
-CLOSING_NOTE_WORDS = 6
+NOTE_WORDS = 6
 # A "Related"/"Read more" lead opens a box of links when this much of the block is link text, when it stands
 # almost alone, or when it is shouted; likewise a "Tags" lead (or it lists items with commas).
 RELATED_BOX_LINK_SHARE = 0.3
@@ -154,16 +154,13 @@ def classify_block(text: str, link_share: float, kind: str) -> str | None:
         return "copyright"
     if words <= COMMENTS_LABEL_WORDS and phrases.COMMENTS_LABEL.match(text):
         return "comment"
+    if words <= NOTE_WORDS and phrases.PAGE_NOTE.match(text):
+        return "boilerplate"
     if phrases.RULE.match(text) or phrases.SHORTCODE.match(text):
         return "boilerplate"
     if link_share >= TEASER_LINK_SHARE and words <= TEASER_WORDS and kind != "heading":
         return "related"
     return None
-
-
-def is_closing_note(text: str) -> bool:
-    """True for a label over contacts or sources, or a last-changed date: what closes a page, not its text."""
-    return len(text.split()) <= CLOSING_NOTE_WORDS and bool(phrases.CLOSING_NOTE.match(text))
 
 
 def is_box_lead(text: str) -> bool:

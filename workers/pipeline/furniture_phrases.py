@@ -286,10 +286,10 @@ READING_TIME = re.compile(
     rf"^\W*(?:{_listed('reading_time')})(?!\w)|^\W*\d+\s*(?:min(?:ute)?s?|minuten)\.?\s+(?:read|lesen)\b",
     re.IGNORECASE,
 )
-# The notes a page closes its text with: a label over contacts or sources ("Weitere Informationen:", "Contact:"), or
-# the date of the last change ("Letzte Änderung 14.02.2019", "Last modified: 03-10-2004").
-CLOSING_NOTE = re.compile(
-    rf"^\W*(?:more information|further information|contacts?|sources|release date|{_listed('closing_notes')})\s*:?\s*$"
+# A page's notes around its text: a label over contacts or sources ("Weitere Informationen:", "Contact:"), or the
+# date of the last change ("Letzte Änderung 14.02.2019", "Last modified: 03-10-2004").
+PAGE_NOTE = re.compile(
+    rf"^\W*(?:more information|further information|contacts?|sources|release date|{_listed('page_notes')})\s*:?\s*$"
     rf"|^\W*(?:last modified|last updated|updated on|release date|{_listed('date_labels')})\b\W*(?:on|am|le)?\s*\d",
     re.IGNORECASE,
 )

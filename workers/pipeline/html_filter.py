@@ -193,15 +193,13 @@ def _is_keyword_list(text: str) -> bool:
 
 
 def _drop_closing_credits(blocks: list[Block], reasons: list[str | None]) -> None:
-    """Credits, contributor notes, contact labels and last-changed dates close a story; there they are not prose."""
+    """Reporting/editing credits and contributor notes close a story; in its last lines they are not prose."""
     kept = [index for index, reason in enumerate(reasons) if reason is None][-CLOSING_BLOCKS:]
     for index in kept:
         text = blocks[index].text
         words = word_count(text)
         if (words <= 20 and _CONTRIBUTED.search(text)) or (words <= 40 and _CREDIT_LINE.search(text)):
             reasons[index] = "byline"
-        elif furniture.is_closing_note(text):
-            reasons[index] = "boilerplate"
 
 
 def _drop_trailing_tail(blocks: list[Block], reasons: list[str | None]) -> None:
