@@ -49,6 +49,13 @@ def test_contact_labels_and_last_changed_dates_closing_the_text_are_removed() ->
     assert [paragraph.text for paragraph in verdict.paragraphs] == [blocks[0].text, blocks[2].text]
 
 
+def test_a_post_s_greeting_and_sign_off_are_kept() -> None:
+    body = "The river Example rose by two metres overnight after a week of heavy rain across the valley."
+    blocks = [Block("Dear readers,", "body"), Block(body, "body"), Block("x Franzi", "body")]
+    verdict = sort_blocks(blocks, None, [])
+    assert [paragraph.text for paragraph in verdict.paragraphs] == ["Dear readers,", body, "x Franzi"]
+
+
 @pytest.mark.parametrize(
     "text",
     [
