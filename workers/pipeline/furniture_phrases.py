@@ -66,7 +66,9 @@ WIDGET = _whole_line(
     r"click to (?:enlarge|expand|zoom)",
     r"print this page",
     r"\(?function\b.*|undefined|null",
-    _listed("loading"),
+    # A like button with its loading text ("Like Loading...", "Gefällt mir Wird geladen …"), a show/close pair.
+    r"(?:like |gefällt mir |j'aime |me gusta |mi piace )?"
+    rf"(?:loading|{_listed('loading')})(?: (?:{_listed('loading')}))?",
 )
 SHARE_LABEL = _whole_line(
     r"share(?: (?:this|on|via|the|article|story|post|page)\b.*)?",
@@ -234,7 +236,8 @@ SHARE_PROMPT = _anywhere(
     rf"^\W*(?:{_listed('share')})\W*$",
 )
 NEWSLETTER_BOX = _anywhere(
-    r"\b(sign(ing)? up|subscrib(e|ing)|get|receive|join)\b.{0,60}\bnewsletters?\b",
+    r"\b(sign(ing)? up|subscrib(e|ing)|get|receive|join|suscrib\w*|abonn\w*|iscriv\w*|inscri\w*|anmelden)\b.{0,60}"
+    r"\bnewsletters?\b",
     r"\bnewsletters?\b.{0,60}\b(sign up|subscribe|inbox)\b",
     r"^\W*(\w+\s+){0,3}newsletters?\W*$",
     r"sign up (for|to) (our|the)\b",

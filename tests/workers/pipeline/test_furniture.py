@@ -74,6 +74,9 @@ def test_classify_line(line: str, reason: str | None) -> None:
         ("Wird geladen", "boilerplate"),
         ("Lesezeit: 4 Minuten", "boilerplate"),
         ("Weitere Informationen:", "boilerplate"),
+        ("Gefällt mir Wird geladen …", "boilerplate"),
+        ("Bild anzeigen Bild schließen", "boilerplate"),
+        ("Puede escribirnos o suscribirse aquí a nuestra newsletter.", "newsletter"),
         ("Letzte Änderung 14.02.2019", "boilerplate"),
         ("Kontakt", "boilerplate"),
         # Prose that opens with the same words is text.
