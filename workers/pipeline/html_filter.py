@@ -137,6 +137,8 @@ def _is_standfirst(blocks: list[Block], reasons: list[str | None], index: int) -
     """A sentence-long heading right under the headline and before the first paragraph is the standfirst."""
     if blocks[index].text.lstrip()[:1] in _QUOTE_MARKS:
         return False  # a pull quote set as a heading
+    if ends_sentence(blocks[index].text):
+        return False  # a standfirst is a headline's deck; a full sentence set large is the text's first paragraph
     if any(reason not in {"title", "byline"} for reason in reasons[:index]):
         return False
     kept_after = (block for position, block in enumerate(blocks) if position > index and reasons[position] is None)

@@ -216,6 +216,16 @@ def test_standfirst_heading_becomes_the_subtitle() -> None:
     assert extraction.paragraphs[0].text.startswith("The river Example rose")
 
 
+def test_a_sentence_set_as_a_heading_under_the_headline_opens_the_body() -> None:
+    sentence = "Six towns are on flood alert as the valley braces for more rain this weekend."
+    page = ARTICLE.replace(
+        "<h1>Rivers rise after a week of rain</h1>", f"<h1>Rivers rise after a week of rain</h1><h2>{sentence}</h2>"
+    )
+    extraction = extract_html(page)
+    assert extraction.subtitle is None
+    assert extraction.paragraphs[0].text == sentence
+
+
 def test_caption_boxes_outside_figures_go_to_media() -> None:
     box = (
         '<div class="wp-caption aligncenter"><img src="/img/bridge.jpg">'
