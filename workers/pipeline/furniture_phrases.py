@@ -296,6 +296,7 @@ PAGE_NOTE = re.compile(
     rf"|^\W*(?:last modified|last updated|updated on|release date|{_listed('date_labels')})\b\W*(?:on|am|le)?\s*\d",
     re.IGNORECASE,
 )
+CLOCK_TIME = re.compile(r"^\W*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|uhr|h)?\W*$", re.IGNORECASE)
 # Separator rules ("___") and CMS shortcodes left unrendered ("[button ...]...[/button]").
 RULE = re.compile(r"^[\W_]+$")
 SHORTCODE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$")

@@ -75,6 +75,8 @@ def test_classify_line(line: str, reason: str | None) -> None:
         ("Lesezeit: 4 Minuten", "boilerplate"),
         ("Weitere Informationen:", "boilerplate"),
         ("Gefällt mir Wird geladen …", "boilerplate"),
+        ("3:59 PM", "dateline"),
+        ("May 2, 2024", "dateline"),
         ("Bild anzeigen Bild schließen", "boilerplate"),
         ("Puede escribirnos o suscribirse aquí a nuestra newsletter.", "newsletter"),
         ("Letzte Änderung 14.02.2019", "boilerplate"),
