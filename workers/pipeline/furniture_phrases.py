@@ -289,10 +289,11 @@ READING_TIME = re.compile(
     rf"^\W*(?:{_listed('reading_time')})(?!\w)|^\W*\d+\s*(?:min(?:ute)?s?|minuten)\.?\s+(?:read|lesen)\b",
     re.IGNORECASE,
 )
-# A page's notes around its text: a label over contacts or sources ("Weitere Informationen:", "Contact:"), or the
-# date of the last change ("Letzte Änderung 14.02.2019", "Last modified: 03-10-2004").
+# A page's notes around its text: a label over contacts, sources or links ("Weitere Informationen:", "Contact:",
+# "More information on the flood:"), or the date of the last change ("Letzte Änderung 14.02.2019").
 PAGE_NOTE = re.compile(
-    rf"^\W*(?:more information|further information|contacts?|sources|release date|{_listed('page_notes')})\s*:?\s*$"
+    rf"^\W*(?:more information|further information|contacts?|sources|release date|{_listed('page_notes')})"
+    r"(?:\s*:?|\s.{0,60}:)\s*$"
     rf"|^\W*(?:last modified|last updated|updated on|release date|{_listed('date_labels')})\b\W*(?:on|am|le)?\s*\d",
     re.IGNORECASE,
 )
