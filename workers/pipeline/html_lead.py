@@ -42,14 +42,15 @@ def find_lead(
         return lead
     title_key = normalise_for_match(title)
     first_key = normalise_for_match(kept[0].text)
-    headline = next((index for index, block in enumerate(blocks) if block.key == title_key), None)
+    # The text's first paragraph with a headline within reach above it: pages repeat their title (a breadcrumb, a
+    # teaser card, a caption) and their first paragraph (a "read also" box) elsewhere.
+    found = (
+        (start, _headline_above(blocks, start, title_key))
+        for start, block in enumerate(blocks)
+        if block.key == first_key
+    )
+    start, headline = next(((start, headline) for start, headline in found if headline is not None), (0, None))
     if headline is None:
-        headline = _headline(blocks, title_key)
-    if headline is None:
-        return lead
-    end = min(len(blocks), headline + 1 + MAX_LEAD_DISTANCE)
-    start = next((index for index in range(headline + 1, end) if blocks[index].key == first_key), None)
-    if start is None:
         return lead
     accounted = {normalise_for_match(paragraph.text) for paragraph in kept}
     accounted |= {normalise_for_match(item.text) for item in listed}
@@ -81,13 +82,15 @@ def reads_as_lead(block: PageBlock) -> bool:
     )
 
 
-def _headline(blocks: list[PageBlock], title_key: str) -> int | None:
-    """The page's headline when the title differs from it by a site name or a section label around it."""
-    return next(
-        (
-            index
-            for index, block in enumerate(blocks)
-            if block.element.tag in ("h1", "h2") and block.key.count(" ") >= 2 and block.key in title_key
-        ),
-        None,
-    )
+def _headline_above(blocks: list[PageBlock], start: int, title_key: str) -> int | None:
+    """The first headline within reach above the block at start: the title itself, or the title less a site name."""
+    above = range(max(0, start - 1 - MAX_LEAD_DISTANCE), start)
+    exact = next((index for index in above if blocks[index].key == title_key), None)
+    if exact is not None:
+        return exact
+    return next((index for index in above if _is_headline(blocks[index], title_key)), None)
+
+
+def _is_headline(block: PageBlock, title_key: str) -> bool:
+    """A heading that is the title less a site name or a section label around it."""
+    return block.element.tag in ("h1", "h2") and block.key.count(" ") >= 2 and block.key in title_key

@@ -79,3 +79,14 @@ def test_an_intro_inside_the_article_header_that_the_extractor_left_out_opens_th
     extraction = extract_html(page)
     assert [paragraph.text for paragraph in extraction.paragraphs] == [INTRO, article]
     assert INTRO not in {item.text for item in extraction.removed}
+
+
+def test_the_headline_is_the_one_within_reach_of_the_text_when_the_title_repeats_further_up() -> None:
+    menu = "".join(f"<li><a href='/{number}'>Section {number}</a></li>" for number in range(30))
+    page = (
+        f"<html><body><div class='teaser'>Pool to close</div><ul>{menu}</ul>"
+        f"<h1>Pool to close</h1><p class='teaser'>{INTRO}</p><div class='body'><p>{FIRST}</p></div></body></html>"
+    )
+    blocks = page_blocks(lxml.html.document_fromstring(page))
+    lead = find_lead([Paragraph(FIRST)], blocks, [], "Pool to close", None)
+    assert [paragraph.text for paragraph in lead.paragraphs] == [INTRO]
