@@ -291,11 +291,10 @@ READING_TIME = re.compile(
 )
 # A page's notes around its text: a label over contacts, sources or links ("Weitere Informationen:", "Contact:",
 # "More information on the flood:"), or the date of the last change ("Letzte Änderung 14.02.2019").
+_NOTE_LABEL = rf"(?:more information|further information|contacts?|sources|release date|{_listed('page_notes')})"
+_CHANGE_LABEL = rf"(?:last modified|last updated|updated on|release date|{_listed('date_labels')})"
 PAGE_NOTE = re.compile(
-    rf"^\W*(?:more information|further information|contacts?|sources|release date|{_listed('page_notes')})"
-    r"(?:\s*:?|\s.{0,60}:)\s*$"
-    rf"|^\W*(?:last modified|last updated|updated on|release date|{_listed('date_labels')})\b\W*(?:on|am|le)?\s*\d",
-    re.IGNORECASE,
+    rf"^\W*(?:{_NOTE_LABEL}(?:\s*:?|\s.{{0,60}}:)\s*$|{_CHANGE_LABEL}\b\W*(?:on|am|le)?\s*\d)", re.IGNORECASE
 )
 CLOCK_TIME = re.compile(r"^\W*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|uhr|h)?\W*$", re.IGNORECASE)
 # Separator rules ("___") and CMS shortcodes left unrendered ("[button ...]...[/button]").
