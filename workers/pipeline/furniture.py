@@ -37,6 +37,9 @@ SUBSCRIPTION_PITCH_WORDS = 60
 TAG_LIST_WORDS = 60
 COPYRIGHT_LINE_WORDS = 12
 COMMENTS_LABEL_WORDS = 8
+NOTE_WORDS = 6
+# A date or a time standing alone in the body ("3:59 PM", "May 2, 2024") is a post's or a comment's stamp.
+BARE_DATE_WORDS = 4
 # A "Related"/"Read more" lead opens a box of links when this much of the block is link text, when it stands
 # almost alone, or when it is shouted; likewise a "Tags" lead (or it lists items with commas).
 RELATED_BOX_LINK_SHARE = 0.3
@@ -153,6 +156,10 @@ def classify_block(text: str, link_share: float, kind: str) -> str | None:
         return "copyright"
     if words <= COMMENTS_LABEL_WORDS and phrases.COMMENTS_LABEL.match(text):
         return "comment"
+    if words <= NOTE_WORDS and phrases.PAGE_NOTE.match(text):
+        return "boilerplate"
+    if words <= BARE_DATE_WORDS and (phrases.CLOCK_TIME.match(text) or datelines.looks_like_dateline(text)):
+        return "dateline"
     if phrases.RULE.match(text) or phrases.SHORTCODE.match(text):
         return "boilerplate"
     if link_share >= TEASER_LINK_SHARE and words <= TEASER_WORDS and kind != "heading":

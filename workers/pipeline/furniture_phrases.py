@@ -66,7 +66,9 @@ WIDGET = _whole_line(
     r"click to (?:enlarge|expand|zoom)",
     r"print this page",
     r"\(?function\b.*|undefined|null",
-    _listed("loading"),
+    # A like button with its loading text ("Like Loading...", "Gefällt mir Wird geladen …"), a show/close pair.
+    r"(?:like |gefällt mir |j'aime |me gusta |mi piace )?"
+    rf"(?:loading|{_listed('loading')})(?: (?:{_listed('loading')}))?",
 )
 SHARE_LABEL = _whole_line(
     r"share(?: (?:this|on|via|the|article|story|post|page)\b.*)?",
@@ -234,7 +236,8 @@ SHARE_PROMPT = _anywhere(
     rf"^\W*(?:{_listed('share')})\W*$",
 )
 NEWSLETTER_BOX = _anywhere(
-    r"\b(sign up|subscribe|get|receive|join)\b.{0,60}\bnewsletters?\b",
+    r"\b(sign(ing)? up|subscrib(e|ing)|get|receive|join|suscrib\w*|abonn\w*|iscriv\w*|inscri\w*|anmelden)\b.{0,60}"
+    r"\bnewsletters?\b",
     r"\bnewsletters?\b.{0,60}\b(sign up|subscribe|inbox)\b",
     r"^\W*(\w+\s+){0,3}newsletters?\W*$",
     r"sign up (for|to) (our|the)\b",
@@ -259,6 +262,11 @@ TAGS = re.compile(
 SUBSCRIPTION_PITCH = _anywhere(
     r"^\W*if you (enjoyed|liked|value|appreciate)d? (this|our|reading)\b",
     r"^\W*(support|become a member|subscribe to) (our|us|independent) (journalism|reporting)",
+    # A paywall's notice stands where the rest of the story would be.
+    r"\bto (view|read|continue reading|access) (the|this) (full|entire|rest of the) (story|article)\b.{0,40}"
+    r"\b(subscribe|log ?in|sign ?in)\b",
+    r"\balready (a subscriber|subscribed)\b.{0,60}\b(log ?in|sign ?in)\b",
+    r"\bdownload (the|our) .{0,40}\bapps? (for|on) (ios|iphone|android)\b",
 )
 MODERATION_NOTICE = _anywhere(
     r"\bcomments? (are|is|will be) (moderated|closed|reviewed)\b",
@@ -281,6 +289,14 @@ READING_TIME = re.compile(
     rf"^\W*(?:{_listed('reading_time')})(?!\w)|^\W*\d+\s*(?:min(?:ute)?s?|minuten)\.?\s+(?:read|lesen)\b",
     re.IGNORECASE,
 )
+# A page's notes around its text: a label over contacts, sources or links ("Weitere Informationen:", "Contact:",
+# "More information on the flood:"), or the date of the last change ("Letzte Änderung 14.02.2019").
+_NOTE_LABEL = rf"(?:more information|further information|contacts?|sources|release date|{_listed('page_notes')})"
+_CHANGE_LABEL = rf"(?:last modified|last updated|updated on|release date|{_listed('date_labels')})"
+PAGE_NOTE = re.compile(
+    rf"^\W*(?:{_NOTE_LABEL}(?:\s*:?|\s.{{0,60}}:)\s*$|{_CHANGE_LABEL}\b\W*(?:on|am|le)?\s*\d)", re.IGNORECASE
+)
+CLOCK_TIME = re.compile(r"^\W*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|uhr|h)?\W*$", re.IGNORECASE)
 # Separator rules ("___") and CMS shortcodes left unrendered ("[button ...]...[/button]").
 RULE = re.compile(r"^[\W_]+$")
 SHORTCODE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$")

@@ -29,6 +29,12 @@ _CREDIT_LINE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+")
+# How a letter or a blog post signs off ("Euer Hans", "x Franzi", "Cheers, Ann"): the author's last line, not a label.
+_SIGN_OFF = re.compile(
+    r"^\W*(?:x+o*|xo+|love|yours|cheers|best|euer|eure|dein|deine|liebe grüße|viele grüße|lg|herzlich\w*|"
+    r"saludos|un abrazo|besos|bisous|amitiés|cordialement|baci|un saluto)\b",
+    re.IGNORECASE,
+)
 _SENTENCE_END = (".", "!", "?", "…", "。", "！", "？")
 # Where the headline, standfirst and byline can still turn up in the extracted text.
 LEADING_BLOCKS = 5
@@ -111,16 +117,28 @@ def _drop_leading_title_and_byline(blocks: list[Block], reasons: list[str | None
             reasons[index] = "title"
         elif block.kind == "heading" and words >= SUBTITLE_MIN_WORDS and _is_standfirst(blocks, reasons, index):
             reasons[index] = "subtitle"
-        elif block.kind == "body" and words <= LABEL_MAX_WORDS and not ends_sentence(block.text):
+        elif (
+            block.kind == "body"
+            and words <= LABEL_MAX_WORDS
+            and not ends_sentence(block.text)
+            and not _is_salutation(block.text)
+        ):
             reasons[index] = "boilerplate"  # a label above the text: "Text size", "Review", a place name
         elif words > 20 or block.kind != "heading":
             in_header = False
+
+
+def _is_salutation(text: str) -> bool:
+    """A greeting ending in a comma ("Dear readers,", "Liebe Leser,") opens a letter or a post; it is not a label."""
+    return text.rstrip().endswith(",")
 
 
 def _is_standfirst(blocks: list[Block], reasons: list[str | None], index: int) -> bool:
     """A sentence-long heading right under the headline and before the first paragraph is the standfirst."""
     if blocks[index].text.lstrip()[:1] in _QUOTE_MARKS:
         return False  # a pull quote set as a heading
+    if ends_sentence(blocks[index].text):
+        return False  # a standfirst is a headline's deck; a full sentence set large is the text's first paragraph
     if any(reason not in {"title", "byline"} for reason in reasons[:index]):
         return False
     kept_after = (block for position, block in enumerate(blocks) if position > index and reasons[position] is None)
@@ -209,7 +227,9 @@ def _drop_trailing_tail(blocks: list[Block], reasons: list[str | None]) -> None:
         last -= 1
     while last >= 0:
         block = blocks[last]
-        tail_label = block.kind == "heading" or (word_count(block.text) <= 3 and not ends_sentence(block.text))
+        tail_label = block.kind == "heading" or (
+            word_count(block.text) <= 3 and not ends_sentence(block.text) and not _SIGN_OFF.match(block.text)
+        )
         if reasons[last] is None and tail_label and last > 0:
             reasons[last] = "boilerplate"
         elif reasons[last] is None:

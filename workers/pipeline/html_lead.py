@@ -2,7 +2,8 @@
 
 Pages often set the first paragraph or an intro apart from the article's container (an intro box, a teaser
 paragraph, the article's own header), and extractors that follow the container lose it. A standfirst that repeats
-the page's own description is the article's summary: it becomes the subtitle (metadata), not body text.
+the page's own description, set apart from the text, is the article's summary: it becomes the subtitle (metadata),
+not body text.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from workers.pipeline.html_filter import ends_sentence, normalise_for_match
 from workers.pipeline.html_page import PageBlock
 from workers.pipeline.text_stats import word_count
 
-# The lead sits within a few blocks of the headline: a byline, a date, a picture between them at most.
-MAX_LEAD_DISTANCE = 12
+# The lead sits within a few blocks of the headline: a byline, a date, a picture, a share bar's buttons between them.
+MAX_LEAD_DISTANCE = 20
 MIN_LEAD_WORDS = 8
 MAX_LEAD_LINK_SHARE = 0.2
 # A summary repeats the description word for word, give or take its end (descriptions are often cut short).
@@ -41,21 +42,27 @@ def find_lead(
         return lead
     title_key = normalise_for_match(title)
     first_key = normalise_for_match(kept[0].text)
-    headline = next((index for index, block in enumerate(blocks) if block.key == title_key), None)
+    # The text's first paragraph with a headline within reach above it: pages repeat their title (a breadcrumb, a
+    # teaser card, a caption) and their first paragraph (a "read also" box) elsewhere.
+    found = (
+        (start, _headline_above(blocks, start, title_key))
+        for start, block in enumerate(blocks)
+        if block.key == first_key
+    )
+    start, headline = next(((start, headline) for start, headline in found if headline is not None), (0, None))
     if headline is None:
-        return lead
-    end = min(len(blocks), headline + 1 + MAX_LEAD_DISTANCE)
-    start = next((index for index in range(headline + 1, end) if blocks[index].key == first_key), None)
-    if start is None:
         return lead
     accounted = {normalise_for_match(paragraph.text) for paragraph in kept}
     accounted |= {normalise_for_match(item.text) for item in listed}
     summary_key = " ".join(normalise_for_match(description or "").split()[:DESCRIPTION_PREFIX_WORDS])
-    for block in blocks[headline + 1 : start]:
+    for position in range(headline + 1, start):
+        block = blocks[position]
         if block.key in accounted or not reads_as_lead(block):
             continue
         accounted.add(block.key)
-        if summary_key and block.key.startswith(summary_key):
+        # A standfirst stands with the headline, set apart from the text by a byline, a date or a picture; the
+        # same summary running straight into the text (a teaser paragraph) is the article's opening.
+        if summary_key and block.key.startswith(summary_key) and position + 1 < start:
             lead.summary = lead.summary or block.text
         else:
             lead.paragraphs.append(Paragraph(block.text))
@@ -73,3 +80,17 @@ def reads_as_lead(block: PageBlock) -> bool:
         and ends_sentence(text)
         and furniture.classify_line(text) is None
     )
+
+
+def _headline_above(blocks: list[PageBlock], start: int, title_key: str) -> int | None:
+    """The first headline within reach above the block at start: the title itself, or the title less a site name."""
+    above = range(max(0, start - 1 - MAX_LEAD_DISTANCE), start)
+    exact = next((index for index in above if blocks[index].key == title_key), None)
+    if exact is not None:
+        return exact
+    return next((index for index in above if _is_headline(blocks[index], title_key)), None)
+
+
+def _is_headline(block: PageBlock, title_key: str) -> bool:
+    """A heading that is the title less a site name or a section label around it."""
+    return block.element.tag in ("h1", "h2") and block.key.count(" ") >= 2 and block.key in title_key

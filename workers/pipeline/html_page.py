@@ -156,8 +156,12 @@ def _in_article(element: etree._Element) -> bool:
     return any(ancestor.tag in {"article", "main"} for ancestor in element.iterancestors())
 
 
+# "has-sharing", "section--has-ads", "with-comments": what an element holds, not what it is.
+_HOLDS = re.compile(r"(?<![a-z])(?:has|with|no)-[\w-]*", re.IGNORECASE)
+
+
 # A page repeats its class names (every menu item, every teaser card): each is read once.
 @lru_cache(maxsize=4096)
 def _named_region(class_names: str, identifier: str) -> str | None:
-    found = _REGION_NAMES.search(f"{class_names} {identifier}")
+    found = _REGION_NAMES.search(_HOLDS.sub(" ", f"{class_names} {identifier}"))
     return found.lastgroup if found is not None else None

@@ -17,7 +17,7 @@ from workers.pipeline.text_stats import word_count
 MAX_REPORTED = 100
 MAX_KEPT_CHARS_SEARCHED = 300_000
 # Left-out paragraphs this long, with sentences and few links, are put back into the body.
-PROSE_MIN_WORDS = 40
+PROSE_MIN_WORDS = 20
 _SENTENCE_ENDS = set('.!?…"”’)»')
 _CODE = re.compile(r"[{};]\s*[\w#.-]+\s*[:=({]|function\s*\(|</?\w+[ >]")
 _PHOTO_CAPTION = re.compile(

@@ -73,9 +73,20 @@ def test_classify_line(line: str, reason: str | None) -> None:
         ("Teilen mit:", "share"),
         ("Wird geladen", "boilerplate"),
         ("Lesezeit: 4 Minuten", "boilerplate"),
+        ("Weitere Informationen:", "boilerplate"),
+        ("Weitere Informationen zum Hochwasser im Tal:", "boilerplate"),
+        ("Gefällt mir Wird geladen …", "boilerplate"),
+        ("3:59 PM", "dateline"),
+        ("May 2, 2024", "dateline"),
+        ("Bild anzeigen Bild schließen", "boilerplate"),
+        ("Puede escribirnos o suscribirse aquí a nuestra newsletter.", "newsletter"),
+        ("Letzte Änderung 14.02.2019", "boilerplate"),
+        ("Kontakt", "boilerplate"),
         # Prose that opens with the same words is text.
         ("Anzeige gegen den Bürgermeister wurde am Montag bei der Staatsanwaltschaft erstattet.", None),
         ("Unterstützung kam von den Nachbargemeinden, die Feuerwehr war mit drei Wagen vor Ort.", None),
+        ("Stand der Technik ist das seit 2019 nicht mehr.", None),
+        ("Kontakt zu den Behörden gab es bis Montag nicht.", None),
     ],
 )
 def test_furniture_of_other_languages_in_an_html_body(block: str, reason: str | None) -> None:

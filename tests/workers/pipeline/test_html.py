@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import lxml.html
 import pytest
 
 from tests.workers.pipeline.samples import benchmark_page, shingle_f1
 from workers.pipeline import UnparseableDocument, parse
+from workers.pipeline import html as html_module
 from workers.pipeline.html import MAX_ELEMENTS, MAX_PAGE_CHARS, extract_html
 
 
@@ -41,7 +45,7 @@ def test_teasers_go_to_removed_with_a_reason() -> None:
     assert "related" in reasons
 
 
-def test_metadata_of_a_newsbenchmark_page() -> None:
+def test_metadata_of_a_news_page() -> None:
     page, truth = benchmark_page("f8ff621a")
     extraction = extract_html(page, url=truth["url"])
     assert extraction.title == "Home Depot Stock Is Falling After Its Earnings Release. Why You Shouldn’t Worry."
@@ -65,7 +69,7 @@ def test_captions_go_to_media_not_to_the_body() -> None:
     assert "Robyn Beck" not in body
 
 
-def test_metadata_of_a_magazinebenchmark_page() -> None:
+def test_metadata_of_a_magazine_page() -> None:
     page, truth = benchmark_page("686bb170")
     extraction = extract_html(page, url=truth["url"])
     assert extraction.authors == ["Mike Wall"]
@@ -177,7 +181,7 @@ def test_page_with_too_many_elements_is_cut_with_a_warning() -> None:
     assert any("page cut" in warning for warning in extraction.warnings)
 
 
-def test_date_falls_back_to_the_visiblebenchmark_page() -> None:
+def test_date_falls_back_to_the_visible_page() -> None:
     page = ARTICLE.replace('<meta property="article:published_time" content="2024-05-02T08:00:00+01:00">', "")
     page = page.replace("<h1>", '<p class="date">Published 2 May 2024</p><h1>')
     assert extract_html(page).published_at == "2024-05-02"
@@ -200,6 +204,16 @@ def test_standfirst_heading_becomes_the_subtitle() -> None:
     extraction = extract_html(page)
     assert extraction.subtitle == "Six towns are on flood alert as the valley braces for more rain"
     assert extraction.paragraphs[0].text.startswith("The river Example rose")
+
+
+def test_a_sentence_set_as_a_heading_under_the_headline_opens_the_body() -> None:
+    sentence = "Six towns are on flood alert as the valley braces for more rain this weekend."
+    page = ARTICLE.replace(
+        "<h1>Rivers rise after a week of rain</h1>", f"<h1>Rivers rise after a week of rain</h1><h2>{sentence}</h2>"
+    )
+    extraction = extract_html(page)
+    assert extraction.subtitle is None
+    assert extraction.paragraphs[0].text == sentence
 
 
 def test_caption_boxes_outside_figures_go_to_media() -> None:
@@ -235,3 +249,19 @@ def test_bylines_of_other_stories_are_not_the_authors() -> None:
         '<h1>Rivers rise after a week of rain</h1><p class="byline">By Jane Doe</p>',
     )
     assert extract_html(page).authors == ["Jane Doe"]
+
+
+def test_a_short_fast_extraction_gets_a_second_try_in_trafilatura_full_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    box = "A short box of the page that the fast mode took for the article, nothing more."
+    story = "The council voted on Monday to close the old swimming pool at the end of the summer season. " * 3
+    seen: list[bool] = []
+
+    def bare_extraction(root: object, *, fast: bool, **options: object) -> SimpleNamespace:
+        seen.append(fast)
+        text = box if fast else f"{box}</p><p>{story.strip()}"
+        return SimpleNamespace(body=lxml.html.fragment_fromstring(f"<p>{text}</p>", create_parent="body"))
+
+    monkeypatch.setattr(html_module.trafilatura, "bare_extraction", bare_extraction)
+    extraction = extract_html(f"<html><body><p>{box}</p><p>{story}</p></body></html>")
+    assert seen == [True, False]
+    assert [paragraph.text for paragraph in extraction.paragraphs] == [box, story.strip()]

@@ -37,6 +37,40 @@ def test_linked_list_closing_the_article_is_removed_as_related() -> None:
     assert {item.reason for item in verdict.removed} == {"related"}
 
 
+def test_contact_labels_and_last_changed_dates_closing_the_text_are_removed() -> None:
+    body = "The river Example rose by two metres overnight after a week of heavy rain across the valley."
+    blocks = [
+        Block(body, "body"),
+        Block("Weitere Informationen:", "body"),
+        Block("Dr. Ann Lee, Hydrology Institute, ann.lee@example.org, telephone 040 123 456 789.", "body"),
+        Block("Letzte Änderung 14.02.2019", "body"),
+    ]
+    verdict = sort_blocks(blocks, None, [])
+    assert [paragraph.text for paragraph in verdict.paragraphs] == [blocks[0].text, blocks[2].text]
+
+
+def test_a_post_s_greeting_and_sign_off_are_kept() -> None:
+    body = "The river Example rose by two metres overnight after a week of heavy rain across the valley."
+    blocks = [Block("Dear readers,", "body"), Block(body, "body"), Block("x Franzi", "body")]
+    verdict = sort_blocks(blocks, None, [])
+    assert [paragraph.text for paragraph in verdict.paragraphs] == ["Dear readers,", body, "x Franzi"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "To view the full story, please subscribe to The Example Times. You can choose an annual subscription.",
+        "If you’re seeing this message but you’re already a subscriber, you can log in for immediate access.",
+        "Never miss the latest news by signing up to our newsletter today!",
+        "For the latest stories and breaking news updates download the Example apps for iOS and Android.",
+    ],
+)
+def test_paywall_notices_and_app_pitches_are_removed(text: str) -> None:
+    body = "The river Example rose by two metres overnight after a week of heavy rain across the valley."
+    verdict = sort_blocks([Block(body, "body"), Block(text, "body")], None, [])
+    assert [paragraph.text for paragraph in verdict.paragraphs] == [body]
+
+
 def test_cjk_paragraphs_count_as_text_and_labels_above_the_text_go() -> None:
     blocks = [
         Block("Text size", "body"),

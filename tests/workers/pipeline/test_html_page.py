@@ -52,6 +52,14 @@ def test_an_article_header_with_the_headline_is_not_the_masthead() -> None:
     assert _blocks("<header><h1>Headline</h1><p>Intro.</p></header>") == [("Headline", None), ("Intro.", None)]
 
 
+def test_class_names_that_say_what_a_box_holds_do_not_name_it() -> None:
+    blocks = _blocks(
+        "<section class='o-section o-section--has-ads'><h2>Standfirst.</h2><div class='ad-slot'>Ad</div></section>"
+        "<header class='article-header has-sharing'><h1>Headline</h1></header>"
+    )
+    assert blocks == [("Standfirst.", None), ("Ad", "advertising"), ("Headline", None)]
+
+
 def test_link_text_is_counted() -> None:
     root = lxml.html.document_fromstring("<html><body><p>Read <a href='/x'>this story</a></p></body></html>")
     (block,) = page_blocks(root)

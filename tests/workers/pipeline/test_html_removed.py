@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import lxml.html
+
 from workers.pipeline.document import Paragraph
-from workers.pipeline.html_removed import LeftOut, with_prose_restored
+from workers.pipeline.html_blocks import index_source
+from workers.pipeline.html_removed import LeftOut, left_out_of_container, with_prose_restored
 
 
 def test_left_out_prose_is_put_back_in_place_and_replaces_a_shortened_copy() -> None:
@@ -23,3 +26,14 @@ def test_left_out_prose_is_put_back_in_place_and_replaces_a_shortened_copy() -> 
         missing.strip(),
         "Last paragraph.",
     ]
+
+
+def test_a_left_out_paragraph_of_two_sentences_in_the_container_is_prose() -> None:
+    kept_text = "The council voted on Monday to close the old swimming pool at the end of the summer season."
+    short = "Swimmers will travel to the next town. A new pool may open in four years, the mayor told local reporters."
+    page = (
+        f"<html><body><div class='story'><p>{kept_text}</p><p>{short}</p><p>{kept_text} Again.</p></div></body></html>"
+    )
+    kept = [Paragraph(kept_text), Paragraph(f"{kept_text} Again.")]
+    left_out = left_out_of_container(kept, [], index_source(lxml.html.document_fromstring(page)), [])
+    assert [paragraph.text for paragraph in left_out.prose] == [short]
