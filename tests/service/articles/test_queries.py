@@ -223,3 +223,36 @@ def test_sqlite_full_text_migration_downgrades_and_upgrades(tmp_path: Path) -> N
         added = submit_and_process(client, session, b"Glaciers retreat.\n\nThe ice thins every summer.", "")
         assert ids(client.get("/v1/articles?q=glaciers")) == [added]
     app.extensions["db"].dispose()
+
+
+def test_sqlite_full_text_is_rewritten_only_when_title_or_body_change(sqlite_app: Flask) -> None:
+    """A copy processed later rewrites its original's near-duplicate list: the original's text, unchanged, is not
+    indexed again (that re-indexing was most of the embedded worker's time on a cluster of copies)."""
+    with sqlite_app.app_context():
+        session = sqlite_app.extensions["db"].session
+        key = create_key(session, "default", list(SCOPES)).secret
+        client = sqlite_app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+        original = submit_and_process(client, session, SEED.read_bytes(), "?source=fts-original")
+
+        def index_row() -> int:
+            return int(
+                session.execute(
+                    text("SELECT rowid FROM articles_fts WHERE article_id = :id"), {"id": original}
+                ).scalar_one()
+            )
+
+        before = index_row()
+        copy = submit_and_process(client, session, SEED.read_bytes() + b"\n\nA line of the copy's own.\n", "")
+        session.expire_all()
+        linked = session.get(Article, original)
+        assert linked is not None and copy in {match["id"] for match in (linked.result or {})["near_duplicates"]}
+        assert index_row() == before, "the original's unchanged text was indexed again"
+        assert set(ids(client.get('/v1/articles?q="active measures"'))) == {original, copy}
+
+        session.execute(
+            text("UPDATE articles SET title = 'Lighthouse keepers strike' WHERE id = :id"), {"id": original}
+        )
+        session.commit()
+        assert index_row() != before
+        assert ids(client.get("/v1/articles?q=lighthouse keepers")) == [original]
