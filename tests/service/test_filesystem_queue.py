@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
 import threading
+import uuid
 from pathlib import Path
 from typing import Any
 
+import pytest
 from kombu import Connection, Consumer, Exchange, Producer, Queue
+from kombu.transport import filesystem
 
 from service.celery import celery_config
 from service.config import load_config
@@ -33,12 +38,12 @@ def test_an_acknowledgement_hands_the_next_message_over_without_waiting_for_the_
         "control_folder": str(control),
         "polling_interval": POLLING_INTERVAL,
     }
-    queue = Queue("articles", Exchange("articles", "direct"), "articles")
+    queue = _queue()
     with Connection("filesystem://", transport=Transport, transport_options=options) as connection:
         channel = connection.channel()
         producer = Producer(channel)
         for number in (1, 2):
-            producer.publish({"number": number}, exchange=queue.exchange, routing_key="articles", declare=[queue])
+            producer.publish({"number": number}, exchange=queue.exchange, routing_key=queue.name, declare=[queue])
         received: list[Any] = []
         channel.basic_qos(0, prefetch_count=1)  # one message at a time, as a worker takes them
         Consumer(channel, [queue], callbacks=[lambda _body, message: received.append(message)]).consume()
@@ -55,6 +60,37 @@ def test_an_acknowledgement_hands_the_next_message_over_without_waiting_for_the_
         assert not waiting.is_alive(), "the acknowledgement did not wake the consumer"
         assert sorted(message.payload["number"] for message in received) == [1, 2]
         received[1].ack()
+
+
+def test_a_message_file_appears_in_the_folder_only_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """kombu created the file, then wrote it: a consumer looking in between read it empty and the worker stopped."""
+    folder, control = tmp_path / "messages", tmp_path / "control"
+    folder.mkdir()
+    options = {"data_folder_in": str(folder), "data_folder_out": str(folder), "control_folder": str(control)}
+    seen: list[bytes] = []
+
+    def look(*_args: Any) -> None:  # what a consumer listing the folder now would read
+        seen.extend(path.read_bytes() for path in folder.iterdir() if path.name.endswith(".msg"))
+
+    # The moments a put is under way: kombu locks the file it created before writing it; ours renames it into place.
+    monkeypatch.setattr(filesystem, "lock", lambda *args: look())
+    replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda *args: (look(), replace(*args)))
+    queue = _queue()
+    with Connection("filesystem://", transport=Transport, transport_options=options) as connection:
+        producer = Producer(connection.channel())
+        for number in range(3):
+            producer.publish({"number": number}, exchange=queue.exchange, routing_key=queue.name, declare=[queue])
+
+    assert len(list(folder.glob("*.msg"))) == 3
+    assert seen, "nothing was looked at"
+    assert all(json.loads(payload) for payload in seen), "a consumer could read a message file not yet written"
+
+
+def _queue() -> Queue:
+    """A queue of its own: kombu remembers declared exchanges per process, not per folder."""
+    name = f"articles-{uuid.uuid4().hex}"
+    return Queue(name, Exchange(name, "direct"), name)
 
 
 def _signal_when_refused(transport: Transport) -> threading.Event:
