@@ -8,20 +8,20 @@ Usage: python bench/accept.py [--rounds N] [--seconds S] [--connections C] [--wo
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-from stack import PROJECT, SEED, CpuMeter, Stack, backend_pids, load_average, process_tree, wait_for_http
+from stack import PROJECT, SEED, CpuMeter, Stack, backend_pids, load_average, post_concurrently, process_tree
+
+from service.cli.serve import wait_for_http
 
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk" / "submit.lua"
 BATCH_SIZE = 1000
@@ -48,7 +48,7 @@ def start_bare(stack: Stack, port: int, workers: int, threads: int) -> subproces
 def start_ours(stack: Stack, port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
     args = ["-m", "service.cli", "api", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     process = stack.start([*args, "--threads", str(threads)], "api")
-    wait_for_http(f"http://127.0.0.1:{port}/healthz")
+    wait_for_http(f"http://127.0.0.1:{port}/healthz", timeout=60)
     return process
 
 
@@ -132,32 +132,9 @@ def batch_bodies(count: int) -> list[bytes]:
 
 
 def post_batches(port: int, key: str, bodies: list[bytes], clients: int) -> tuple[float, int]:
-    """Post every body (clients at a time); elapsed seconds and articles accepted (202)."""
-    accepted = [0] * clients
-    errors: list[str] = []
-
-    def client(slot: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {key}"}
-        for body in bodies[slot::clients]:
-            connection.request("POST", "/v1/articles/batch", body=body, headers=headers)
-            response = connection.getresponse()
-            payload = response.read()
-            if response.status != 200:
-                errors.append(f"{response.status}: {payload[:300]!r}")
-                continue
-            accepted[slot] += json.loads(payload)["summary"]["submitted"]
-        connection.close()
-
-    started = time.perf_counter()
-    workers = [threading.Thread(target=client, args=(slot,)) for slot in range(clients)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    if errors:
-        raise RuntimeError(f"batch errors: {errors[:3]}")
-    return time.perf_counter() - started, sum(accepted)
+    """Post every body (clients at a time); elapsed seconds and articles accepted."""
+    elapsed, answers = post_concurrently(port, key, "/v1/articles/batch", bodies, clients, "application/json", 200)
+    return elapsed, sum(json.loads(answer)["summary"]["submitted"] for answer in answers)
 
 
 def measure_batch(stack: Stack, port: int, rounds: int, batches: int, clients: int = 2) -> dict[str, Any]:

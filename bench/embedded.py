@@ -46,7 +46,7 @@ in hand (0.20x in issue 14); it polls every 20 ms (`INGEST_BROKER_POLLING_INTERV
 now wakes the worker for its next message at once (`service/filesystem_queue.py`: median gap between two tasks 14 ms
 before, 2 ms after). Every article of this workload is a near-duplicate of all the earlier ones, so each one added
 itself to the near-duplicate lists of up to 50 others: SQLite's full-text trigger re-tokenized each of those
-unchanged bodies (migration 0010 re-indexes only a changed title or body), and each list was changed by loading the
+unchanged bodies (migration 0011 re-indexes only a changed title or body), and each list was changed by loading the
 whole result (now the links are read first, and only the results they change are loaded). The worker's own CPU per
 article beyond `parse()` (claim, contract check, near-duplicate look-up and links, result write with its full-text
 index, event) went from about 45 ms to about 20 ms once the lists are full (measured in-process on this workload);

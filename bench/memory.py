@@ -9,18 +9,14 @@ Usage: python bench/memory.py [--articles N] [--first N]
 
 from __future__ import annotations
 
-import argparse
-import http.client
-import json
 import random
 import sys
-import threading
 import time
 from typing import Any
 
 import psycopg
 from accept import free_port, start_ours
-from stack import SEED, Stack, children, load_average, rss_kib
+from stack import SEED, Stack, children, post_concurrently, rss_kib, run_benchmark
 
 CLIENTS = 4
 NAMES = ["Wang Yi", "Antony Blinken", "Olaf Scholz", "Emmanuel Macron", "Dmytro Kuleba", "Sergei Lavrov"]
@@ -40,26 +36,7 @@ def bodies(start: int, count: int) -> list[bytes]:
 
 
 def submit(port: int, key: str, documents: list[bytes]) -> None:
-    errors: list[str] = []
-
-    def client(slot: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        headers = {"Content-Type": "text/plain; charset=utf-8", "Authorization": f"Bearer {key}"}
-        for body in documents[slot::CLIENTS]:
-            connection.request("POST", "/v1/articles?source=memory", body=body, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            if response.status != 202:
-                errors.append(str(response.status))
-        connection.close()
-
-    threads = [threading.Thread(target=client, args=(slot,)) for slot in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise RuntimeError(f"{len(errors)} submissions refused: {errors[:5]}")
+    post_concurrently(port, key, "/v1/articles?source=memory", documents, CLIENTS, "text/plain; charset=utf-8", 202)
 
 
 def wait_processed(database_url: str, count: int, timeout: float) -> None:
@@ -109,15 +86,7 @@ def measure(total: int, first: int) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=10_000)
-    parser.add_argument("--first", type=int, default=100)
-    arguments = parser.parse_args()
-    print(f"load average before: {load_average()}", file=sys.stderr)
-    results = measure(arguments.articles, arguments.first)
-    results["load_average_after"] = load_average()
-    print(json.dumps(results, indent=1))
-    return 0
+    return run_benchmark(__doc__.splitlines()[0], measure, articles=10_000, first=100)
 
 
 if __name__ == "__main__":

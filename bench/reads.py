@@ -9,7 +9,6 @@ Usage: python bench/reads.py [--articles N] [--requests N]
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import http.client
 import json
@@ -23,7 +22,9 @@ from typing import Any
 
 import psycopg
 from accept import free_port, start_ours
-from stack import SEED, Stack, load_average
+from stack import SEED, Stack, run_benchmark
+
+from service.articles.search import entity_key, name_key
 
 PHRASE = "active measures"
 PERSON = "Wang Yi"
@@ -46,7 +47,7 @@ WORDS = [
 ]
 ARTICLE_COLUMNS = (
     "id, tenant_id, status, source, declared_format, client_metadata, input_sha256, received_at, updated_at, "
-    "processed_at, attempts, parser_version, title, result, language, published_at"
+    "processed_at, attempts, parser_version, title, result, language, published_at, entity_keys"
 )
 
 
@@ -99,11 +100,13 @@ def populate(stack: Stack, count: int) -> list[str]:
                     received = start + timedelta(seconds=30 * number)
                     digest = hashlib.sha256(f"{number}".encode()).hexdigest()
                     identity = (article_id, tenant_id, "done", "bench", "text", "{}", digest, received, received)
-                    articles.write_row((*identity, received, 1, "bench", title, json.dumps(result), "en", received))
+                    keys: set[str] = set()
                     for entity in result["entities"]:
                         for name in [entity["name"], *entity["aliases"]]:
-                            key = " ".join(name.split()).casefold()
-                            entity_rows.append((article_id, tenant_id, entity["type"], name, key))
+                            entity_rows.append((article_id, tenant_id, entity["type"], name, name_key(name)))
+                            keys.add(entity_key(entity["type"], name))
+                    processed = (received, 1, "bench", title, json.dumps(result), "en", received, sorted(keys))
+                    articles.write_row((*identity, *processed))
             with cursor.copy("COPY article_entities (article_id, tenant_id, type, name, name_key) FROM STDIN") as rows:
                 for row in entity_rows:
                     rows.write_row(row)
@@ -129,6 +132,14 @@ def latencies(port: int, key: str, paths: list[str]) -> list[float]:
             raise RuntimeError(f"GET {path}: {response.status} {body[:300]!r}")
     connection.close()
     return timings
+
+
+def search_hits(port: int, key: str) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", SEARCH_PATH, headers={"Authorization": f"Bearer {key}"})
+    items = json.loads(connection.getresponse().read())["items"]
+    connection.close()
+    return len(items)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -191,11 +202,15 @@ def measure(count: int, requests: int) -> dict[str, Any]:
         rng = random.Random(7)
         get_paths = [f"/v1/articles/{rng.choice(ids)}" for _ in range(requests)]
         latencies(port, stack.key, get_paths[:50] + [SEARCH_PATH] * 10)  # warm-up
+        found = search_hits(port, stack.key)
+        if not found:
+            raise RuntimeError(f"{SEARCH_PATH} found nothing: the search measured would be an empty one")
         by_id = latencies(port, stack.key, get_paths)
         searches = latencies(port, stack.key, [SEARCH_PATH] * max(100, requests // 4))
         plans = query_plans(stack, ids[len(ids) // 2])
     return {
         "articles": count,
+        "search_hits_first_page": found,
         "populated_in_s": populated_in,
         "get_by_id": {"p50_ms": statistics.median(by_id), "p99_ms": percentile(by_id, 0.99), "n": len(by_id)},
         "search": {"p50_ms": statistics.median(searches), "p99_ms": percentile(searches, 0.99), "n": len(searches)},
@@ -204,15 +219,7 @@ def measure(count: int, requests: int) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=2000)
-    arguments = parser.parse_args()
-    print(f"load average before: {load_average()}", file=sys.stderr)
-    results = measure(arguments.articles, arguments.requests)
-    results["load_average_after"] = load_average()
-    print(json.dumps(results, indent=1))
-    return 0
+    return run_benchmark(__doc__.splitlines()[0], measure, articles=100_000, requests=2000)
 
 
 if __name__ == "__main__":

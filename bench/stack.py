@@ -7,14 +7,17 @@ shares a queue or a rate-limit counter with a test run or another checkout's ben
 
 from __future__ import annotations
 
+import argparse
+import http.client
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-import urllib.request
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
@@ -65,8 +68,7 @@ class Stack:
         self.rate_limit_db = LEASE.database("api")
         self.broker_db = LEASE.database("workers")
         for db in (self.rate_limit_db, self.broker_db):
-            redis_client(db).flushdb()
-            LEASE.restore(db)
+            LEASE.flush(db)
         self.env = {
             "INGEST_DATABASE_URL": self.database_url,
             "INGEST_BROKER_URL": redis_url(self.broker_db),
@@ -139,16 +141,50 @@ class Stack:
         self.close()
 
 
-def wait_for_http(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+def post_concurrently(
+    port: int, key: str, path: str, bodies: list[bytes], clients: int, content_type: str, expected_status: int
+) -> tuple[float, list[bytes]]:
+    """POST every body (`clients` connections at a time); elapsed seconds and the response bodies, in no order.
+
+    Raises when any response has another status than `expected_status`."""
+    answers: list[bytes] = []
+    errors: list[str] = []
+
+    def client(slot: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        headers = {"Content-Type": content_type, "Authorization": f"Bearer {key}"}
+        for body in bodies[slot::clients]:
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            payload = response.read()
+            if response.status == expected_status:
+                answers.append(payload)
+            else:
+                errors.append(f"{response.status}: {payload[:300]!r}")
+        connection.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(slot,)) for slot in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise RuntimeError(f"{len(errors)} of {len(bodies)} posts to {path} refused: {errors[:3]}")
+    return time.perf_counter() - started, answers
+
+
+def run_benchmark(description: str, measure: Callable[..., dict[str, Any]], **defaults: int) -> int:
+    """The command line of a benchmark: one integer option per argument of `measure`, in its order; prints its JSON."""
+    parser = argparse.ArgumentParser(description=description)
+    for name, default in defaults.items():
+        parser.add_argument(f"--{name}", type=int, default=default)
+    arguments = parser.parse_args()
+    print(f"load average before: {load_average()}", file=sys.stderr)
+    results = measure(*vars(arguments).values())
+    results["load_average_after"] = load_average()
+    print(json.dumps(results, indent=1))
+    return 0
 
 
 def rss_kib(pid: int) -> int:

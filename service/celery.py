@@ -89,6 +89,7 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
         "task_routes": {task: {"queue": queue} for task, queue in ROUTES.items()},
         "task_soft_time_limit": config["TASK_SOFT_TIME_LIMIT"],
         "task_time_limit": config["TASK_TIME_LIMIT"],
+        "worker_max_memory_per_child": config["WORKER_MAX_MEMORY_MB"] * 1024,  # Celery counts KiB
         # Limits that depend on the configuration, set on the tasks here (config.check_config keeps them consistent
         # with the broker's visibility timeout).
         "task_annotations": {

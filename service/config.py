@@ -55,6 +55,11 @@ def defaults(var_dir: Path) -> dict[str, Any]:
         "BEAT_SCHEDULE_FILE": str(var_dir / "beat-schedule"),
         # One retry after a crashed worker: a document that kills its worker twice is failed, not looped.
         "MAX_PROCESSING_ATTEMPTS": 2,
+        # A worker process whose resident memory is past this after a task is replaced before it takes another, so
+        # one large document's peak is never carried into the next (the worst measured peaks at 686 MB with spaCy's
+        # model loaded; docs/RELIABILITY.md). Past it within a task, the kernel's OOM killer is the bound: a crash,
+        # retried once, then failed.
+        "WORKER_MAX_MEMORY_MB": 1024,
         "BIND": "127.0.0.1:8000",
         "API_WORKERS": 2,
         # Threads per API process (gunicorn's gthread worker): a request waiting on a commit or Redis leaves the

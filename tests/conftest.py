@@ -81,6 +81,13 @@ def authenticated(app: Flask, key: str) -> FlaskClient:
     return client
 
 
+def keyed_client(app: Flask, tenant: str = "default") -> FlaskClient:
+    """A client with a new key of every scope for `tenant` (which exists), committed outside any test transaction."""
+    with app.app_context():
+        key = create_key(app.extensions["db"].session, tenant, list(SCOPES)).secret
+    return authenticated(app, key)
+
+
 @pytest.fixture
 def client(app: Flask, make_key: Callable[..., str]) -> FlaskClient:
     """A client with a key of every scope for the default tenant."""

@@ -246,8 +246,9 @@ def _write(rows: list[str]) -> None:
     if SECTION not in text:
         text = text.rstrip("\n") + f"\n\n{SECTION}\n\nRuns of `make bench-quotes`, newest last:\n\n{_table_header()}\n"
     start = text.index(SECTION)
-    following = text.find("\n## ", start + len(SECTION))
-    end = len(text) if following < 0 else following + 1
+    # The section ends at the next heading or at the next section's marker comment (`<!-- service benchmarks ...`).
+    following = [found for found in (text.find(m, start + len(SECTION)) for m in ("\n## ", "\n<!--")) if found >= 0]
+    end = min(following) + 1 if following else len(text)
     section = text[start:end].rstrip("\n") + "\n" + "\n".join(rows) + "\n"
     rest = text[end:]
     RESULTS.write_text(text[:start] + section + ("\n" + rest if rest else ""), encoding="utf-8")

@@ -8,13 +8,13 @@ key); `require_scope("read")` on a view method refuses keys without that scope (
 from __future__ import annotations
 
 from collections.abc import Callable
-from copy import deepcopy
 from functools import wraps
 from typing import Any, TypeVar
 
 from flask import current_app, g, request
 
 from service.access.keys import SCOPES, Caller, authenticate_key
+from service.web.apidoc import document
 from service.web.problems import abort_problem
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -107,18 +107,12 @@ def require_scope(*scopes: str) -> Callable[[F], F]:
                 )
             return func(*args, **kwargs)
 
-        # flask-smorest reads `_apidoc` when the route is registered; copy so the wrapped function keeps its own.
-        apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
-        manual = apidoc.setdefault("manual_doc", {})
-        manual["security"] = SECURITY_REQUIREMENT
-        manual["description"] = (
-            manual.get("description", "") + f"\n\nNeeds an API key with the {documented} scope."
-        ).strip()
-        responses = apidoc.setdefault("response", {}).setdefault("responses", {})
-        responses.setdefault(401, []).append("UNAUTHORIZED")
-        responses.setdefault(403, []).append("FORBIDDEN")
-        responses.setdefault(429, []).append("TOO_MANY_REQUESTS")
-        wrapper._apidoc = apidoc  # type: ignore[attr-defined]
+        document(
+            wrapper,
+            responses={401: "UNAUTHORIZED", 403: "FORBIDDEN", 429: "TOO_MANY_REQUESTS"},
+            security=SECURITY_REQUIREMENT,
+            note=f"Needs an API key with the {documented} scope.",
+        )
         return wrapper  # type: ignore[return-value]
 
     return decorator

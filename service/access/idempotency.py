@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from copy import deepcopy
 from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, NoReturn, TypeVar
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Session
 from service.access.models import IdempotencyRecord, IdempotencyState
 from service.access.tenancy import current_tenant_id
 from service.database import current_session, utcnow
+from service.web.apidoc import document
 from service.web.problems import abort_problem
 
 log = logging.getLogger(__name__)
@@ -210,14 +210,8 @@ def idempotent(func: F) -> F:
             return func(*args, **kwargs)
         return run_idempotently(key, lambda: func(*args, **kwargs))
 
-    apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
-    manual = apidoc.setdefault("manual_doc", {})
-    manual.setdefault("parameters", []).append(HEADER_DOC)
-    responses = apidoc.setdefault("response", {}).setdefault("responses", {})
-    responses.setdefault(400, []).append("BAD_REQUEST")
-    responses.setdefault(409, []).append("CONFLICT")
-    responses.setdefault(422, []).append("UNPROCESSABLE_ENTITY")
-    wrapper._apidoc = apidoc  # type: ignore[attr-defined]
+    responses = {400: "BAD_REQUEST", 409: "CONFLICT", 422: "UNPROCESSABLE_ENTITY"}
+    document(wrapper, responses=responses, parameters=(HEADER_DOC,))
     return wrapper  # type: ignore[return-value]
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.database import Base, UtcDateTime, new_id, utcnow
+from service.database import Base, TenantOwned, UtcDateTime, new_id, utcnow
 
 DEFAULT_TENANT_ID = "00000000-0000-0000-0000-000000000001"
 
@@ -20,13 +20,11 @@ class Tenant(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-class ApiKey(Base):
+class ApiKey(TenantOwned, Base):
     """An API key of a tenant. Only its SHA-256 is stored; the prefix is a non-secret handle for people."""
 
     __tablename__ = "api_keys"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
     name: Mapped[str | None] = mapped_column(String(200))
     prefix: Mapped[str] = mapped_column(String(32))
     key_sha256: Mapped[str] = mapped_column(String(64), unique=True)

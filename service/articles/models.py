@@ -8,18 +8,18 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.database import Base, JsonDocument, UtcDateTime, new_id, utcnow
+from service.database import Base, JsonDocument, TenantOwned, UtcDateTime, utcnow
 
 
 class ArticleStatus:
-    QUEUED = "queued"
-    PROCESSING = "processing"
-    DONE = "done"
-    FAILED = "failed"
+    QUEUED = "queued"  # stored, its processing task sent or about to be (reprocessing puts it back here)
+    PROCESSING = "processing"  # claimed by a worker (claim_token, claimed_by), which is parsing it now
+    DONE = "done"  # parsed: `result` holds the whole contract
+    FAILED = "failed"  # processing gave up (unparseable input, a timeout): `error` says why; reprocessing runs it again
     ALL = (QUEUED, PROCESSING, DONE, FAILED)
 
 
-class Article(Base):
+class Article(TenantOwned, Base):
     """One submitted document: its request metadata, its processing state and, once done, its parsed result."""
 
     __tablename__ = "articles"
@@ -30,8 +30,6 @@ class Article(Base):
         Index("ix_articles_status_updated", "status", "updated_at"),
     )
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default=ArticleStatus.QUEUED)
     source: Mapped[str] = mapped_column(String(200))
     url: Mapped[str | None] = mapped_column(Text)

@@ -20,7 +20,7 @@ from service.articles import contract, near_duplicates, search
 from service.articles.binary import binary_reason
 from service.articles.bounds import OutputLimits, OutputTooLarge, bound_result
 from service.articles.claims import Claim, ClaimPolicy, ClaimToken, claim, holder_alive, release
-from service.articles.models import Article, ArticleEntity, ArticleStatus, FingerprintBand
+from service.articles.models import Article, ArticleStatus, FingerprintBand
 from service.articles.schemas import ProcessedArticleSchema
 from service.celery import TRANSIENT_ERRORS, Message, Queues, Tasks, send_after_commit
 from service.database import utcnow
@@ -80,7 +80,7 @@ def fail(
     article.result = None
     article.title = None
     article.fingerprints = null()  # SQL NULL, as for an article never processed (None would be a JSON null)
-    session.execute(delete(ArticleEntity).where(ArticleEntity.article_id == article.id))
+    search.unindex_article(session, article)
     session.execute(delete(FingerprintBand).where(FingerprintBand.article_id == article.id))
     article.status = ArticleStatus.FAILED
     article.error = {"code": code, "title": title, "detail": detail, **extra}

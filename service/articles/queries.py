@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, defer
 
 from service.articles import search
 from service.articles.models import Article, RawDocument
+from service.database import tenant_row
 from service.web.schemas import parse_utc_timestamp
 
 
@@ -21,7 +22,7 @@ class InvalidCursor(ValueError):
 
 
 def get_article(session: Session, tenant_id: str, article_id: str) -> Article | None:
-    return session.scalar(select(Article).where(Article.id == article_id, Article.tenant_id == tenant_id))
+    return tenant_row(session, Article, tenant_id, article_id)
 
 
 def get_raw(session: Session, tenant_id: str, article_id: str) -> RawDocument | None:
@@ -90,7 +91,7 @@ def list_articles(
         query = query.where(search.text_filter(session, q))
     for entity_type, name in (("person", person), ("organisation", organisation), ("place", place)):
         if name:
-            query = query.where(search.entity_filter(tenant_id, entity_type, name))
+            query = query.where(search.entity_filter(session, tenant_id, entity_type, name))
     if published_after:
         query = query.where(Article.published_at >= as_utc(published_after))
     if published_before:

@@ -211,12 +211,15 @@ class ProcessedArticleSchema(ArticleSchema):
     fingerprints = fields.Nested(FingerprintsSchema, required=True)
 
 
-class SubmittedSchema(Schema):
-    """The answer to a submission: where to find the article, and whether it was a duplicate."""
-
+class ReceivedArticleSchema(Schema):
     id = fields.String(required=True)
     status = fields.String(required=True)
     duplicate = fields.Boolean(required=True)
+
+
+class SubmittedSchema(ReceivedArticleSchema):
+    """The answer to a submission: where to find the article, and whether it was a duplicate."""
+
     links = fields.Nested(LinksSchema, required=True)
 
 

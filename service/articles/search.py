@@ -6,7 +6,9 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, insert, select, text
+from sqlalchemy import ColumnElement, Text, column, delete, insert, literal_column, select, text, update
+from sqlalchemy import table as table_clause
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from service.articles.models import Article, ArticleEntity
@@ -22,6 +24,26 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()[:MAX_NAME_LENGTH]
 
 
+# PostgreSQL's copy of an article's entity keys (migration 0010), not mapped: SQLite has no such column.
+_ARTICLE_KEYS = table_clause("articles", column("id", Text), column("entity_keys", ARRAY(Text)))
+
+
+def _on_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def entity_key(entity_type: str, name: str) -> str:
+    """How an entity is filed in the keys array: its type and its name as names are compared."""
+    return f"{entity_type}:{name_key(name)}"
+
+
+def unindex_article(session: Session, article: Article) -> None:
+    """Forget what filters knew of the article's result (it failed, or a new result replaces it)."""
+    session.execute(delete(ArticleEntity).where(ArticleEntity.article_id == article.id))
+    if _on_postgresql(session):
+        session.execute(update(_ARTICLE_KEYS).where(_ARTICLE_KEYS.c.id == article.id).values(entity_keys=None))
+
+
 def index_article(session: Session, article: Article, *, first_time: bool = False) -> None:
     """Copy what filters need out of a freshly stored result: language, publication time, entity names and aliases.
 
@@ -33,7 +55,7 @@ def index_article(session: Session, article: Article, *, first_time: bool = Fals
     article.language = str(language)[:16] if language else None
     article.published_at = _published_at(result.get("published_at") or article.published_at_hint)
     if not first_time:
-        session.execute(delete(ArticleEntity).where(ArticleEntity.article_id == article.id))
+        unindex_article(session, article)
     seen: set[tuple[str, str]] = set()
     rows: list[dict[str, str]] = []
     for entity in result.get("entities") or []:
@@ -55,6 +77,9 @@ def index_article(session: Session, article: Article, *, first_time: bool = Fals
             )
     if rows:
         session.execute(insert(table(ArticleEntity)), rows)
+        if _on_postgresql(session):
+            keys = sorted({entity_key(row["type"], row["name_key"]) for row in rows})
+            session.execute(update(_ARTICLE_KEYS).where(_ARTICLE_KEYS.c.id == article.id).values(entity_keys=keys))
 
 
 def _published_at(value: Any) -> datetime | None:
@@ -67,8 +92,11 @@ def _published_at(value: Any) -> datetime | None:
         return None
 
 
-def entity_filter(tenant_id: str, entity_type: str, name: str) -> ColumnElement[bool]:
+def entity_filter(session: Session, tenant_id: str, entity_type: str, name: str) -> ColumnElement[bool]:
     """Articles that mention an entity of this type by this name or alias."""
+    if _on_postgresql(session):
+        # The article's own indexed array: ANDed with the full-text index before any row is read (migration 0010).
+        return literal_column("articles.entity_keys", ARRAY(Text)).contains([entity_key(entity_type, name)])
     return Article.id.in_(
         select(ArticleEntity.article_id).where(
             ArticleEntity.tenant_id == tenant_id,
@@ -101,7 +129,7 @@ def fts5_query(query: str) -> str:
 
 def text_filter(session: Session, query: str) -> ColumnElement[bool]:
     """Articles whose title or body match the query, in the backend's own full-text engine."""
-    if session.get_bind().dialect.name == "postgresql":
+    if _on_postgresql(session):
         return text("articles.search_vector @@ websearch_to_tsquery('english', :search_query)").bindparams(
             search_query=query
         )  # type: ignore[return-value]

@@ -9,7 +9,7 @@ from flask.views import MethodView
 
 from service.access import require_scope
 from service.access.idempotency import idempotent
-from service.access.tenancy import current_tenant_id
+from service.access.tenancy import current_tenant_id, owned_or_404
 from service.articles import contract, lifecycle, negotiation, queries
 from service.articles.models import Article as ArticleRow
 from service.articles.schemas import (
@@ -56,13 +56,6 @@ BATCH_REQUEST_BODY = {
         },
     },
 }
-
-
-def article_or_404(article_id: str) -> ArticleRow:
-    article = queries.get_article(current_session(), current_tenant_id(), article_id)
-    if article is None:
-        not_found("article", article_id)
-    return article
 
 
 def location(article_id: str) -> dict[str, str]:
@@ -144,7 +137,7 @@ class Article(MethodView):
     @blp.alt_response(422, description="`fields` names a part the article does not have.")
     def get(self, query: dict[str, Any], article_id: str) -> Any:
         """Read an article: its status and, once processed, the whole parsed contract (or the `fields` chosen)."""
-        document = contract.document(article_or_404(article_id))
+        document = contract.document(owned_or_404(ArticleRow, article_id))
         if selected := query.get("selected"):
             wanted = set(selected) | set(ALWAYS_SELECTED)
             document = {key: value for key, value in document.items() if key in wanted}
@@ -155,7 +148,7 @@ class Article(MethodView):
     @blp.alt_response(404, description="No such article.")
     def delete(self, article_id: str) -> Any:
         """Delete an article and its raw input."""
-        lifecycle.delete_article(current_session(), article_or_404(article_id))
+        lifecycle.delete_article(current_session(), owned_or_404(ArticleRow, article_id))
         return Response(status=204)
 
 
@@ -167,7 +160,7 @@ class ReprocessArticle(MethodView):
     @blp.alt_response(404, description="No such article.")
     def post(self, article_id: str) -> Any:
         """Run the current pipeline again on the article's stored raw input."""
-        article = article_or_404(article_id)
+        article = owned_or_404(ArticleRow, article_id)
         queued = lifecycle.request_reprocessing(current_session(), article, g.get("request_id"))
         return {**contract.identity(article), "queued": queued}, 202, location(article.id)
 

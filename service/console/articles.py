@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import g, redirect, request, url_for
 from marshmallow import ValidationError
 
 from service.articles import contract, lifecycle, queries
 from service.articles.models import Article, ArticleStatus
 from service.articles.schemas import ArticleListQuerySchema, ArticleSchema
-from service.console.base import Routes, database, render, requires, tenant_id
+from service.console.base import Routes, back_to, database, owned_or_404, render, requires, tenant_id
 from service.console.reading import decode_raw, reading_view
 
 routes = Routes()
@@ -23,13 +23,6 @@ MAX_POLLED_IDS = 100
 RAW_DISPLAY_CHARACTERS = 200_000
 FILTERS = ArticleListQuerySchema()
 CONTRACT = ArticleSchema()
-
-
-def article_or_404(article_id: str) -> Article:
-    article = queries.get_article(database(), tenant_id(), article_id)
-    if article is None:
-        abort(404, f"No article with id {article_id}.")
-    return article
 
 
 @routes.route("/articles")
@@ -60,7 +53,7 @@ def statuses() -> Any:
 @routes.route("/articles/<article_id>")
 @requires("read")
 def article(article_id: str) -> Any:
-    record = article_or_404(article_id)
+    record = owned_or_404(Article, article_id)
     document = CONTRACT.dump(contract.document(record))
     raw = queries.get_raw(database(), tenant_id(), article_id)
     raw_text = decode_raw(raw.body, raw.content_type) if raw is not None else None
@@ -80,22 +73,21 @@ def article(article_id: str) -> Any:
 @routes.route("/articles/<article_id>/reprocess", methods=["POST"])
 @requires("ingest")
 def reprocess(article_id: str) -> Any:
-    record = article_or_404(article_id)
+    record = owned_or_404(Article, article_id)
     if lifecycle.request_reprocessing(database(), record, g.get("request_id")):
-        flash("Queued for reprocessing with the current pipeline.", "success")
+        message, category = "Queued for reprocessing with the current pipeline.", "success"
     else:
-        flash("This article is already queued or processing.", "info")
+        message, category = "This article is already queued or processing.", "info"
     if request.form.get("back") == "failures":
-        return redirect(url_for("console.failures"))
-    return redirect(url_for("console.article", article_id=record.id))
+        return back_to("console.failures", message, category)
+    return back_to("console.article", message, category, article_id=record.id)
 
 
 @routes.route("/articles/<article_id>/delete", methods=["POST"])
 @requires("ingest")
 def delete(article_id: str) -> Any:
-    lifecycle.delete_article(database(), article_or_404(article_id))
-    flash("The article and its raw input are deleted.", "success")
-    return redirect(url_for("console.articles"))
+    lifecycle.delete_article(database(), owned_or_404(Article, article_id))
+    return back_to("console.articles", "The article and its raw input are deleted.")
 
 
 @routes.route("/failures")
@@ -116,5 +108,4 @@ def failures() -> Any:
 def reprocess_failures() -> Any:
     """Every failed article of this tenant, queued again for the current pipeline."""
     article_ids = lifecycle.reprocess_matching(database(), tenant_id=tenant_id(), statuses=(ArticleStatus.FAILED,))
-    flash(f"{len(article_ids)} failed articles queued for reprocessing.", "success")
-    return redirect(url_for("console.failures"))
+    return back_to("console.failures", f"{len(article_ids)} failed articles queued for reprocessing.")

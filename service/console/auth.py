@@ -21,9 +21,9 @@ def safe_next(target: str | None) -> str | None:
 
 def landing() -> str:
     """The first section this key may open."""
-    for endpoint, _label, scope in SECTIONS:
-        if may(scope):
-            return url_for(endpoint)
+    for section in SECTIONS:
+        if may(section.scope):
+            return url_for(section.endpoint)
     return url_for("console.sign_in")
 
 

@@ -5,27 +5,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from service.access.authentication import Caller
 from service.access.models import Tenant
 from service.console import session as console_session
+from service.database import Owned, tenant_row
 from service.web.schemas import parse_utc_timestamp
 from service.web.security import protect_page
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# Sections of the navigation and the scope each needs; a key sees only what it may use.
+
+class Section(NamedTuple):
+    """A section of the navigation, and the scope a key needs to see it."""
+
+    endpoint: str
+    label: str
+    scope: str
+
+
 SECTIONS = (
-    ("console.articles", "Articles", "read"),
-    ("console.submit_page", "Submit", "ingest"),
-    ("console.failures", "Failures", "read"),
-    ("console.integrations", "Integrations", "admin"),
-    ("console.subscriptions", "Subscriptions", "admin"),
-    ("console.operations", "Operations", "admin"),
+    Section("console.articles", "Articles", "read"),
+    Section("console.submit_page", "Submit", "ingest"),
+    Section("console.failures", "Failures", "read"),
+    Section("console.integrations", "Integrations", "admin"),
+    Section("console.subscriptions", "Subscriptions", "admin"),
+    Section("console.operations", "Operations", "admin"),
 )
 
 
@@ -60,6 +69,20 @@ def caller() -> Caller:
 
 def tenant_id() -> str:
     return caller().tenant_id
+
+
+def owned_or_404(model: type[Owned], row_id: str) -> Owned:
+    """The signed-in tenant's row with this id, or the 404 page (another tenant's id reads as unknown)."""
+    row = tenant_row(database(), model, tenant_id(), row_id)
+    if row is None:
+        abort(404, f"No {model.__name__.lower()} with id {row_id}.")
+    return row
+
+
+def back_to(endpoint: str, message: str, category: str = "success", **values: Any) -> Any:
+    """Redirect to `endpoint` after a form was handled, with `message` shown once on the page it lands on."""
+    flash(message, category)
+    return redirect(url_for(endpoint, **values))
 
 
 def may(scope: str) -> bool:
@@ -98,7 +121,11 @@ def error_page(status: int, message: str) -> tuple[str, int]:
 
 def navigation() -> list[tuple[str, str, bool]]:
     """(endpoint, label, current) for the sections this key may open."""
-    return [(endpoint, label, request.endpoint == endpoint) for endpoint, label, scope in SECTIONS if may(scope)]
+    return [
+        (section.endpoint, section.label, request.endpoint == section.endpoint)
+        for section in SECTIONS
+        if may(section.scope)
+    ]
 
 
 def template_context() -> dict[str, Any]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from flask import flash, g, redirect, request, url_for
+from flask import g, request, url_for
 from marshmallow import ValidationError
 
 from service.articles.schemas import ArticleSubmitSchema, SubmitOptionsSchema
 from service.articles.submit import Submission, submission_from_json, submit
-from service.console.base import Routes, database, render, requires, tenant_id
+from service.console.base import Routes, back_to, database, render, requires, tenant_id
 
 routes = Routes()
 
@@ -43,8 +43,8 @@ def submit_pasted() -> Any:
             "submit.html", status=422, form={**form, "document": document}, errors=error.messages, file_types=[]
         )
     result = submit(database(), submission_from_json(loaded, tenant_id=tenant_id(), request_id=g.get("request_id")))
-    flash("Already stored: this is the same document." if result.duplicate else "Submitted.", "success")
-    return redirect(url_for("console.article", article_id=result.article.id))
+    message = "Already stored: this is the same document." if result.duplicate else "Submitted."
+    return back_to("console.article", message, article_id=result.article.id)
 
 
 @routes.route("/submit/file", methods=["POST"])

@@ -8,9 +8,9 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, request, url_for
 from marshmallow import ValidationError
 
-from service.console.base import Routes, database, render, requires, tenant_id
+from service.console.base import Routes, back_to, database, owned_or_404, render, requires, tenant_id
 from service.integrations import service as integrations_service
-from service.integrations.models import IntegrationType
+from service.integrations.models import Integration, IntegrationType
 from service.integrations.schemas import IntegrationCreateSchema
 from service.subscriptions import service as subscriptions_service
 from service.subscriptions.models import EventType, Subscription
@@ -33,17 +33,14 @@ def filled(*names: str) -> dict[str, str]:
 # --- Integrations -------------------------------------------------------------------------------------------------
 
 
-def integrations_page(status: int = 200, **context: Any) -> Any:
+@routes.route("/integrations")
+@requires("admin")
+def integrations(status: int = 200, **context: Any) -> Any:
+    """The list and the creation form; the POST handlers render it again with their answer."""
     listed = integrations_service.list_integrations(database(), tenant_id())
     context.setdefault("form", {})
     context.setdefault("errors", {})
     return render("integrations.html", status=status, integrations=listed, types=IntegrationType.ALL, **context)
-
-
-@routes.route("/integrations")
-@requires("admin")
-def integrations() -> Any:
-    return integrations_page()
 
 
 @routes.route("/integrations", methods=["POST"])
@@ -54,33 +51,25 @@ def create_integration() -> Any:
     try:
         data = NEW_INTEGRATION.load(form)
     except ValidationError as error:
-        return integrations_page(422, form=form, errors=error.messages)
+        return integrations(422, form=form, errors=error.messages)
     created = integrations_service.create_integration(database(), tenant_id(), data)
-    return integrations_page(201, created=created)
+    return integrations(201, created=created)
 
 
 @routes.route("/integrations/<integration_id>/delete", methods=["POST"])
 @requires("admin")
 def delete_integration(integration_id: str) -> Any:
-    integration = integrations_service.get_integration(database(), tenant_id(), integration_id)
-    if integration is None:
-        abort(404, f"No integration with id {integration_id}.")
-    integrations_service.delete_integration(database(), integration)
-    flash("Integration deleted: its webhook URL no longer accepts deliveries.", "success")
-    return redirect(url_for("console.integrations"))
+    integrations_service.delete_integration(database(), owned_or_404(Integration, integration_id))
+    return back_to("console.integrations", "Integration deleted: its webhook URL no longer accepts deliveries.")
 
 
 # --- Subscriptions ------------------------------------------------------------------------------------------------
 
 
-def subscription_or_404(subscription_id: str) -> Subscription:
-    subscription = subscriptions_service.get_subscription(database(), tenant_id(), subscription_id)
-    if subscription is None:
-        abort(404, f"No subscription with id {subscription_id}.")
-    return subscription
-
-
-def subscriptions_page(status: int = 200, **context: Any) -> Any:
+@routes.route("/subscriptions")
+@requires("admin")
+def subscriptions(status: int = 200, **context: Any) -> Any:
+    """The list and the subscribe form; the POST handler renders it again with its answer."""
     listed = subscriptions_service.list_subscriptions(database(), tenant_id())
     context.setdefault("form", {"events": list(EventType.ALL)})
     context.setdefault("errors", {})
@@ -90,12 +79,6 @@ def subscriptions_page(status: int = 200, **context: Any) -> Any:
 def subscription_page(subscription: Subscription, status: int = 200, **context: Any) -> Any:
     deliveries = subscriptions_service.list_deliveries(database(), subscription, limit=DELIVERIES_SHOWN)
     return render("subscription.html", status=status, subscription=subscription, deliveries=deliveries, **context)
-
-
-@routes.route("/subscriptions")
-@requires("admin")
-def subscriptions() -> Any:
-    return subscriptions_page()
 
 
 @routes.route("/subscriptions", methods=["POST"])
@@ -108,22 +91,22 @@ def create_subscription() -> Any:
             database(), tenant_id(), data, NetworkPolicy.from_config(current_app.config)
         )
     except ValidationError as error:
-        return subscriptions_page(422, form=form, errors=error.messages)
+        return subscriptions(422, form=form, errors=error.messages)
     except subscriptions_service.UnsafeUrl as error:
-        return subscriptions_page(422, form=form, errors={"url": [str(error)]})
+        return subscriptions(422, form=form, errors={"url": [str(error)]})
     return subscription_page(subscription, 201, secret=subscription.secret)
 
 
 @routes.route("/subscriptions/<subscription_id>")
 @requires("admin")
 def subscription(subscription_id: str) -> Any:
-    return subscription_page(subscription_or_404(subscription_id))
+    return subscription_page(owned_or_404(Subscription, subscription_id))
 
 
 @routes.route("/subscriptions/<subscription_id>/rotate", methods=["POST"])
 @requires("admin")
 def rotate_secret(subscription_id: str) -> Any:
-    subscription = subscription_or_404(subscription_id)
+    subscription = owned_or_404(Subscription, subscription_id)
     try:
         data = ROTATION.load(filled("overlap_seconds"))
     except ValidationError as error:
@@ -136,26 +119,25 @@ def rotate_secret(subscription_id: str) -> Any:
 @routes.route("/subscriptions/<subscription_id>/enabled", methods=["POST"])
 @requires("admin")
 def set_enabled(subscription_id: str) -> Any:
-    subscription = subscription_or_404(subscription_id)
+    subscription = owned_or_404(Subscription, subscription_id)
     enabled = request.form.get("enabled") == "true"
     policy = NetworkPolicy.from_config(current_app.config)
     subscriptions_service.update_subscription(database(), subscription, {"enabled": enabled}, policy)
-    flash("Subscription enabled." if enabled else "Subscription disabled.", "success")
-    return redirect(url_for("console.subscription", subscription_id=subscription.id))
+    message = "Subscription enabled." if enabled else "Subscription disabled."
+    return back_to("console.subscription", message, subscription_id=subscription.id)
 
 
 @routes.route("/subscriptions/<subscription_id>/delete", methods=["POST"])
 @requires("admin")
 def delete_subscription(subscription_id: str) -> Any:
-    subscriptions_service.delete_subscription(database(), subscription_or_404(subscription_id))
-    flash("Subscription deleted with its delivery log.", "success")
-    return redirect(url_for("console.subscriptions"))
+    subscriptions_service.delete_subscription(database(), owned_or_404(Subscription, subscription_id))
+    return back_to("console.subscriptions", "Subscription deleted with its delivery log.")
 
 
 @routes.route("/subscriptions/<subscription_id>/deliveries/<delivery_id>/redeliver", methods=["POST"])
 @requires("admin")
 def redeliver(subscription_id: str, delivery_id: str) -> Any:
-    subscription = subscription_or_404(subscription_id)
+    subscription = owned_or_404(Subscription, subscription_id)
     delivery = subscriptions_service.get_delivery(database(), subscription, delivery_id)
     if delivery is None:
         abort(404, f"No delivery with id {delivery_id} for this subscription.")

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.database import Base, JsonDocument, UtcDateTime, new_id, utcnow
+from service.database import Base, JsonDocument, TenantOwned, UtcDateTime, utcnow
 from service.sealing import SealedSecret
 
 
@@ -20,13 +20,11 @@ class IntegrationType:
     ALL = (STANDARD, WEBSUB, WORDPRESS, GHOST)
 
 
-class Integration(Base):
+class Integration(TenantOwned, Base):
     """A sender allowed to post to /v1/webhooks/<id>, authenticated by the HMAC secret it shares with us."""
 
     __tablename__ = "integrations"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
     type: Mapped[str] = mapped_column(String(16))
     name: Mapped[str | None] = mapped_column(String(200))
     # The source of the articles it creates (exact duplicates are detected per source).
@@ -39,7 +37,7 @@ class Integration(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-class ReceivedDelivery(Base):
+class ReceivedDelivery(TenantOwned, Base):
     """A delivery already accepted from an integration: a replay of its id answers the same, creating nothing."""
 
     __tablename__ = "received_deliveries"
@@ -48,8 +46,6 @@ class ReceivedDelivery(Base):
         Index("ix_received_deliveries_received_at", "received_at"),
     )
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
     integration_id: Mapped[str] = mapped_column(ForeignKey("integrations.id", ondelete="CASCADE"))
     delivery_id: Mapped[str] = mapped_column(String(200))
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

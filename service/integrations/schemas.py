@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from service.articles.schemas import SOURCE_PATTERN
+from service.articles.schemas import SOURCE_PATTERN, ReceivedArticleSchema
 from service.integrations.models import IntegrationType
 from service.web.schemas import Schema, Timestamp
 
@@ -55,12 +55,6 @@ class IntegrationWithSecretSchema(IntegrationSchema):
 
 class IntegrationListSchema(Schema):
     items = fields.List(fields.Nested(IntegrationSchema), required=True)
-
-
-class ReceivedArticleSchema(Schema):
-    id = fields.String(required=True)
-    status = fields.String(required=True)
-    duplicate = fields.Boolean(required=True)
 
 
 class SkippedItemSchema(Schema):

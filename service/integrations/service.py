@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.articles.submit import submit
-from service.database import new_id
+from service.database import new_id, tenant_rows
 from service.integrations.adapters import Adapter, InboundDelivery, ghost, standard, websub, wordpress
 from service.integrations.models import Integration, IntegrationType, ReceivedDelivery
 from service.subscriptions.signing import generate_secret
@@ -50,14 +50,7 @@ def create_integration(session: Session, tenant_id: str, data: dict[str, Any]) -
 
 
 def list_integrations(session: Session, tenant_id: str) -> list[Integration]:
-    query = select(Integration).where(Integration.tenant_id == tenant_id).order_by(Integration.created_at)
-    return list(session.scalars(query))
-
-
-def get_integration(session: Session, tenant_id: str, integration_id: str) -> Integration | None:
-    return session.scalar(
-        select(Integration).where(Integration.id == integration_id, Integration.tenant_id == tenant_id)
-    )
+    return tenant_rows(session, Integration, tenant_id, Integration.created_at)
 
 
 def find_integration(session: Session, integration_id: str) -> Integration | None:

@@ -6,9 +6,8 @@ from typing import Any
 
 from flask.views import MethodView
 
-from service.access import require_scope
 from service.access.idempotency import idempotent
-from service.access.tenancy import current_tenant_id
+from service.access.tenancy import current_tenant_id, owned_or_404
 from service.database import current_session
 from service.integrations import service as integrations
 from service.integrations.models import Integration as IntegrationRow
@@ -19,26 +18,18 @@ from service.integrations.schemas import (
     IntegrationWithSecretSchema,
 )
 from service.web.blueprint import Blueprint
-from service.web.problems import not_found
 
 blp = Blueprint(
     "integrations",
     __name__,
     url_prefix="/v1/integrations",
     description="Senders (Standard Webhooks, WebSub hubs, WordPress, Ghost) that push articles to us.",
+    scope="admin",
 )
-
-
-def integration_or_404(integration_id: str) -> IntegrationRow:
-    integration = integrations.get_integration(current_session(), current_tenant_id(), integration_id)
-    if integration is None:
-        not_found("integration", integration_id)
-    return integration
 
 
 @blp.route("")
 class Integrations(MethodView):
-    @require_scope("admin")
     @idempotent
     @blp.arguments(IntegrationCreateSchema)
     @blp.response(201, IntegrationWithSecretSchema, description="Created; the secret is shown this once.")
@@ -47,25 +38,20 @@ class Integrations(MethodView):
         """Create an integration and its secret."""
         return integrations.create_integration(current_session(), current_tenant_id(), data)
 
-    @require_scope("admin")
     @blp.response(200, IntegrationListSchema)
     def get(self) -> Any:
         """List the integrations (never their secrets)."""
         return {"items": integrations.list_integrations(current_session(), current_tenant_id())}
 
 
-@blp.route("/<string:integration_id>")
+@blp.route("/<string:integration_id>", missing="No such integration.")
 class Integration(MethodView):
-    @require_scope("admin")
     @blp.response(200, IntegrationSchema)
-    @blp.alt_response(404, description="No such integration.")
     def get(self, integration_id: str) -> Any:
         """Read an integration."""
-        return integration_or_404(integration_id)
+        return owned_or_404(IntegrationRow, integration_id)
 
-    @require_scope("admin")
     @blp.response(204)
-    @blp.alt_response(404, description="No such integration.")
     def delete(self, integration_id: str) -> None:
         """Delete an integration: its webhook URL stops accepting deliveries; its articles stay."""
-        integrations.delete_integration(current_session(), integration_or_404(integration_id))
+        integrations.delete_integration(current_session(), owned_or_404(IntegrationRow, integration_id))

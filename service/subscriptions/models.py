@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.database import Base, JsonDocument, UtcDateTime, new_id, utcnow
+from service.database import Base, JsonDocument, TenantOwned, UtcDateTime, new_id, utcnow
 from service.sealing import SealedSecret
 
 
@@ -26,13 +26,11 @@ class DeliveryState:
     ALL = (PENDING, SENDING, SUCCEEDED, FAILED)
 
 
-class Subscription(Base):
+class Subscription(TenantOwned, Base):
     """A URL that receives signed article events."""
 
     __tablename__ = "subscriptions"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
     url: Mapped[str] = mapped_column(Text)
     events: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
     description: Mapped[str | None] = mapped_column(String(500))
@@ -50,7 +48,7 @@ class Subscription(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
 
-class Delivery(Base):
+class Delivery(TenantOwned, Base):
     """One event for one subscription: the exact body sent, and where its attempts stand."""
 
     __tablename__ = "deliveries"
@@ -60,8 +58,6 @@ class Delivery(Base):
     )
 
     # Also the webhook-id header: the same on every attempt, so receivers can drop repeats.
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
     subscription_id: Mapped[str] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
     event_type: Mapped[str] = mapped_column(String(40))
     article_id: Mapped[str | None] = mapped_column(String(36))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from service.celery import Message, Tasks, send_after_commit
-from service.database import utcnow
+from service.database import tenant_rows, utcnow
 from service.subscriptions import network
 from service.subscriptions.models import Delivery, DeliveryState, Subscription
 from service.subscriptions.signing import generate_secret
@@ -49,14 +49,7 @@ def create_subscription(
 
 
 def list_subscriptions(session: Session, tenant_id: str) -> list[Subscription]:
-    query = select(Subscription).where(Subscription.tenant_id == tenant_id).order_by(Subscription.created_at)
-    return list(session.scalars(query))
-
-
-def get_subscription(session: Session, tenant_id: str, subscription_id: str) -> Subscription | None:
-    return session.scalar(
-        select(Subscription).where(Subscription.id == subscription_id, Subscription.tenant_id == tenant_id)
-    )
+    return tenant_rows(session, Subscription, tenant_id, Subscription.created_at)
 
 
 def update_subscription(

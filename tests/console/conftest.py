@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 
 from service.access.keys import create_key, create_tenant, get_tenant
 from tests import services
-from tests.e2e.conftest import Stack, _stack
+from tests.e2e.conftest import Stack, _stack, production_services
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -80,11 +80,7 @@ class Console:
 
 @pytest.fixture(scope="module")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
-    database_url = services.create_database("ingest_console")
-    services.flush_redis(services.redis_db("workers"))
     config = {
-        "DATABASE_URL": database_url,
-        "BROKER_URL": services.redis_url(services.redis_db("workers")),
         "SECRET_KEY": secrets.token_urlsafe(32),
         # The pages poll; the limit has tests of its own.
         "RATE_LIMIT": "100000/minute",
@@ -92,21 +88,20 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         "WEBHOOK_ALLOWED_NETWORKS": '["127.0.0.1/32"]',
         "WEBHOOK_TIMEOUT_SECONDS": "5",
     }
-    stacks = _stack("console", config, tmp_path_factory.mktemp("console"))
-    stack = next(stacks)
-    server = make_server("127.0.0.1", 0, stack.app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="console-http", daemon=True)
-    thread.start()
-    workers = Workers(stack)
-    try:
-        yield Console(stack, f"http://127.0.0.1:{server.server_port}", workers)
-    finally:
-        workers.stop()
-        server.shutdown()
-        server.server_close()
-        next(stacks, None)
-        services.flush_redis(services.redis_db("workers"))
-        services.drop_database(database_url)
+    with production_services("ingest_console") as databases:
+        stacks = _stack("console", {**databases, **config}, tmp_path_factory.mktemp("console"))
+        stack = next(stacks)
+        server = make_server("127.0.0.1", 0, stack.app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, name="console-http", daemon=True)
+        thread.start()
+        workers = Workers(stack)
+        try:
+            yield Console(stack, f"http://127.0.0.1:{server.server_port}", workers)
+        finally:
+            workers.stop()
+            server.shutdown()
+            server.server_close()
+            next(stacks, None)
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service import create_app
-from service.access.keys import SCOPES, create_key
 from tests import services
+from tests.conftest import keyed_client
 
 
 @dataclass
@@ -67,34 +68,39 @@ def _stack(name: str, config: dict[str, str], tmp: Path) -> Iterator[Stack]:
     env = {**os.environ, **{f"INGEST_{key}": value for key, value in config.items()}, "INGEST_LOG_LEVEL": "INFO"}
     migrate_with_cli(env)
     app = create_app({**config, "WORKER_METRICS_PORT": int(config["WORKER_METRICS_PORT"])})
-    with app.app_context():
-        key = create_key(app.extensions["db"].session, "default", list(SCOPES)).secret
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
-    yield Stack(name, env, app, client, tmp)
+    yield Stack(name, env, app, keyed_client(app), tmp)
     app.extensions["db"].dispose()
+
+
+@contextmanager
+def production_services(database_name: str) -> Iterator[dict[str, str]]:
+    """A fresh PostgreSQL database and an empty Redis db for the workers (the config naming them); both go after."""
+    database_url = services.create_database(database_name)
+    services.flush_redis(services.redis_db("workers"))
+    try:
+        yield {"DATABASE_URL": database_url, "BROKER_URL": services.redis_url(services.redis_db("workers"))}
+    finally:
+        services.flush_redis(services.redis_db("workers"))
+        services.drop_database(database_url)
+
+
+def embedded_services(var: Path) -> dict[str, str]:
+    """SQLite and kombu's filesystem transport under `var`: the config naming them."""
+    database_url = f"sqlite:///{var / 'ingest.db'}"
+    return {"DATABASE_URL": database_url, "BROKER_URL": "filesystem://", "QUEUE_DIR": str(var / "queue")}
 
 
 @pytest.fixture(scope="module")
 def production_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """PostgreSQL + Redis, as in production."""
-    database_url = services.create_database("ingest_e2e")
-    services.flush_redis(services.redis_db("workers"))
-    config = {"DATABASE_URL": database_url, "BROKER_URL": services.redis_url(services.redis_db("workers"))}
-    yield from _stack("production", config, tmp_path_factory.mktemp("production"))
-    services.flush_redis(services.redis_db("workers"))
-    services.drop_database(database_url)
+    with production_services("ingest_e2e") as config:
+        yield from _stack("production", config, tmp_path_factory.mktemp("production"))
 
 
 @pytest.fixture(scope="module")
 def embedded_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """SQLite + kombu's filesystem transport: the no-server default."""
-    var = tmp_path_factory.mktemp("embedded-var")
-    config = {
-        "DATABASE_URL": f"sqlite:///{var / 'ingest.db'}",
-        "BROKER_URL": "filesystem://",
-        "QUEUE_DIR": str(var / "queue"),
-    }
+    config = embedded_services(tmp_path_factory.mktemp("embedded-var"))
     yield from _stack("embedded", config, tmp_path_factory.mktemp("embedded"))
 
 

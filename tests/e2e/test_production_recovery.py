@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from service.articles.models import Article
 from tests import processes, services
-from tests.e2e.conftest import Stack, _stack
+from tests.conftest import keyed_client
+from tests.e2e.conftest import Stack, _stack, production_services
 from tests.proxy import OutageProxy, outage_proxy
 
 pytestmark = pytest.mark.integration
@@ -32,16 +33,8 @@ QUEUES = ("ingest", "ingest.again", "control")
 
 @pytest.fixture(scope="module")
 def recovery_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    database_url = services.create_database("ingest_recovery")
-    services.flush_redis(services.redis_db("workers"))
-    config = {
-        "DATABASE_URL": database_url,
-        "BROKER_URL": services.redis_url(services.redis_db("workers")),
-        **FAST_RECOVERY,
-    }
-    yield from _stack("production", config, tmp_path_factory.mktemp("recovery"))
-    services.flush_redis(services.redis_db("workers"))
-    services.drop_database(database_url)
+    with production_services("ingest_recovery") as config:
+        yield from _stack("production", {**config, **FAST_RECOVERY}, tmp_path_factory.mktemp("recovery"))
 
 
 class Articles:
@@ -181,7 +174,6 @@ def test_a_database_outage_pauses_the_worker_and_fails_nothing(recovery_stack: S
 
 def test_articles_posted_while_redis_is_down_are_processed_once_it_returns(recovery_stack: Stack) -> None:
     from service import create_app
-    from service.access.keys import SCOPES, create_key
 
     broker_url = str(recovery_stack.app.config["BROKER_URL"])
     worker = recovery_stack.start_worker("--beat")
@@ -189,10 +181,7 @@ def test_articles_posted_while_redis_is_down_are_processed_once_it_returns(recov
         proxied = broker_url.replace(f"{services.REDIS_HOST}:{services.REDIS_PORT}", f"127.0.0.1:{proxy.port}")
         api = create_app({**_app_config(recovery_stack), "BROKER_URL": proxied, "BROKER_CONNECT_TIMEOUT_SECONDS": 1})
         try:
-            with api.app_context():
-                key = create_key(api.extensions["db"].session, "default", list(SCOPES)).secret
-            client = api.test_client()
-            client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+            client = keyed_client(api)
             proxy.cut()
             body = services.SEED_ARTICLE.read_bytes() + b"\n\nPosted while Redis was down.\n"
             response = client.post("/v1/articles?source=redis-down", data=body, content_type="text/plain")

@@ -13,7 +13,7 @@ import pytest
 from standardwebhooks import Webhook
 
 from tests import services
-from tests.e2e.conftest import Stack, _stack
+from tests.e2e.conftest import Stack, _stack, embedded_services, production_services
 from tests.receivers import Receiver, receiver
 from tests.senders import FIXTURES, ghost_headers, standard_headers, websub_headers, wordpress_headers
 
@@ -28,19 +28,10 @@ WEBHOOK_CONFIG = {"WEBHOOK_ALLOWED_NETWORKS": '["127.0.0.1/32"]', "WEBHOOK_TIMEO
 @pytest.fixture(scope="module", params=["production", "embedded"])
 def webhook_stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if request.param == "production":
-        database_url = services.create_database("ingest_hooks")
-        services.flush_redis(services.redis_db("workers"))
-        config = {"DATABASE_URL": database_url, "BROKER_URL": services.redis_url(services.redis_db("workers"))}
-        yield from _stack("production", {**config, **WEBHOOK_CONFIG}, tmp_path_factory.mktemp("hooks-production"))
-        services.flush_redis(services.redis_db("workers"))
-        services.drop_database(database_url)
+        with production_services("ingest_hooks") as config:
+            yield from _stack("production", {**config, **WEBHOOK_CONFIG}, tmp_path_factory.mktemp("hooks-production"))
     else:
-        var = tmp_path_factory.mktemp("hooks-embedded-var")
-        config = {
-            "DATABASE_URL": f"sqlite:///{var / 'ingest.db'}",
-            "BROKER_URL": "filesystem://",
-            "QUEUE_DIR": str(var / "queue"),
-        }
+        config = embedded_services(tmp_path_factory.mktemp("hooks-embedded-var"))
         yield from _stack("embedded", {**config, **WEBHOOK_CONFIG}, tmp_path_factory.mktemp("hooks-embedded"))
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import psycopg
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from service.database import normalise_database_url, ping_when_idle
@@ -20,22 +23,26 @@ def _backend_pid(engine: object) -> int:
         return int(connection.scalar(text("SELECT pg_backend_pid()")))
 
 
-def test_an_idle_connection_closed_by_the_server_is_replaced_unseen(postgres_url: str) -> None:
+@contextmanager
+def one_connection_pool(postgres_url: str, idle_before_ping: float) -> Iterator[Engine]:
     engine = create_engine(normalise_database_url(postgres_url), pool_size=1, max_overflow=0)
-    # Zero seconds: every connection handed out again counts as idle and is pinged first.
-    ping_when_idle(engine, 0.0)
+    ping_when_idle(engine, idle_before_ping)
     try:
-        first = _backend_pid(engine)
-        _terminate(postgres_url, first)
-        assert _backend_pid(engine) != first
+        yield engine
     finally:
         engine.dispose()
 
 
+def test_an_idle_connection_closed_by_the_server_is_replaced_unseen(postgres_url: str) -> None:
+    # Zero seconds: every connection handed out again counts as idle and is pinged first.
+    with one_connection_pool(postgres_url, 0.0) as engine:
+        first = _backend_pid(engine)
+        _terminate(postgres_url, first)
+        assert _backend_pid(engine) != first
+
+
 def test_a_connection_in_steady_use_is_not_pinged_and_one_failure_renews_the_pool(postgres_url: str) -> None:
-    engine = create_engine(normalise_database_url(postgres_url), pool_size=1, max_overflow=0)
-    ping_when_idle(engine, 3600.0)
-    try:
+    with one_connection_pool(postgres_url, 3600.0) as engine:
         first = _backend_pid(engine)
         _terminate(postgres_url, first)
         # Not idle long enough to be pinged: the dead connection is handed out and its statement fails...
@@ -43,5 +50,3 @@ def test_a_connection_in_steady_use_is_not_pinged_and_one_failure_renews_the_poo
             _backend_pid(engine)
         # ...which invalidates it, so the next request gets a live one.
         assert _backend_pid(engine) != first
-    finally:
-        engine.dispose()

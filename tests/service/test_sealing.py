@@ -8,15 +8,17 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from service import create_app
-from service.access.keys import SCOPES, create_key, create_tenant
+from service.access.keys import create_tenant
 from service.config import ConfigurationError
 from service.integrations.models import Integration
 from service.sealing import SEALED_PREFIX, SecretsKeyError, generate_key, reseal_all
 from service.subscriptions.models import Subscription
 from tests import services
+from tests.conftest import keyed_client
 from tests.senders import standard_headers
 
 ARTICLE = b'{"text": "The harbour reopened on Thursday after four months of repairs."}'
@@ -49,18 +51,15 @@ def stored_secret(app: Flask, integration_id: str) -> str:
         return str(value)
 
 
-def keyed_client(app: Flask) -> Any:
+def new_tenant_client(app: Flask) -> FlaskClient:
+    tenant = f"sealing-{uuid.uuid4().hex[:8]}"
     with app.app_context():
-        session = app.extensions["db"].session
-        tenant = create_tenant(session, f"sealing-{uuid.uuid4().hex[:8]}")
-        key = create_key(session, tenant.name, list(SCOPES)).secret
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
-    return client
+        create_tenant(app.extensions["db"].session, tenant)
+    return keyed_client(app, tenant)
 
 
 def test_an_integration_secret_is_sealed_and_still_verifies(sealed_app: Flask, queued_messages: Any) -> None:
-    client = keyed_client(sealed_app)
+    client = new_tenant_client(sealed_app)
     created = client.post("/v1/integrations", json={"type": "standard", "source": "sealing-a"}).get_json()
 
     stored = stored_secret(sealed_app, created["id"])
@@ -78,7 +77,7 @@ def test_plaintext_secrets_stored_before_the_key_are_read_and_then_sealed(
     sealed_app: Flask, queued_messages: Any
 ) -> None:
     unsealed = sealed_app.config["UNSEALED_APP"]
-    client = keyed_client(unsealed)
+    client = new_tenant_client(unsealed)
     created = client.post("/v1/integrations", json={"type": "standard", "source": "sealing-b"}).get_json()
     assert stored_secret(sealed_app, created["id"]) == created["secret"]  # no key: stored as given
 

@@ -20,7 +20,7 @@ from workers.pipeline.text import extract_text
 from workers.pipeline.text_stats import word_count
 
 # Bump when the output for the same input changes, so stored articles can be reprocessed selectively.
-PARSER_VERSION = "1.3.0"
+PARSER_VERSION = "1.4.0"
 
 WORDS_PER_MINUTE = 230
 

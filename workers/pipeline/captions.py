@@ -56,12 +56,11 @@ _AGENCY_BEFORE_NAME = re.compile(AGENCY_PATTERN.pattern + r"(?!['’]s\b)")
 _CREDIT_JOINERS = frozenset({"via", "for", "and", "by", "of"})
 _NAME_CONNECTORS = frozenset({"of", "the", "de", "da", "del", "di", "van", "von", "der", "la", "le", "du", "&", "and"})
 _TRAILING_GROUP = re.compile(r"\s*[(\[]([^()\[\]]{2,160})[)\]]\s*$")
-_TRAILING_LABELLED = re.compile(
-    r"(?:(?<=[.!?”\"’)])\s*|\s*[|–—]\s*|^)"
-    r"((?:(?:photo|photograph|picture|image)s?\s*(?:credit)?\s*(?:by|:)|credits?\s*(?::|\.\.\.|…)|courtesy(?: of)?|©)"
-    r"[^|]{2,120})$",
-    re.IGNORECASE,
+# What opens a labelled credit: "Photo by", "Pictures:", "Credit:", "Courtesy of", "©".
+_CREDIT_LABEL = (
+    r"(?:(?:photo|photograph|picture|image)s?\s*(?:credit)?\s*(?:by|:)|credits?\s*(?::|\.\.\.|…)|courtesy(?: of)?|©)"
 )
+_TRAILING_LABELLED = re.compile(rf"(?:(?<=[.!?”\"’)])\s*|\s*[|–—]\s*|^)({_CREDIT_LABEL}[^|]{{2,120}})$", re.IGNORECASE)
 # A credit glued to the caption's last sentence ("Austria.Leonhard Foeger / Reuters") is common in scraped text.
 _TRAILING_BARE = re.compile(r"(?:(?<=[.!?”\"’])\s*|\s*[|–—]\s*)([A-Z][^.!?|]{1,89})$")
 

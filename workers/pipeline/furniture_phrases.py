@@ -68,7 +68,6 @@ WIDGET = _whole_line(
     r"\(?function\b.*|undefined|null",
     _listed("loading"),
 )
-HANDLE = re.compile(r"^@\w{2,}$|^https?://\S+$|^www\.\S+$|^\S+@\S+\.\w+$")
 SHARE_LABEL = _whole_line(
     r"share(?: (?:this|on|via|the|article|story|post|page)\b.*)?",
     r"tweet|tweet this|email|e-mail|print|pin|pin it|mail|send|save|saved|bookmark",
@@ -98,6 +97,8 @@ WIDGET_PHRASE = _anywhere(
     r"\bclick (?:here|for|to)\b",
     r"\bthis (?:shop|post|article) (?:has been|was|is) (?:compensated|sponsored)\b",
 )
+# A bare handle, address or link: what a share bar or an author box shows, never a sentence.
+HANDLE = re.compile(r"^@\w{2,}$|^https?://\S+$|^www\.\S+$|^\S+@\S+\.\w+$")
 # "Home » News » World", "BLOG > Weight Loss > Tips": labels chained by arrows.
 BREADCRUMB = re.compile(r"^(?:[^\s»›>]+(?: [^\s»›>]+){0,4}\s*[»›>]\s*)+(?:[^\s»›>]+(?: [^\s»›>]+){0,4})?$")
 COMMENT_PROMPT = _anywhere(

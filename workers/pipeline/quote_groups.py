@@ -75,7 +75,10 @@ def _continues(paragraphs: dict[int, QuotedParagraph], previous: Quote, quote: Q
     if inner_ends:
         # Two sentences with no attribution between them: one quote only when nothing but the marks separates them.
         return False
-    return len(between.split()) <= MAX_WORDS_BETWEEN_FRAGMENTS
+    # Fragments the same verb introduces, however far apart in its sentence (`argued that while X provided “A,” the
+    # climb in Y is “B”`), are one quote.
+    same_verb = quote.cue_at is not None and quote.cue_at == previous.cue_at
+    return same_verb or len(between.split()) <= MAX_WORDS_BETWEEN_FRAGMENTS
 
 
 def _lies_between(cue: tuple[int, int], paragraph: int, start: int, end: int) -> bool:

@@ -27,9 +27,13 @@ _ASIDES = frozenset({"appos", "relcl", "acl", "punct", "advmod", "cc", "prep", "
 # Quoted passages longer than this many words are parsed as one placeholder word.
 _KEPT_WORDS = 3
 _PLACEHOLDER = "yes"  # what a quoted utterance is to the grammar around it
+# Relations of a noun's modifiers and clauses: quoted words in them qualify a thing (`the “interim” government`).
+_MODIFIERS = frozenset({"amod", "compound", "nmod", "poss", "appos", "nummod", "relcl", "acl"})
 # How far up the parse a quote's words may hang from their reporting verb.
 _MAX_CLIMB = 8
 _DETERMINERS = frozenset({"the", "this", "that", "these", "those"})
+# A reporting verb directly followed by the opening mark of what it reports (`said, “`, `told them: “`).
+_QUOTE_RIGHT_AFTER = re.compile(r"\s*[,:]?\s*[“\"‘]")
 
 
 @dataclass(frozen=True)
@@ -50,72 +54,82 @@ class Source:
         return self.words[-1] if self.words else ""
 
 
-def source_of_verb(
-    parse: SentenceParser,
-    text: str,
-    sentence: tuple[int, int],
-    verb_offset: int,
-    verbs: re.Pattern[str],
-    quoted: Sequence[tuple[int, int]] = (),
-) -> Source | None:
-    """The grammatical subject of the reporting verb at verb_offset, parsing only its sentence; None if none.
+def source_of_verb(sentence: ParsedSentence, verb_offset: int, verbs: re.Pattern[str]) -> Source | None:
+    """The grammatical subject of the reporting verb at verb_offset (in the paragraph); None if none.
 
     A verb inside what another reporting verb reports (`X said that after consultation Y had concluded “...”`)
     gives way to the outer one; a verb with no subject (`“...” announced in October, said X`) to the nearest
-    reporting verb of the sentence that has one. Long quoted passages (`quoted`, offsets in text) are parsed as
-    one word: the attribution's grammar is outside them, and the parser's cost grows with every word.
+    reporting verb of the sentence that has one.
     """
-    sentence_text = _Sentence(text, sentence, quoted)
-    document = parse(sentence_text.text)
-    position = sentence_text.compressed(verb_offset)
+    document = sentence.document
+    position = sentence.compressed(verb_offset)
     verb = next((token for token in document if token.idx <= position < token.idx + len(token)), None)
     if verb is None:
         return None
     if verb.lower_ == "according":
         subject = _according_to(verb)
-        return _source(subject, sentence_text) if subject is not None else None
+        return _source(subject, sentence) if subject is not None else None
     outer = verb.head if verb.dep_ == "ccomp" and verb.head is not verb else None
-    if outer is not None and verbs.fullmatch(outer.text) and _subject(outer) is not None:
+    # `The staff member recalled that he said, “...”`: a verb that opens the quote itself keeps its own subject.
+    opens_quote = _QUOTE_RIGHT_AFTER.match(document.text, verb.idx + len(verb)) is not None
+    own = _subject(verb) is not None and opens_quote
+    if outer is not None and not own and verbs.fullmatch(outer.text) and _subject(outer) is not None:
         verb = outer
     subject = _subject(verb)
     if subject is None:
+        # Not the subject of a clause subordinate to the verb: `As we’ve noted, a study by X concluded “...”`.
         others = sorted(
-            (token for token in document if token is not verb and verbs.fullmatch(token.text)),
+            (
+                token
+                for token in document
+                if token is not verb
+                and verbs.fullmatch(token.text)
+                and not (token.dep_ == "advcl" and token.head.i == verb.i)
+            ),
             key=lambda token: abs(token.i - verb.i),
         )
         subject = next((found for found in map(_subject, others) if found is not None), None)
-    return _source(subject, sentence_text) if subject is not None else None
+    return _source(subject, sentence) if subject is not None else None
 
 
 def governing_verb(
-    parse: SentenceParser,
-    text: str,
-    sentence: tuple[int, int],
-    quote_start: int,
-    verbs: re.Pattern[str],
-    quoted: Sequence[tuple[int, int]] = (),
+    sentence: ParsedSentence, quote_start: int, verbs: re.Pattern[str], quote_end: int | None = None
 ) -> int | None:
-    """Offset of the reporting verb the quoted words hang from in the parse (climbing their heads), or None."""
-    sentence_text = _Sentence(text, sentence, quoted)
-    document = parse(sentence_text.text)
-    position = sentence_text.compressed(quote_start)
+    """Offset of the reporting verb the quoted words hang from in the parse (climbing their heads), or None.
+
+    With quote_end, the words must be what the verb says, not a word of something else it is about: no hop through
+    a noun's modifier or relative clause (`said it would wring $300 million in “synergies”`, not `the “interim”
+    government` or `the cash he received from the use of “We”`).
+    """
+    document = sentence.document
+    position = sentence.compressed(quote_start)
+    end = sentence.compressed(quote_end) if quote_end is not None else None
     token = next((token for token in document if token.idx >= position), None)
     for _ in range(_MAX_CLIMB):
-        if token is None or token.head is token:
+        if token is None or token.head.i == token.i:
+            return None
+        leaves_quote = end is not None and not position <= token.head.idx < end
+        if leaves_quote and token.dep_ in _MODIFIERS:
             return None
         token = token.head
         verb = verbs.match(document.text, token.idx)  # the pattern sees what follows (`called on` is no cue)
         if token.idx < position and verb is not None and verb.end() == token.idx + len(token):
             # `it is called “X”`: a passive verb names no one who said it.
             passive = any(child.dep_ == "auxpass" for child in token.children)
-            return None if passive else sentence_text.original(token.idx)
+            return None if passive else sentence.original(token.idx)
     return None
 
 
-class _Sentence:
-    """A sentence as the parser sees it, long quoted passages cut to one word, with offsets both ways."""
+class ParsedSentence:
+    """One sentence of a paragraph parsed alone, long quoted passages cut to one word, with offsets both ways.
 
-    def __init__(self, text: str, sentence: tuple[int, int], quoted: Sequence[tuple[int, int]]) -> None:
+    Only the sentence is parsed: the parser's cost grows with every word. Long quoted passages (`quoted`, offsets
+    in text) are parsed as one word: the attribution's grammar is outside them.
+    """
+
+    def __init__(
+        self, parse: SentenceParser, text: str, sentence: tuple[int, int], quoted: Sequence[tuple[int, int]] = ()
+    ) -> None:
         start, end = sentence
         self.source = text
         self.pieces: list[tuple[int, int]] = []  # (offset in the parsed text, offset in text), ascending
@@ -134,6 +148,7 @@ class _Sentence:
         self.pieces.append((length, cursor))
         parts.append(text[cursor:end])
         self.text = "".join(parts)
+        self.document = parse(self.text)
 
     def original(self, offset: int) -> int:
         """The offset in the paragraph of an offset in the parsed text."""
@@ -166,7 +181,7 @@ def _subject(verb: Any) -> Any | None:
     return None
 
 
-def _source(subject: Any, sentence: _Sentence) -> Source:
+def _source(subject: Any, sentence: ParsedSentence) -> Source:
     tokens = sorted(_phrase(subject), key=lambda token: token.i)
     first, last = tokens[0], tokens[-1]
     words = tuple(token.lower_ for token in tokens if token.lower_ not in _DETERMINERS and not token.is_punct)

@@ -7,11 +7,13 @@ import re
 from workers.pipeline.names import is_title, looks_like_organisation, strip_titles, word_set
 from workers.pipeline.quote_context import SPEECH_VERB, SPEECH_VERBS, Context, Cue
 from workers.pipeline.quote_marks import Quote, QuotedParagraph, inside
-from workers.pipeline.quote_sources import governing_verb
+from workers.pipeline.quote_sources import ParsedSentence, governing_verb
 
 # After the quote, these verbs may come before their subject: `“...,” said X`, `“...,” according to X`.
 _VERB_FIRST = re.compile(rf"^\s*[,—–-]?\s*((?!told\b|tells\b)(?:{SPEECH_VERBS}))\b")
 _PRONOUNS = frozenset({"he", "she", "He", "She"})
+# A capitalised pronoun after a quote that ended its sentence opens the next sentence (`.” He said`, not `.” he said`).
+_NEW_SENTENCE = re.compile(r"\s*(?:He|She|They|It|We|I)\b(?!\s+[A-Z])")
 _CAPITALISED_RUN = re.compile(r"((?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*)\s*(?:,[^,]*,\s*)?$")
 # Capitalised words that start a sentence but are never a speaker's name.
 _NOT_NAMES = word_set(
@@ -94,9 +96,9 @@ class Attribution(Context):
                     named_before or reported or (self.last_speaker[1] if self.last_speaker and recent else None)
                 )
         else:
-            # `That produced a strategy of “...”`: a person named in the sentence, else this paragraph's speaker.
+            # `That produced a strategy of “...”`: the person the sentence is about, else this paragraph's speaker.
             sentence_start = self._sentence_start(paragraph, quote.open_mark)
-            quote.speaker = self._person_in(paragraph, sentence_start, quote.open_mark)
+            quote.speaker = self._person_in(paragraph, sentence_start, quote.open_mark, subject=True)
             if quote.speaker is None and self.last_speaker and self.last_speaker[0] == paragraph.index:
                 quote.speaker = self.last_speaker[1]
         if found and self.parse is not None:
@@ -104,7 +106,7 @@ class Attribution(Context):
         if quote.speaker:
             self.last_speaker = (paragraph.index, quote.speaker)
             if quote.cue:
-                self._note_person(quote.speaker)
+                self._note_speaker(paragraph.index, quote.speaker)
 
     def _after(self, paragraph: QuotedParagraph, quote: Quote) -> Cue | None:
         """`“...,” X said` or `“...,” said X` right after the closing mark, in the same sentence."""
@@ -118,6 +120,8 @@ class Attribution(Context):
         window_end = min([b for b in paragraph.boundaries if b > window_start] + [len(text)])
         window_end = min([q.open_mark for q in paragraph.quotes if q.open_mark > window_start] + [window_end])
         window = text[window_start:window_end]
+        if window_start in paragraph.boundaries and _NEW_SENTENCE.match(window):
+            return None  # `...to the mix.” He said his company’s lander...`: the next sentence, not this one's cue
         verb_first = _VERB_FIRST.match(window)
         if verb_first:
             cue = verb_first.group(1)
@@ -215,7 +219,7 @@ class Attribution(Context):
         region = text[start:end]
         words = region.strip(" ,—–-").split()
         if 1 <= len(words) <= 2 and words[-1] in _PRONOUNS:  # `he`, `and she`; not `He Jianxiong`
-            return self._person_for_pronoun(words[-1].casefold())
+            return self._person_for_pronoun(words[-1].casefold(), paragraph.index)
         missed = _missed_name(region, [(span.start - start, span.end - start) for span in spans])
         if missed:
             return self._resolve_missed(missed)
@@ -239,14 +243,24 @@ class Attribution(Context):
         verb = next((verb for verb in SPEECH_VERB.finditer(previous.text, start, end)), None)
         return self._speaker_in(previous, start, verb.start(), last=True) if verb else None
 
-    def _governing_verb(self, paragraph: QuotedParagraph, quote: Quote) -> Cue | None:
+    def governs(self, paragraph: QuotedParagraph, quote: Quote) -> bool:
+        """Whether the quote's cue is the verb its words hang from in the parse, as what it says or names."""
+        cue = self._governing_verb(paragraph, quote, strict=True)
+        return cue is not None and quote.cue_at == (cue.paragraph, cue.offset)
+
+    def _governing_verb(self, paragraph: QuotedParagraph, quote: Quote, *, strict: bool = False) -> Cue | None:
         """The reporting verb the quote depends on in the parse, however far back (`X told them that ... “...”`)."""
         if self.parse is None or self._opens_sentence(paragraph, quote):
             return None
         start = self._sentence_start(paragraph, quote.open_mark)
         end = min([boundary for boundary in paragraph.boundaries if boundary > quote.start] + [len(paragraph.text)])
         others = [(other.start, other.end) for other in paragraph.quotes]
-        verb = governing_verb(self.parse, paragraph.text, (start, end), quote.start, SPEECH_VERB, others)
+        verb = governing_verb(
+            ParsedSentence(self.parse, paragraph.text, (start, end), others),
+            quote.start,
+            SPEECH_VERB,
+            quote.end if strict else None,
+        )
         if verb is None:
             return None
         return Cue(None, paragraph.text[verb : verb + len(paragraph.text[verb:].split()[0])], paragraph.index, verb)

@@ -52,10 +52,11 @@ def find_quotes(
             if quote.end > quote.start and not is_title(paragraph, quote):
                 attribution.attribute(paragraph, quote)
                 spans.append(quote)
-    groups = [group for group in group_quotes(parsed, spans) if _is_reported_speech(parsed, group)]
+    groups = [group for group in group_quotes(parsed, spans) if _is_reported_speech(parsed, group, attribution)]
     kinds = {span.name: "person" if span.kind == "person" else "organisation" for span in names}
     quotes = [_quote(parsed, group, kinds) for group in groups]
     quotes += transcript_quotes(parsed, resolve_name or (lambda name: None))
+    _credit_pull_quotes(quotes)
     return sorted(quotes, key=lambda quote: (quote["paragraph"], quote["start"])), warnings
 
 
@@ -99,6 +100,25 @@ def transcript_quotes(
     return quotes
 
 
+def _credit_pull_quotes(quotes: list[dict[str, Any]]) -> None:
+    """A pull quote (no attribution, no speaker) repeats words quoted in the body: it is that quote's speaker's."""
+    attributed = [(_words(quote), quote) for quote in quotes if quote["speaker"]]
+    for quote in quotes:
+        if quote["speaker"] or quote["cue"]:
+            continue
+        words = _words(quote)
+        if len(words.split()) < MIN_WORDS_WITHOUT_CUE:
+            continue
+        source = next((other for text, other in attributed if other is not quote and words in text), None)
+        if source is not None:
+            quote["speaker"], quote["speaker_kind"] = source["speaker"], source["speaker_kind"]
+
+
+def _words(quote: dict[str, Any]) -> str:
+    """The quote's words, lower case, without punctuation: what a pull quote and its source have in common."""
+    return " ".join(re.findall(r"\w+", " ".join(part["text"] for part in quote["parts"]).casefold()))
+
+
 def _quote(paragraphs: list[QuotedParagraph], group: list[Quote], kinds: dict[str, str]) -> dict[str, Any]:
     """One quote of the contract: the first part's fields, every part, and the source of the attributed part."""
     source = next((part for part in group if part.cue and part.speaker_mention), None)
@@ -127,7 +147,7 @@ def _quote(paragraphs: list[QuotedParagraph], group: list[Quote], kinds: dict[st
     }
 
 
-def _is_reported_speech(paragraphs: list[QuotedParagraph], group: list[Quote]) -> bool:
+def _is_reported_speech(paragraphs: list[QuotedParagraph], group: list[Quote], attribution: Attribution) -> bool:
     """Keep attributed quotes and long ones; drop unattributed scare quotes, terms and ungoverned short quotes."""
     words = sum(len(paragraphs[part.paragraph].text[part.start : part.end].split()) for part in group)
     cued = [part for part in group if part.cue or part.continues]
@@ -141,4 +161,6 @@ def _is_reported_speech(paragraphs: list[QuotedParagraph], group: list[Quote]) -
     text = paragraphs[part.paragraph].text
     if part.cue_at[1] > part.open_mark:  # `“Amazing,” Davis said`, not `the “interim” government, it is alleged`
         return part.close_mark is not None and len(text[part.close_mark + 1 : part.cue_at[1]].split()) <= 6
-    return len(re.findall(r"\w+", text[part.cue_at[1] : part.open_mark])) - 1 <= MAX_WORDS_FROM_VERB_TO_SHORT_QUOTE
+    near = len(re.findall(r"\w+", text[part.cue_at[1] : part.open_mark])) - 1 <= MAX_WORDS_FROM_VERB_TO_SHORT_QUOTE
+    # Farther from its verb, the parse says whether the verb governs it (`told friends that it was a “great success”`).
+    return near or attribution.governs(paragraphs[part.paragraph], part)

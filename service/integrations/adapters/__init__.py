@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from service.articles.submit import Submission
+from service.integrations.documents import Post, submission
 from service.web.json_bodies import JsonBodyError, load_json
 
 
@@ -17,6 +18,17 @@ class Received:
     submissions: list[Submission] = field(default_factory=list)
     # Items the payload held that are not articles to ingest (a draft, an entry without content), and why.
     skipped: list[dict[str, str]] = field(default_factory=list)
+
+    def add(self, post: Post, delivery: InboundDelivery) -> Received:
+        """Submit `post` as an article of the delivery's integration (its source and tenant)."""
+        self.submissions.append(
+            submission(post, source=delivery.source, tenant_id=delivery.tenant_id, request_id=delivery.request_id)
+        )
+        return self
+
+    def skip(self, item_id: str, reason: str) -> Received:
+        self.skipped.append({"id": item_id, "reason": reason})
+        return self
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from service.integrations.adapters import InboundDelivery, InvalidPayload, Received, json_payload
-from service.integrations.documents import Post, iso_utc, submission
+from service.integrations.documents import Post, iso_utc
 from service.integrations.signatures import (
     SignatureInvalid,
     check_timestamp,
@@ -46,32 +46,24 @@ def parse(delivery: InboundDelivery) -> Received:
     post = ((payload or {}).get("post") or {}).get("current") if isinstance(payload, dict) else None
     if not isinstance(post, dict):
         raise InvalidPayload("The body is not a Ghost post event ({post: {current: {...}}}).")
-    received = Received()
     status = post.get("status")
     if status not in (None, "published"):
-        received.skipped.append({"id": str(post.get("id", "")), "reason": f"status {status}, not published"})
-        return received
+        return Received().skip(str(post.get("id", "")), f"status {status}, not published")
     html = post.get("html")
     if not isinstance(html, str) or not html.strip():
         raise InvalidPayload("post.current.html is missing or empty.", {"json": {"post.current.html": ["No content."]}})
-    received.submissions.append(
-        submission(
-            Post(
-                html=html,
-                title=post.get("title"),
-                url=post.get("url"),
-                authors=_authors(post),
-                published_at=iso_utc(post.get("published_at")),
-                external_id=f"ghost:{post.get('uuid') or post.get('id')}"
-                if post.get("uuid") or post.get("id")
-                else None,
-            ),
-            source=delivery.source,
-            tenant_id=delivery.tenant_id,
-            request_id=delivery.request_id,
-        )
+    ghost_id = post.get("uuid") or post.get("id")
+    return Received().add(
+        Post(
+            html=html,
+            title=post.get("title"),
+            url=post.get("url"),
+            authors=_authors(post),
+            published_at=iso_utc(post.get("published_at")),
+            external_id=f"ghost:{ghost_id}" if ghost_id else None,
+        ),
+        delivery,
     )
-    return received
 
 
 def _authors(post: dict[str, Any]) -> list[str]:

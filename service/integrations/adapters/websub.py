@@ -12,7 +12,7 @@ from typing import Any
 import feedparser
 
 from service.integrations.adapters import InboundDelivery, InvalidPayload, Received
-from service.integrations.documents import Post, iso_utc, submission
+from service.integrations.documents import Post, iso_utc
 from service.integrations.signatures import SignatureInvalid, hmac_digest, matches, require_header
 
 # The WebSub spec names these; sha1 is what most hubs still send.
@@ -75,11 +75,9 @@ def parse(delivery: InboundDelivery) -> Received:
     for entry in feed.entries[:MAX_ENTRIES]:
         post = entry_post(entry, feed_title)
         if post is None:
-            received.skipped.append({"id": entry.get("id") or entry.get("link") or "", "reason": "no content"})
-            continue
-        received.submissions.append(
-            submission(post, source=delivery.source, tenant_id=delivery.tenant_id, request_id=delivery.request_id)
-        )
+            received.skip(entry.get("id") or entry.get("link") or "", "no content")
+        else:
+            received.add(post, delivery)
     return received
 
 

@@ -14,7 +14,7 @@ import hashlib
 from typing import Any
 
 from service.integrations.adapters import InboundDelivery, InvalidPayload, Received, json_payload
-from service.integrations.documents import Post, iso_utc, submission
+from service.integrations.documents import Post, iso_utc
 from service.integrations.signatures import SignatureInvalid, hmac_digest, matches
 
 SIGNATURE_HEADERS = ("x-wp-webhook-signature", "x-wc-webhook-signature")
@@ -39,30 +39,23 @@ def parse(delivery: InboundDelivery) -> Received:
     post = json_payload(delivery.body)
     if not isinstance(post, dict):
         raise InvalidPayload("The body is not a WordPress post object.")
-    received = Received()
     status = post.get("status")
     if status not in (None, "publish"):
-        received.skipped.append({"id": str(post.get("id", "")), "reason": f"status {status}, not publish"})
-        return received
+        return Received().skip(str(post.get("id", "")), f"status {status}, not publish")
     body = _rendered(post.get("content"))
     if not body.strip():
         raise InvalidPayload("content.rendered is missing or empty.", {"json": {"content": ["No content."]}})
-    received.submissions.append(
-        submission(
-            Post(
-                html=body,
-                title=_rendered(post.get("title")) or None,
-                url=post.get("link"),
-                authors=_authors(post),
-                published_at=iso_utc(post.get("date_gmt")) or iso_utc(post.get("date")),
-                external_id=f"wordpress:{post['id']}" if post.get("id") is not None else None,
-            ),
-            source=delivery.source,
-            tenant_id=delivery.tenant_id,
-            request_id=delivery.request_id,
-        )
+    return Received().add(
+        Post(
+            html=body,
+            title=_rendered(post.get("title")) or None,
+            url=post.get("link"),
+            authors=_authors(post),
+            published_at=iso_utc(post.get("date_gmt")) or iso_utc(post.get("date")),
+            external_id=f"wordpress:{post['id']}" if post.get("id") is not None else None,
+        ),
+        delivery,
     )
-    return received
 
 
 def _rendered(value: Any) -> str:

@@ -10,53 +10,48 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
+
+from service.migrations.helpers import JSON_DOCUMENT, create_tenant_table, integer, string, text, timestamp
 
 revision = "0001"
 down_revision = None
 
-JSON_DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 DEFAULT_TENANT_ID = "00000000-0000-0000-0000-000000000001"
 
 
 def upgrade() -> None:
     op.create_table(
         "tenants",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        string("id", 36),
+        string("name", 200),
+        timestamp("created_at"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
     )
-    op.create_table(
+    create_tenant_table(
         "articles",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("tenant_id", sa.String(length=36), nullable=False),
-        sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("source", sa.String(length=200), nullable=False),
-        sa.Column("url", sa.Text(), nullable=True),
-        sa.Column("external_id", sa.String(length=500), nullable=True),
-        sa.Column("declared_format", sa.String(length=8), nullable=False),
-        sa.Column("published_at_hint", sa.String(length=40), nullable=True),
-        sa.Column("language_hint", sa.String(length=8), nullable=True),
+        string("status", 16),
+        string("source", 200),
+        text("url", nullable=True),
+        string("external_id", 500, nullable=True),
+        string("declared_format", 8),
+        string("published_at_hint", 40, nullable=True),
+        string("language_hint", 8, nullable=True),
         sa.Column("client_metadata", JSON_DOCUMENT, nullable=False),
-        sa.Column("input_sha256", sa.String(length=64), nullable=False),
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("processing_started_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("parser_version", sa.String(length=20), nullable=True),
-        sa.Column("title", sa.Text(), nullable=True),
+        string("input_sha256", 64),
+        timestamp("received_at"),
+        timestamp("updated_at"),
+        timestamp("processing_started_at", nullable=True),
+        timestamp("processed_at", nullable=True),
+        integer("attempts"),
+        string("parser_version", 20, nullable=True),
+        text("title", nullable=True),
         sa.Column("result", JSON_DOCUMENT, nullable=True),
         sa.Column("error", JSON_DOCUMENT, nullable=True),
-        sa.Column("request_id", sa.String(length=64), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("tenant_id", "source", "input_sha256", name="uq_articles_tenant_source_input"),
+        string("request_id", 64, nullable=True),
+        unique=("tenant_id", "source", "input_sha256"),
+        unique_name="uq_articles_tenant_source_input",
+        tenant_index=False,
     )
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.create_index("ix_articles_status_updated", ["status", "updated_at"], unique=False)
@@ -65,10 +60,10 @@ def upgrade() -> None:
 
     op.create_table(
         "raw_documents",
-        sa.Column("article_id", sa.String(length=36), nullable=False),
-        sa.Column("content_type", sa.String(length=200), nullable=False),
+        string("article_id", 36),
+        string("content_type", 200),
         sa.Column("body", sa.LargeBinary(), nullable=False),
-        sa.Column("size", sa.Integer(), nullable=False),
+        integer("size"),
         sa.ForeignKeyConstraint(["article_id"], ["articles.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("article_id"),
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from service.migrations.helpers import create_tenant_table, integer, serial_id, string, timestamp
+
 revision = "0002_access"
 down_revision = "0002_webhooks"
 
@@ -39,34 +41,29 @@ SQLITE_FTS_TRIGGERS = [
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_tenant_table(
         "api_keys",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("tenant_id", sa.String(length=36), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=True),
-        sa.Column("prefix", sa.String(length=32), nullable=False),
-        sa.Column("key_sha256", sa.String(length=64), nullable=False),
+        string("name", 200, nullable=True),
+        string("prefix", 32),
+        string("key_sha256", 64),
         sa.Column("scopes", sa.JSON(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("key_sha256"),
+        timestamp("created_at"),
+        timestamp("revoked_at", nullable=True),
+        unique=("key_sha256",),
     )
-    op.create_index("ix_api_keys_tenant_id", "api_keys", ["tenant_id"])
 
     op.create_table(
         "idempotency_keys",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("tenant_id", sa.String(length=36), nullable=False),
-        sa.Column("key", sa.String(length=255), nullable=False),
-        sa.Column("request_fingerprint", sa.String(length=64), nullable=False),
-        sa.Column("state", sa.String(length=16), nullable=False),
-        sa.Column("response_status", sa.Integer(), nullable=True),
+        serial_id(),
+        string("tenant_id", 36),
+        string("key", 255),
+        string("request_fingerprint", 64),
+        string("state", 16),
+        integer("response_status", nullable=True),
         sa.Column("response_headers", sa.JSON(), nullable=True),
         sa.Column("response_body", sa.LargeBinary(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        timestamp("created_at"),
+        timestamp("expires_at"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("tenant_id", "key", name="uq_idempotency_tenant_key"),
     )
@@ -74,12 +71,12 @@ def upgrade() -> None:
 
     op.create_table(
         "article_entities",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("article_id", sa.String(length=36), nullable=False),
-        sa.Column("tenant_id", sa.String(length=36), nullable=False),
-        sa.Column("type", sa.String(length=16), nullable=False),
-        sa.Column("name", sa.String(length=300), nullable=False),
-        sa.Column("name_key", sa.String(length=300), nullable=False),
+        serial_id(),
+        string("article_id", 36),
+        string("tenant_id", 36),
+        string("type", 16),
+        string("name", 300),
+        string("name_key", 300),
         sa.ForeignKeyConstraint(["article_id"], ["articles.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -87,8 +84,8 @@ def upgrade() -> None:
     op.create_index("ix_article_entities_lookup", "article_entities", ["tenant_id", "type", "name_key"])
 
     with op.batch_alter_table("articles") as batch_op:
-        batch_op.add_column(sa.Column("language", sa.String(length=16), nullable=True))
-        batch_op.add_column(sa.Column("published_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(string("language", 16, nullable=True))
+        batch_op.add_column(timestamp("published_at", nullable=True))
         batch_op.create_index("ix_articles_tenant_language", ["tenant_id", "language"])
         batch_op.create_index("ix_articles_tenant_published", ["tenant_id", "published_at"])
 

@@ -11,17 +11,16 @@ before this column are still read from their result (the look-up falls back to i
 from __future__ import annotations
 
 import sqlalchemy as sa
-from alembic import op
-from sqlalchemy.dialects.postgresql import JSONB
+
+from service.migrations.helpers import JSON_DOCUMENT, add_article_column, drop_article_column
 
 revision = "0009_article_fingerprints"
 down_revision = "0008_claimed_by"
 
 
 def upgrade() -> None:
-    # A plain ADD COLUMN (not batch mode): rebuilding `articles` on SQLite would drop its full-text triggers.
-    op.add_column("articles", sa.Column("fingerprints", sa.JSON().with_variant(JSONB(), "postgresql"), nullable=True))
+    add_article_column(sa.Column("fingerprints", JSON_DOCUMENT, nullable=True))
 
 
 def downgrade() -> None:
-    op.drop_column("articles", "fingerprints")
+    drop_article_column("fingerprints")

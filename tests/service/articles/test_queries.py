@@ -12,12 +12,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from service import create_app
-from service.access.keys import SCOPES, create_key
 from service.articles import processing
 from service.articles.models import Article, ArticleEntity
 from service.articles.processing import Parser, RawInput
 from service.migrate import downgrade, upgrade
 from tests import services
+from tests.conftest import keyed_client
 from workers.parsing import PIPELINE
 
 # The migration before the one that keys SQLite's full-text index on article_id.
@@ -94,11 +94,9 @@ def sqlite_app(tmp_path: Path) -> Iterator[Flask]:
 
 
 def test_search_on_sqlite(sqlite_app: Flask) -> None:
+    client = keyed_client(sqlite_app)
     with sqlite_app.app_context():
         session = sqlite_app.extensions["db"].session
-        key = create_key(session, "default", list(SCOPES)).secret
-        client = sqlite_app.test_client()
-        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
         check_search(client, session)
         # Deleting keeps the full-text index in step.
         seed_id = ids(client.get("/v1/articles?person=Wang Yi"))[0]
@@ -179,11 +177,9 @@ def test_the_real_pipeline_makes_the_seed_findable_by_its_person(
 
 
 def test_sqlite_search_survives_vacuum_and_renumbered_rowids(sqlite_app: Flask) -> None:
+    client = keyed_client(sqlite_app)
     with sqlite_app.app_context():
         session = sqlite_app.extensions["db"].session
-        key = create_key(session, "default", list(SCOPES)).secret
-        client = sqlite_app.test_client()
-        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
         texts = {
             topic: f"A report about {topic} that runs over two paragraphs.\n\nIt says more about {topic}."
             for topic in ("harvests", "glaciers", "lighthouses", "volcanoes")
@@ -207,11 +203,9 @@ def test_sqlite_full_text_migration_downgrades_and_upgrades(tmp_path: Path) -> N
     database_url = f"sqlite:///{tmp_path / 'ingest.db'}"
     upgrade(database_url)
     app = create_app({"DATABASE_URL": database_url, "BROKER_URL": "filesystem://", "QUEUE_DIR": str(tmp_path / "q")})
+    client = keyed_client(app)
     with app.app_context():
         session = app.extensions["db"].session
-        key = create_key(session, "default", list(SCOPES)).secret
-        client = app.test_client()
-        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
         kept = submit_and_process(client, session, b"Lighthouses guide ships.\n\nThey stand on rocky capes.", "")
         session.close()
         app.extensions["db"].dispose()
@@ -225,14 +219,48 @@ def test_sqlite_full_text_migration_downgrades_and_upgrades(tmp_path: Path) -> N
     app.extensions["db"].dispose()
 
 
+def test_postgresql_entity_keys_migration_fills_the_array_from_the_side_table() -> None:
+    """Articles processed before 0010 are found by the array filter after it, from their entity rows."""
+    database_url = services.create_database("ingest_entity_keys")
+    try:
+        upgrade(database_url, "0009_article_fingerprints")
+        app = create_app({"DATABASE_URL": database_url, "BROKER_URL": services.redis_url(services.redis_db("api"))})
+        client = keyed_client(app)
+        with app.app_context():
+            session = app.extensions["db"].session
+            # 0009's schema has no array, so the worker code of 0010 cannot run here: an entity row as 0009 wrote it.
+            response = client.post("/v1/articles?source=before-0010", data=SEED.read_bytes(), content_type="text/plain")
+            article_id = response.get_json()["id"]
+            session.add(
+                ArticleEntity(
+                    article_id=article_id,
+                    tenant_id=session.get(Article, article_id).tenant_id,
+                    type="person",
+                    name="Wang Yi",
+                    name_key="wang yi",
+                )
+            )
+            session.commit()
+            session.close()
+            app.extensions["db"].dispose()
+
+            upgrade(database_url)
+
+            assert ids(client.get("/v1/articles?person=WANG yi")) == [article_id]
+            assert ids(client.get("/v1/articles?place=Wang Yi")) == []
+            stored = session.execute(text("SELECT entity_keys FROM articles WHERE id = :id"), {"id": article_id})
+            assert stored.scalar_one() == ["person:wang yi"]
+        app.extensions["db"].dispose()
+    finally:
+        services.drop_database(database_url)
+
+
 def test_sqlite_full_text_is_rewritten_only_when_title_or_body_change(sqlite_app: Flask) -> None:
     """A copy processed later rewrites its original's near-duplicate list: the original's text, unchanged, is not
     indexed again (that re-indexing was most of the embedded worker's time on a cluster of copies)."""
+    client = keyed_client(sqlite_app)
     with sqlite_app.app_context():
         session = sqlite_app.extensions["db"].session
-        key = create_key(session, "default", list(SCOPES)).secret
-        client = sqlite_app.test_client()
-        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
         original = submit_and_process(client, session, SEED.read_bytes(), "?source=fts-original")
 
         def index_row() -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import ssl
 import subprocess
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from ipaddress import ip_address, ip_network
 from pathlib import Path
@@ -22,7 +23,7 @@ from standardwebhooks import Webhook
 
 from service.articles.models import Article
 from service.subscriptions import service as subscription_service
-from service.subscriptions.delivery import DeliveryOutcome, DeliverySettings, attempt_delivery
+from service.subscriptions.delivery import AttemptResult, DeliveryOutcome, DeliverySettings, attempt_delivery
 from service.subscriptions.events import record_event
 from service.subscriptions.models import Delivery, DeliveryState, EventType, Subscription
 from service.subscriptions.network import IPAddress, NetworkPolicy
@@ -98,231 +99,227 @@ def delivery_log(client: FlaskClient, subscription_id: str) -> list[dict[str, An
     return response.get_json()["items"]  # type: ignore[no-any-return]
 
 
+def wait_before_retry(attempt: dict[str, Any]) -> timedelta:
+    return datetime.fromisoformat(attempt["next_attempt_at"]) - datetime.fromisoformat(attempt["attempted_at"])
+
+
 @pytest.fixture
 def article(client: FlaskClient, db_session: Any, webhook_messages: Any) -> Article:
     return submit_article(client, db_session)
 
 
-def test_a_delivery_is_signed_and_verified_by_the_reference_library(
-    app: Flask, client: FlaskClient, db_session: Any, loopback_allowed: None, article: Article
-) -> None:
-    with receiver(200) as target:
-        subscription = subscribe(client, target.url())
-        delivery_id = pending_delivery(app, db_session, article)
+@dataclass
+class Deliveries:
+    """Subscriptions to loopback receivers and deliveries of one article's events, attempted as the worker does."""
 
-        result = attempt_delivery(db_session, delivery_id, SETTINGS)
+    app: Flask
+    client: FlaskClient
+    db_session: Any
+    article: Article
+
+    def pending(self, event: str = EventType.PROCESSED) -> str:
+        return pending_delivery(self.app, self.db_session, self.article, event)
+
+    def attempt(self, delivery_id: str, settings: DeliverySettings = SETTINGS, **options: Any) -> AttemptResult:
+        return attempt_delivery(self.db_session, delivery_id, settings, **options)
+
+    def first_attempt(
+        self, url: str, settings: DeliverySettings = SETTINGS, **options: Any
+    ) -> tuple[dict[str, Any], str, AttemptResult]:
+        """Subscribe `url`, record one event for it and attempt its delivery: the subscription, delivery id, result."""
+        subscription = subscribe(self.client, url)
+        delivery_id = self.pending()
+        return subscription, delivery_id, self.attempt(delivery_id, settings, **options)
+
+    def log(self, subscription: dict[str, Any]) -> list[dict[str, Any]]:
+        return delivery_log(self.client, subscription["id"])
+
+    def read(self, subscription: dict[str, Any]) -> dict[str, Any]:
+        return self.client.get(f"/v1/subscriptions/{subscription['id']}").get_json()  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def deliveries(
+    app: Flask, client: FlaskClient, db_session: Any, loopback_allowed: None, article: Article
+) -> Deliveries:
+    return Deliveries(app, client, db_session, article)
+
+
+def test_a_delivery_is_signed_and_verified_by_the_reference_library(deliveries: Deliveries) -> None:
+    with receiver(200) as target:
+        subscription, delivery_id, result = deliveries.first_attempt(target.url())
 
     assert result.outcome == DeliveryOutcome.SUCCEEDED
     [request] = target.requests
     payload = Webhook(subscription["secret"]).verify(request.body, request.headers)
+    article_id = deliveries.article.id
     assert payload["type"] == "article.processed"
-    assert payload["data"]["id"] == article.id and payload["data"]["status"] == "done"
-    assert payload["data"]["links"]["self"].endswith(f"/v1/articles/{article.id}")
+    assert payload["data"]["id"] == article_id and payload["data"]["status"] == "done"
+    assert payload["data"]["links"]["self"].endswith(f"/v1/articles/{article_id}")
     assert "body" not in payload["data"], "the payload links to the article, it does not carry it"
     assert request.headers["webhook-id"] == delivery_id
     assert request.headers["Content-Type"] == "application/json"
-    [logged] = delivery_log(client, subscription["id"])
+    [logged] = deliveries.log(subscription)
     assert logged["state"] == "succeeded" and logged["next_attempt_at"] is None
     [attempt] = logged["attempts"]
     assert attempt["status_code"] == 200 and attempt["error"] is None and attempt["latency_ms"] >= 0
-    assert attempt_delivery(db_session, delivery_id, SETTINGS).outcome == DeliveryOutcome.SKIPPED, "done means done"
+    assert deliveries.attempt(delivery_id).outcome == DeliveryOutcome.SKIPPED, "done means done"
     assert len(target.requests) == 1
 
 
-def test_a_failing_subscriber_shows_its_attempt_and_next_retry(
-    app: Flask, client: FlaskClient, db_session: Any, loopback_allowed: None, article: Article
-) -> None:
+def test_a_failing_subscriber_shows_its_attempt_and_next_retry(deliveries: Deliveries) -> None:
     with receiver(500) as target:
-        subscription = subscribe(client, target.url())
-        delivery_id = pending_delivery(app, db_session, article)
-
-        result = attempt_delivery(db_session, delivery_id, SETTINGS)
-        not_yet = attempt_delivery(db_session, delivery_id, SETTINGS)
+        subscription, delivery_id, result = deliveries.first_attempt(target.url())
+        not_yet = deliveries.attempt(delivery_id)
 
     assert result.outcome == DeliveryOutcome.RETRY
     assert not_yet.outcome == DeliveryOutcome.SKIPPED and len(target.requests) == 1, "a retry waits for its time"
-    [logged] = delivery_log(client, subscription["id"])
+    [logged] = deliveries.log(subscription)
     assert logged["state"] == "pending" and logged["last_status_code"] == 500
     [attempt] = logged["attempts"]
     assert attempt["status_code"] == 500 and attempt["error"].startswith("HTTP 500")
-    wait = datetime.fromisoformat(attempt["next_attempt_at"]) - datetime.fromisoformat(attempt["attempted_at"])
-    assert timedelta(seconds=4.5) <= wait <= timedelta(seconds=5.5)
+    assert timedelta(seconds=4.5) <= wait_before_retry(attempt) <= timedelta(seconds=5.5)
     assert logged["next_attempt_at"] == attempt["next_attempt_at"]
-    assert client.get(f"/v1/subscriptions/{subscription['id']}").get_json()["failing_since"]
+    assert deliveries.read(subscription)["failing_since"]
 
 
-def test_a_slow_subscriber_times_out(
-    app: Flask, client: FlaskClient, db_session: Any, loopback_allowed: None, article: Article
-) -> None:
+def test_a_slow_subscriber_times_out(deliveries: Deliveries) -> None:
     with receiver(200, delay=3) as target:
-        subscription = subscribe(client, target.url())
-        delivery_id = pending_delivery(app, db_session, article)
-
-        result = attempt_delivery(db_session, delivery_id, SETTINGS)
+        subscription, _, result = deliveries.first_attempt(target.url())
 
     assert result.outcome == DeliveryOutcome.RETRY
-    [attempt] = delivery_log(client, subscription["id"])[0]["attempts"]
+    [attempt] = deliveries.log(subscription)[0]["attempts"]
     assert attempt["status_code"] is None and attempt["error"] == "timed out after 1 s", "it gave up before the answer"
     assert attempt["latency_ms"] >= 900, "an attempt cut off by its timeout lasted at least that long"
 
 
-def test_a_trickling_subscriber_is_cut_off_at_the_deadline(
-    app: Flask, client: FlaskClient, db_session: Any, loopback_allowed: None, article: Article
-) -> None:
+def test_a_trickling_subscriber_is_cut_off_at_the_deadline(deliveries: Deliveries) -> None:
     # Every byte arrives well within the per-read timeout; the whole answer would take about 20 s.
     settings = DeliverySettings(timeout=1.5, policy=LOOPBACK_ALLOWED, disable_after=timedelta(days=5))
     with receiver(200, trickle=0.4) as target:
-        subscription = subscribe(client, target.url())
-        delivery_id = pending_delivery(app, db_session, article)
-
-        result = attempt_delivery(db_session, delivery_id, settings)
+        subscription, _, result = deliveries.first_attempt(target.url(), settings)
         finished_while_attempting = target.trickles_finished
 
     assert result.outcome == DeliveryOutcome.RETRY and result.next_attempt_at is not None
     assert finished_while_attempting == 0, "the attempt ended at its deadline, before the subscriber's last byte"
-    [logged] = delivery_log(client, subscription["id"])
+    [logged] = deliveries.log(subscription)
     assert logged["state"] == "pending"
     [attempt] = logged["attempts"]
     assert attempt["status_code"] is None and attempt["error"] == "timed out after 1.5 s"
-    assert client.get(f"/v1/subscriptions/{subscription['id']}").get_json()["failing_since"]
+    assert deliveries.read(subscription)["failing_since"]
 
 
-def test_the_soft_time_limit_mid_attempt_is_recorded_as_a_failed_attempt(
-    app: Flask, client: FlaskClient, db_session: Any, loopback_allowed: None, article: Article
-) -> None:
+def test_the_soft_time_limit_mid_attempt_is_recorded_as_a_failed_attempt(deliveries: Deliveries) -> None:
     def interrupted(host: str, port: int) -> list[IPAddress]:
         raise SoftTimeLimitExceeded()  # what Celery raises in the worker when the soft limit strikes
 
     with receiver(200) as target:
         # A name, not the literal address: only a name is resolved at delivery.
-        subscription = subscribe(client, f"http://localhost:{target.port}/hook")
-        delivery_id = pending_delivery(app, db_session, article)
-
-        result = attempt_delivery(db_session, delivery_id, SETTINGS, resolver=interrupted)
+        subscription, _, result = deliveries.first_attempt(f"http://localhost:{target.port}/hook", resolver=interrupted)
 
     assert not target.requests
 
     assert result.outcome == DeliveryOutcome.RETRY and result.next_attempt_at is not None
-    [logged] = delivery_log(client, subscription["id"])
+    [logged] = deliveries.log(subscription)
     assert logged["state"] == "pending", "not stranded in sending"
     [attempt] = logged["attempts"]
     assert attempt["error"].startswith("attempt did not finish: SoftTimeLimitExceeded")
 
 
-def test_retry_after_is_honoured_on_429(
-    app: Flask, client: FlaskClient, db_session: Any, loopback_allowed: None, article: Article
-) -> None:
+def test_retry_after_is_honoured_on_429(deliveries: Deliveries) -> None:
     with receiver(429, headers={"Retry-After": "120"}) as target:
-        subscription = subscribe(client, target.url())
-        delivery_id = pending_delivery(app, db_session, article)
-
-        result = attempt_delivery(db_session, delivery_id, SETTINGS)
+        subscription, _, result = deliveries.first_attempt(target.url())
 
     assert result.outcome == DeliveryOutcome.RETRY
-    [attempt] = delivery_log(client, subscription["id"])[0]["attempts"]
-    wait = datetime.fromisoformat(attempt["next_attempt_at"]) - datetime.fromisoformat(attempt["attempted_at"])
-    assert timedelta(seconds=119) <= wait <= timedelta(seconds=121)
+    [attempt] = deliveries.log(subscription)[0]["attempts"]
+    assert timedelta(seconds=119) <= wait_before_retry(attempt) <= timedelta(seconds=121)
 
 
-def test_redirects_are_not_followed(
-    app: Flask, client: FlaskClient, db_session: Any, loopback_allowed: None, article: Article
-) -> None:
+def test_redirects_are_not_followed(deliveries: Deliveries) -> None:
     with receiver(200) as canary, receiver(302, headers={"Location": canary.url("/stolen")}) as target:
-        subscription = subscribe(client, target.url())
-        delivery_id = pending_delivery(app, db_session, article)
-
-        result = attempt_delivery(db_session, delivery_id, SETTINGS)
+        subscription, _, result = deliveries.first_attempt(target.url())
 
     assert result.outcome == DeliveryOutcome.RETRY
     assert canary.requests == []
-    [attempt] = delivery_log(client, subscription["id"])[0]["attempts"]
+    [attempt] = deliveries.log(subscription)[0]["attempts"]
     assert attempt["status_code"] == 302 and "not followed" in attempt["error"]
 
 
-def test_410_gone_disables_the_subscription(
-    app: Flask, client: FlaskClient, db_session: Any, loopback_allowed: None, article: Article
-) -> None:
+def test_410_gone_disables_the_subscription(deliveries: Deliveries) -> None:
     with receiver(410) as target:
-        subscription = subscribe(client, target.url())
-        first = pending_delivery(app, db_session, article)
-        second = pending_delivery(app, db_session, article, EventType.DUPLICATE)
+        subscription = subscribe(deliveries.client, target.url())
+        first = deliveries.pending()
+        second = deliveries.pending(EventType.DUPLICATE)
 
-        assert attempt_delivery(db_session, first, SETTINGS).outcome == DeliveryOutcome.FAILED
-        assert attempt_delivery(db_session, second, SETTINGS).outcome == DeliveryOutcome.FAILED
+        assert deliveries.attempt(first).outcome == DeliveryOutcome.FAILED
+        assert deliveries.attempt(second).outcome == DeliveryOutcome.FAILED
 
     assert len(target.requests) == 1, "nothing more is sent to a disabled subscription"
-    read = client.get(f"/v1/subscriptions/{subscription['id']}").get_json()
+    read = deliveries.read(subscription)
     assert read["enabled"] is False and "410" in read["disabled_reason"]
-    states = {item["id"]: item["state"] for item in delivery_log(client, subscription["id"])}
+    states = {item["id"]: item["state"] for item in deliveries.log(subscription)}
     assert states == {first: "failed", second: "failed"}
-    response = client.post(f"/v1/subscriptions/{subscription['id']}/deliveries/{first}/redeliver")
+    response = deliveries.client.post(f"/v1/subscriptions/{subscription['id']}/deliveries/{first}/redeliver")
     assert response.status_code == 409
 
 
-def test_five_days_of_failures_disable_the_subscription_and_say_why(
-    app: Flask, client: FlaskClient, db_session: Any, loopback_allowed: None, article: Article
-) -> None:
+def test_five_days_of_failures_disable_the_subscription_and_say_why(deliveries: Deliveries) -> None:
+    db_session = deliveries.db_session
     with receiver(503) as target:
-        subscription = subscribe(client, target.url())
+        subscription = subscribe(deliveries.client, target.url())
         row = db_session.get(Subscription, subscription["id"])
         row.failing_since = datetime.now(UTC) - timedelta(days=5, minutes=1)
         db_session.commit()
-        delivery_id = pending_delivery(app, db_session, article)
 
-        assert attempt_delivery(db_session, delivery_id, SETTINGS).outcome == DeliveryOutcome.FAILED
+        assert deliveries.attempt(deliveries.pending()).outcome == DeliveryOutcome.FAILED
 
-    read = client.get(f"/v1/subscriptions/{subscription['id']}").get_json()
+    read = deliveries.read(subscription)
     assert read["enabled"] is False
     assert "failed since" in read["disabled_reason"] and "HTTP 503" in read["disabled_reason"]
 
 
-def test_a_delivery_gives_up_after_the_last_retry(
-    app: Flask, client: FlaskClient, db_session: Any, loopback_allowed: None, article: Article
-) -> None:
+def test_a_delivery_gives_up_after_the_last_retry(deliveries: Deliveries) -> None:
+    db_session = deliveries.db_session
     with receiver(500) as target:
-        subscription = subscribe(client, target.url())
-        delivery_id = pending_delivery(app, db_session, article)
+        subscription = subscribe(deliveries.client, target.url())
+        delivery_id = deliveries.pending()
         db_session.get(Delivery, delivery_id).attempt_count = 9
         db_session.commit()
 
-        assert attempt_delivery(db_session, delivery_id, SETTINGS).outcome == DeliveryOutcome.FAILED
+        assert deliveries.attempt(delivery_id).outcome == DeliveryOutcome.FAILED
 
-    [logged] = delivery_log(client, subscription["id"])
+    [logged] = deliveries.log(subscription)
     assert logged["state"] == "failed" and "Gave up after 10 attempts" in logged["last_error"]
-    assert client.get(f"/v1/subscriptions/{subscription['id']}").get_json()["enabled"] is True
+    assert deliveries.read(subscription)["enabled"] is True
 
 
-def test_success_after_failures_clears_the_failing_streak(
-    app: Flask, client: FlaskClient, db_session: Any, loopback_allowed: None, article: Article
-) -> None:
+def test_success_after_failures_clears_the_failing_streak(deliveries: Deliveries) -> None:
+    db_session = deliveries.db_session
     with receiver(500) as target:
-        subscription = subscribe(client, target.url())
-        delivery_id = pending_delivery(app, db_session, article)
-        attempt_delivery(db_session, delivery_id, SETTINGS)
+        subscription, delivery_id, _ = deliveries.first_attempt(target.url())
         target.behaviour.status = 204
         db_session.get(Delivery, delivery_id).next_attempt_at = datetime.now(UTC)
         db_session.commit()
 
-        assert attempt_delivery(db_session, delivery_id, SETTINGS).outcome == DeliveryOutcome.SUCCEEDED
+        assert deliveries.attempt(delivery_id).outcome == DeliveryOutcome.SUCCEEDED
 
-    assert client.get(f"/v1/subscriptions/{subscription['id']}").get_json()["failing_since"] is None
-    assert [attempt["status_code"] for attempt in delivery_log(client, subscription["id"])[0]["attempts"]] == [500, 204]
+    assert deliveries.read(subscription)["failing_since"] is None
+    assert [attempt["status_code"] for attempt in deliveries.log(subscription)[0]["attempts"]] == [500, 204]
     bodies = {request.body for request in target.requests}
     ids = {request.headers["webhook-id"] for request in target.requests}
     assert len(bodies) == 1 and ids == {delivery_id}, "every attempt sends the same message"
 
 
-def test_after_rotation_both_secrets_sign_until_the_overlap_ends(
-    app: Flask, client: FlaskClient, db_session: Any, loopback_allowed: None, article: Article
-) -> None:
+def test_after_rotation_both_secrets_sign_until_the_overlap_ends(deliveries: Deliveries) -> None:
+    db_session = deliveries.db_session
     with receiver(200) as target:
-        subscription = subscribe(client, target.url())
-        rotated = client.post(f"/v1/subscriptions/{subscription['id']}/rotate-secret", json={}).get_json()
-        attempt_delivery(db_session, pending_delivery(app, db_session, article), SETTINGS)
+        subscription = subscribe(deliveries.client, target.url())
+        rotated = deliveries.client.post(f"/v1/subscriptions/{subscription['id']}/rotate-secret", json={}).get_json()
+        deliveries.attempt(deliveries.pending())
         row = db_session.get(Subscription, subscription["id"])
         row.previous_secret_expires_at = datetime.now(UTC) - timedelta(seconds=1)
         db_session.commit()
-        attempt_delivery(db_session, pending_delivery(app, db_session, article, EventType.FAILED), SETTINGS)
+        deliveries.attempt(deliveries.pending(EventType.FAILED))
 
     during, after = target.requests
     assert len(during.headers["webhook-signature"].split(" ")) == 2
@@ -332,37 +329,28 @@ def test_after_rotation_both_secrets_sign_until_the_overlap_ends(
     Webhook(rotated["secret"]).verify(after.body, after.headers)
 
 
-def test_redeliver_sends_the_same_delivery_again(
-    app: Flask, client: FlaskClient, db_session: Any, loopback_allowed: None, article: Article, webhook_messages: Any
-) -> None:
+def test_redeliver_sends_the_same_delivery_again(deliveries: Deliveries, webhook_messages: Any) -> None:
     with receiver(200) as target:
-        subscription = subscribe(client, target.url())
-        delivery_id = pending_delivery(app, db_session, article)
-        attempt_delivery(db_session, delivery_id, SETTINGS)
+        subscription, delivery_id, _ = deliveries.first_attempt(target.url())
         queued_before = len(webhook_messages())
 
-        response = client.post(f"/v1/subscriptions/{subscription['id']}/deliveries/{delivery_id}/redeliver")
+        response = deliveries.client.post(f"/v1/subscriptions/{subscription['id']}/deliveries/{delivery_id}/redeliver")
         assert response.status_code == 202 and response.get_json()["state"] == "pending"
         assert len(webhook_messages()) == queued_before + 1, "the redelivery is queued on the webhooks queue"
-        assert attempt_delivery(db_session, delivery_id, SETTINGS).outcome == DeliveryOutcome.SUCCEEDED
+        assert deliveries.attempt(delivery_id).outcome == DeliveryOutcome.SUCCEEDED
 
     assert len(target.requests) == 2
-    assert len(delivery_log(client, subscription["id"])[0]["attempts"]) == 2
+    assert len(deliveries.log(subscription)[0]["attempts"]) == 2
 
 
-def test_the_loopback_canary_receives_nothing_without_an_allow_list(
-    app: Flask, client: FlaskClient, db_session: Any, loopback_allowed: None, article: Article
-) -> None:
+def test_the_loopback_canary_receives_nothing_without_an_allow_list(deliveries: Deliveries) -> None:
     with receiver(200) as canary:
         # Created while an operator allowed loopback; delivered after the allow-list is gone.
-        subscription = subscribe(client, canary.url())
-        delivery_id = pending_delivery(app, db_session, article)
-
-        result = attempt_delivery(db_session, delivery_id, NO_ALLOW_LIST)
+        subscription, _, result = deliveries.first_attempt(canary.url(), NO_ALLOW_LIST)
 
     assert canary.requests == []
     assert result.outcome == DeliveryOutcome.RETRY
-    [attempt] = delivery_log(client, subscription["id"])[0]["attempts"]
+    [attempt] = deliveries.log(subscription)[0]["attempts"]
     assert attempt["status_code"] is None and "not a public address" in attempt["error"]
 
 

@@ -3,27 +3,32 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from service.subscriptions.delivery import JITTER, RETRY_SCHEDULE, next_attempt_at, parse_retry_after
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-EXPECTED = [
-    timedelta(seconds=5),
-    timedelta(minutes=5),
-    timedelta(minutes=30),
-    timedelta(hours=2),
-    timedelta(hours=5),
-    timedelta(hours=10),
-    timedelta(hours=14),
-    timedelta(hours=20),
-    timedelta(hours=24),
-]
+UNITS = {"s": timedelta(seconds=1), "min": timedelta(minutes=1), "h": timedelta(hours=1)}
+
+
+def documented_schedule() -> list[timedelta]:
+    """The waits docs/webhooks.md promises subscribers ("Retries come after 5 s, 5 min, ... and 24 h")."""
+    text = " ".join((Path(__file__).parents[3] / "docs" / "webhooks.md").read_text().split())
+    promise = re.search(r"Retries come after (.+?) \(", text)
+    assert promise, "docs/webhooks.md states the retry schedule"
+    waits = re.findall(r"(\d+) (s|min|h)\b", promise.group(1))
+    return [int(amount) * UNITS[unit] for amount, unit in waits]
+
+
+EXPECTED = documented_schedule()
 
 
 def test_the_schedule_is_the_documented_one() -> None:
+    assert len(EXPECTED) == 9, "ten attempts: the first and nine retries"
     assert list(RETRY_SCHEDULE) == EXPECTED
 
 

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from collections import Counter
+from pathlib import Path
 
 _WORD = re.compile(r"\w+")
+
+# Benchmark pages kept gzipped, as the benchmark distributes them: the pages' own repeated markup is not our code.
+BENCHMARK_PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "html"
+
+
+def benchmark_page(prefix: str) -> tuple[str, dict[str, str]]:
+    """The page whose id starts with `prefix` and its ground truth (articleBody, url, ...)."""
+    page_path = next(BENCHMARK_PAGES.glob(f"{prefix}*.html.gz"))
+    truth = json.loads(page_path.with_name(page_path.name.removesuffix(".html.gz") + ".json").read_text("utf-8"))
+    return gzip.decompress(page_path.read_bytes()).decode("utf-8"), truth
+
 
 PROSE = [
     "The city council voted on Tuesday to expand the bus network to the northern suburbs, a plan that had been "

@@ -20,6 +20,11 @@ def grouped(mentions: list[Mention]) -> dict[str, dict[str, Any]]:
     return {entity["name"]: entity for entity in EntityIndex(mentions).as_dicts()}
 
 
+def opening(text: str, kind: str, paragraph: int) -> Mention:
+    """A mention that opens its paragraph."""
+    return Mention(text, kind, 0, len(text), paragraph=paragraph)
+
+
 def entities_of(*paragraphs: str, media: list[Media] | None = None) -> dict[str, dict[str, Any]]:
     result = enrich(
         title=None, paragraphs=list(paragraphs), media=media or [], published_at=None, declared_language="en"
@@ -116,13 +121,9 @@ def test_a_name_tagged_person_less_often_than_otherwise_is_not_a_person() -> Non
 
 
 def test_full_name_read_as_organisation_joins_the_person_its_surname_names() -> None:
-    mentions = [
-        Mention("Mason Rudolph", "organisation", 0, 13, paragraph=0),
-        Mention("Rudolph", "person", 0, 7, paragraph=1),
-        Mention("Rudolph", "person", 0, 7, paragraph=2),
-        Mention("Steelers", "organisation", 20, 28, paragraph=2),
-    ]
-    entities = grouped(mentions)
+    surname = [opening("Rudolph", "person", paragraph) for paragraph in (1, 2)]
+    steelers = Mention("Steelers", "organisation", 20, 28, paragraph=2)
+    entities = grouped([opening("Mason Rudolph", "organisation", 0), *surname, steelers])
     assert entities["Mason Rudolph"] == {
         "name": "Mason Rudolph",
         "type": "person",
@@ -133,9 +134,9 @@ def test_full_name_read_as_organisation_joins_the_person_its_surname_names() -> 
 
 
 def test_surname_read_as_organisation_joins_the_person_unless_it_dominates() -> None:
-    person = [Mention("Adam Neumann", "person", 0, 12, paragraph=0)]
-    few = [Mention("Neumann", "organisation", 0, 7, paragraph=index) for index in range(1, 3)]
-    many = [Mention("Neumann", "organisation", 0, 7, paragraph=index) for index in range(1, 9)]
+    person = [opening("Adam Neumann", "person", 0)]
+    few = [opening("Neumann", "organisation", index) for index in range(1, 3)]
+    many = [opening("Neumann", "organisation", index) for index in range(1, 9)]
     joined = grouped(person + few)
     assert joined["Adam Neumann"]["mentions"] == 3 and "Neumann" not in joined
     apart = grouped(person + many)
@@ -170,15 +171,8 @@ def test_a_model_for_another_language_is_used_for_that_language(tmp_path: Path) 
 
 
 def test_variants_of_a_full_name_are_one_person() -> None:
-    mentions = [
-        Mention("Joshua Apte", "person", 0, 11, paragraph=0),
-        Mention("Josh Apte", "person", 0, 9, paragraph=1),
-        Mention("Apte", "person", 0, 4, paragraph=2),
-        Mention("John F. Kennedy", "person", 0, 15, paragraph=3),
-        Mention("John Kennedy", "person", 0, 12, paragraph=4),
-        Mention("Robert Kennedy", "person", 0, 14, paragraph=5),
-    ]
-    people = grouped(mentions)
+    names = ["Joshua Apte", "Josh Apte", "Apte", "John F. Kennedy", "John Kennedy", "Robert Kennedy"]
+    people = grouped([opening(name, "person", paragraph) for paragraph, name in enumerate(names)])
     assert set(people) == {"Joshua Apte", "John F. Kennedy", "Robert Kennedy"}
     assert people["Joshua Apte"]["mentions"] == 3
     assert set(people["Joshua Apte"]["aliases"]) == {"Josh Apte", "Apte"}

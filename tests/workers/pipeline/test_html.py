@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from tests.workers.pipeline.samples import shingle_f1
+from tests.workers.pipeline.samples import benchmark_page, shingle_f1
 from workers.pipeline import UnparseableDocument, parse
 from workers.pipeline.html import MAX_ELEMENTS, MAX_PAGE_CHARS, extract_html
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "html"
-
-
-def _page(prefix: str) -> tuple[str, dict[str, str]]:
-    html_path = next(FIXTURES.glob(f"{prefix}*.html"))
-    truth = json.loads(html_path.with_suffix(".json").read_text(encoding="utf-8"))
-    return html_path.read_text(encoding="utf-8"), truth
-
 
 def _body(prefix: str) -> tuple[str, str]:
-    page, truth = _page(prefix)
+    page, truth = benchmark_page(prefix)
     extraction = extract_html(page, url=truth["url"])
     return "\n\n".join(paragraph.text for paragraph in extraction.paragraphs), truth["articleBody"]
 
@@ -44,7 +33,7 @@ def test_benchmark_page_scores_above_trafilatura(prefix: str, floor: float) -> N
 
 
 def test_teasers_go_to_removed_with_a_reason() -> None:
-    page, truth = _page("624fcd90")
+    page, truth = benchmark_page("624fcd90")
     extraction = extract_html(page, url=truth["url"])
     body = "\n".join(paragraph.text for paragraph in extraction.paragraphs)
     assert "DON'T MISS" not in body
@@ -52,8 +41,8 @@ def test_teasers_go_to_removed_with_a_reason() -> None:
     assert "related" in reasons
 
 
-def test_metadata_of_a_news_page() -> None:
-    page, truth = _page("f8ff621a")
+def test_metadata_of_a_newsbenchmark_page() -> None:
+    page, truth = benchmark_page("f8ff621a")
     extraction = extract_html(page, url=truth["url"])
     assert extraction.title == "Home Depot Stock Is Falling After Its Earnings Release. Why You Shouldn’t Worry."
     assert extraction.authors == ["Al Root"]
@@ -64,7 +53,7 @@ def test_metadata_of_a_news_page() -> None:
 
 
 def test_captions_go_to_media_not_to_the_body() -> None:
-    page, truth = _page("f8ff621a")
+    page, truth = benchmark_page("f8ff621a")
     extraction = extract_html(page, url=truth["url"])
     assert extraction.media, "the page has a captioned figure"
     figure = extraction.media[0]
@@ -76,8 +65,8 @@ def test_captions_go_to_media_not_to_the_body() -> None:
     assert "Robyn Beck" not in body
 
 
-def test_metadata_of_a_magazine_page() -> None:
-    page, truth = _page("686bb170")
+def test_metadata_of_a_magazinebenchmark_page() -> None:
+    page, truth = benchmark_page("686bb170")
     extraction = extract_html(page, url=truth["url"])
     assert extraction.authors == ["Mike Wall"]
     assert extraction.published_at == "2019-11-18T20:51:19+00:00"
@@ -188,7 +177,7 @@ def test_page_with_too_many_elements_is_cut_with_a_warning() -> None:
     assert any("page cut" in warning for warning in extraction.warnings)
 
 
-def test_date_falls_back_to_the_visible_page() -> None:
+def test_date_falls_back_to_the_visiblebenchmark_page() -> None:
     page = ARTICLE.replace('<meta property="article:published_time" content="2024-05-02T08:00:00+01:00">', "")
     page = page.replace("<h1>", '<p class="date">Published 2 May 2024</p><h1>')
     assert extract_html(page).published_at == "2024-05-02"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import lxml.html
 
+from tests.workers.pipeline.samples import benchmark_page
 from workers.pipeline.document import Paragraph, Removed
 from workers.pipeline.html import MAX_REMOVED, extract_html
 from workers.pipeline.html_accounting import MAX_ENTRY_CHARS, account_for_page
@@ -98,8 +97,7 @@ def test_a_word_of_the_body_does_not_hide_a_menu_item_of_the_same_word() -> None
 
 
 def test_a_real_page_leaves_nothing_unaccounted_and_stays_bounded() -> None:
-    page_path = next((Path(__file__).resolve().parents[2] / "fixtures" / "html").glob("f8ff621a*.html"))
-    page = page_path.read_text(encoding="utf-8")
+    page, _ = benchmark_page("f8ff621a")
     extraction = extract_html(page)
     body = " ".join(normalise_for_match(paragraph.text) for paragraph in extraction.paragraphs)
     listed = " ".join(normalise_for_match(item.text.removesuffix(" …")) for item in extraction.removed)

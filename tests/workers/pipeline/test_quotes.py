@@ -85,17 +85,6 @@ def test_nested_single_quotes_stay_inside() -> None:
     assert quotes[0]["speaker"] == "Laura Chen"
 
 
-def test_multi_paragraph_quote() -> None:
-    quotes = quotes_of(
-        "Senator Bernie Sanders spoke for an hour.",
-        "“The system is rigged against working families and it has been for decades.",
-        "“We will change it, whatever it takes,” Sanders said.",
-    )
-    assert len(quotes) == 1
-    assert [part["paragraph"] for part in quotes[0]["parts"]] == [1, 2]
-    assert quotes[0]["speaker"] == "Bernie Sanders"
-
-
 def test_scare_quotes_without_a_cue_are_not_reported_speech() -> None:
     quotes = quotes_of("Critics call the plan a “land grab” and the company's “green” label misleading.")
     assert quotes == []

@@ -1,7 +1,7 @@
 """SQLite's full-text index is rewritten only when an article's title or body changed
 
-Revision ID: 0010_fts_reindex_changed_text
-Revises: 0009_article_fingerprints
+Revision ID: 0011_fts_reindex_changed_text
+Revises: 0010_article_entity_keys
 
 The update trigger fired on every UPDATE OF title, result: each article processed rewrote the near-duplicate lists
 in the results of up to 50 others, and each of those re-tokenized a body that had not changed (after scanning the
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0010_fts_reindex_changed_text"
-down_revision = "0009_article_fingerprints"
+revision = "0011_fts_reindex_changed_text"
+down_revision = "0010_article_entity_keys"
 
 BODY = "json_extract({row}.result, '$.body')"
 REINDEX = f"""
