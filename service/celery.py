@@ -129,6 +129,8 @@ def celery_config(config: dict[str, Any]) -> dict[str, Any]:
         # billiard's pool shares one lock among its processes to read tasks; a process killed holding it (idle, it
         # waits for work holding it) would leave its replacement waiting forever. This pool's locks die with them.
         settings["worker_pool"] = "workers.pool:TaskPool"
+        # kombu's filesystem transport, waking the worker for its next message as soon as it acknowledges the last.
+        settings["broker_transport"] = "service.filesystem_queue:Transport"
         settings["broker_transport_options"] = {
             # kombu looks for new messages once a second by default: most of a short task's time, spent idle.
             "polling_interval": config["BROKER_POLLING_INTERVAL_SECONDS"],

@@ -88,22 +88,44 @@ def link_back(session: Session, article: Article, similar: NearDuplicates) -> No
 
     Earlier articles (the originals) list their copies; a copy received later but processed earlier (processing
     order is not arrival order: a batch, several workers) also takes this article as its `duplicate_of` when it was
-    received first.
+    received first. The links are read first and only the results they change are loaded and written: a list already
+    holding MAX_LISTED closer matches stays as it is, and rewriting whole results unchanged was most of the worker's
+    time beyond parsing on a large cluster of copies (issue 14's throughput).
     """
     if not similar.matches:
         return
     similarity = {match["id"]: match["similarity"] for match in similar.matches}
+    links = session.execute(
+        select(Article.id, Article.result["near_duplicates"], Article.result["duplicate_of"]).where(
+            Article.id.in_(similarity), Article.result.is_not(None)
+        )
+    ).all()
     later = set(similar.later_ids)
-    for other in session.scalars(select(Article).where(Article.id.in_(similarity))):
-        result = dict(other.result or {})
-        listed = [entry for entry in result.get("near_duplicates") or [] if entry.get("id") != article.id]
-        listed.append({"id": article.id, "similarity": similarity[other.id]})
-        result["near_duplicates"] = sorted(listed, key=lambda entry: -float(entry["similarity"]))[:MAX_LISTED]
-        if other.id in later:
-            current = session.get(Article, result["duplicate_of"]) if result.get("duplicate_of") else None
-            if current is None or (article.received_at, article.id) < (current.received_at, current.id):
-                result["duplicate_of"] = article.id
-        other.result = result
+    originals = _received(session, {duplicate_of for other_id, _, duplicate_of in links if other_id in later})
+    mine = (article.received_at, article.id)
+    changed: dict[str, tuple[list[dict[str, Any]], str | None]] = {}
+    for other_id, listed, named in links:
+        kept = [entry for entry in listed or [] if entry.get("id") != article.id]
+        kept.append({"id": article.id, "similarity": similarity[other_id]})
+        kept = sorted(kept, key=lambda entry: -float(entry["similarity"]))[:MAX_LISTED]
+        duplicate_of = named
+        if other_id in later and (named not in originals or mine < originals[named]):
+            duplicate_of = article.id
+        if kept != listed or duplicate_of != named:
+            changed[other_id] = (kept, duplicate_of)
+    if changed:
+        for other in session.scalars(select(Article).where(Article.id.in_(changed))):
+            listed, duplicate_of = changed[other.id]
+            other.result = {**(other.result or {}), "near_duplicates": listed, "duplicate_of": duplicate_of}
+
+
+def _received(session: Session, article_ids: set[str | None]) -> dict[str, tuple[Any, str]]:
+    """When each of these articles was received, as (received_at, id) to compare with; absent ones are left out."""
+    wanted = {article_id for article_id in article_ids if article_id}
+    if not wanted:
+        return {}
+    rows = session.execute(select(Article.id, Article.received_at).where(Article.id.in_(wanted)))
+    return {article_id: (received_at, article_id) for article_id, received_at in rows}
 
 
 def unlink(session: Session, article: Article) -> None:

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.integration
 
 # Recovery must come within this many seconds of the kill.
 RECOVERY_SECONDS = 60
+# Copies of the seed article in one that takes the parsing worker well over a webhook retry's 5 s (about 11 s).
+SLOW_COPIES = 80
 
 
 class RunningService:
@@ -124,18 +126,25 @@ def test_killed_pool_processes_and_workers_never_leave_it_hung(service: RunningS
 
 
 def test_deliveries_and_their_retries_go_out_while_articles_queue(service: RunningService) -> None:
+    """On a consumer of their own: a retry does not wait for the article being parsed, nor for those queued."""
     service.wait_for(service.submit(), ("done",), timeout=120)  # models loaded: the backlog below moves steadily
     with receiver(500) as target:
         subscription = json.dumps({"url": target.url(), "events": ["article.processed"]}).encode()
         service.request("POST", "/v1/subscriptions", subscription, content_type="application/json")
-        backlog = [service.submit() for _ in range(40)]
+        # Its event fails; the retry is planned 5 s later.
+        service.wait_for(service.submit(), ("done",), timeout=60, interval=0.05)
+        # Parsed for longer than that (about 0.14 s a copy): the parsing worker is busy until after the retry is due.
+        slow = service.submit(copies=SLOW_COPIES)
+        backlog = [service.submit() for _ in range(10)]
 
         def retried() -> bool:
-            # Every processed article's event fails once; its retry, planned 5 s later, repeats its webhook-id.
+            # A retry repeats its webhook-id.
             ids = [request.headers["webhook-id"] for request in list(target.requests)]
             return len(ids) > len(set(ids))
 
         services.wait_until(retried, 60, interval=0.1, message="a retried delivery")
+        slow_status = service.status(slow)
         still_waiting = [article_id for article_id in backlog if service.status(article_id) != "done"]
 
+    assert slow_status == "processing", "the retry went out only once the article being parsed was done"
     assert still_waiting, "the first retry went out only once every queued article was processed"

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
+from sqlalchemy import event
 
 from service import create_app
 from service.access.keys import create_key
-from service.articles import processing
+from service.articles import near_duplicates, processing
 from service.articles.models import Article
 from service.articles.submit import Submission, submit
 from service.migrate import upgrade
@@ -24,6 +25,7 @@ PROSE = [story for story in articles() if len(story) >= 5 and sum(map(len, story
 STORIES, SPARE_STORY, LATE_STORY, DELETED_STORY = PROSE[:10], PROSE[10], PROSE[11], PROSE[12]
 # A story of its own for the fingerprints-column test, so its copies are in no other test's lists.
 FINGERPRINTS_STORY = PROSE[13]
+THREE_WAY_STORY, FULL_LIST_STORY = PROSE[14], PROSE[15]
 
 
 @pytest.fixture(scope="module", params=["postgresql", "sqlite"])
@@ -165,3 +167,41 @@ def test_originals_list_their_copies_and_a_deleted_original_is_unlinked_both_way
         assert original_id not in {match["id"] for match in document["near_duplicates"]}
         if document["duplicate_of"]:
             assert client.get(f"/v1/articles/{document['duplicate_of']}").status_code == 200
+
+
+def test_the_earliest_original_wins_whatever_order_its_copies_are_processed_in(app: Flask) -> None:
+    original_id = receive(app, THREE_WAY_STORY, "three-way-original")
+    first_copy_id = receive(app, new_headline(THREE_WAY_STORY), "three-way-copy-a")
+    second_copy_id = receive(app, all_edits(THREE_WAY_STORY), "three-way-copy-b")
+
+    process(app, second_copy_id)
+    process(app, first_copy_id)
+    assert stored(app, second_copy_id).result["duplicate_of"] == first_copy_id
+    process(app, original_id)  # received before both: re-points the copy that named the first copy
+
+    assert stored(app, original_id).result["duplicate_of"] is None
+    assert stored(app, first_copy_id).result["duplicate_of"] == original_id
+    assert stored(app, second_copy_id).result["duplicate_of"] == original_id
+
+
+def test_a_full_list_of_closer_matches_is_left_as_it_is_without_loading_its_result(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each copy's link-back used to load every match's whole result; one it does not change is not even read."""
+    monkeypatch.setattr(near_duplicates, "MAX_LISTED", 1)
+    original_id = ingest(app, FULL_LIST_STORY, "full-list-original")
+    close_copy_id = ingest(app, new_headline(FULL_LIST_STORY), "full-list-close-copy")
+    assert [match["id"] for match in stored(app, original_id).result["near_duplicates"]] == [close_copy_id]
+    far_copy_id = receive(app, all_edits(FULL_LIST_STORY), "full-list-far-copy")
+
+    loaded: list[str] = []
+    listener = lambda target, _context: loaded.append(target.id)  # noqa: E731
+    event.listen(Article, "load", listener)
+    try:
+        process(app, far_copy_id)
+    finally:
+        event.remove(Article, "load", listener)
+
+    assert [match["id"] for match in stored(app, far_copy_id).result["near_duplicates"]] == [original_id]
+    assert [match["id"] for match in stored(app, original_id).result["near_duplicates"]] == [close_copy_id]
+    assert original_id not in loaded

@@ -253,3 +253,34 @@ def test_postgresql_entity_keys_migration_fills_the_array_from_the_side_table() 
         app.extensions["db"].dispose()
     finally:
         services.drop_database(database_url)
+
+
+def test_sqlite_full_text_is_rewritten_only_when_title_or_body_change(sqlite_app: Flask) -> None:
+    """A copy processed later rewrites its original's near-duplicate list: the original's text, unchanged, is not
+    indexed again (that re-indexing was most of the embedded worker's time on a cluster of copies)."""
+    client = keyed_client(sqlite_app)
+    with sqlite_app.app_context():
+        session = sqlite_app.extensions["db"].session
+        original = submit_and_process(client, session, SEED.read_bytes(), "?source=fts-original")
+
+        def index_row() -> int:
+            return int(
+                session.execute(
+                    text("SELECT rowid FROM articles_fts WHERE article_id = :id"), {"id": original}
+                ).scalar_one()
+            )
+
+        before = index_row()
+        copy = submit_and_process(client, session, SEED.read_bytes() + b"\n\nA line of the copy's own.\n", "")
+        session.expire_all()
+        linked = session.get(Article, original)
+        assert linked is not None and copy in {match["id"] for match in (linked.result or {})["near_duplicates"]}
+        assert index_row() == before, "the original's unchanged text was indexed again"
+        assert set(ids(client.get('/v1/articles?q="active measures"'))) == {original, copy}
+
+        session.execute(
+            text("UPDATE articles SET title = 'Lighthouse keepers strike' WHERE id = :id"), {"id": original}
+        )
+        session.commit()
+        assert index_row() != before
+        assert ids(client.get("/v1/articles?q=lighthouse keepers")) == [original]
