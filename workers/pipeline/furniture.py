@@ -11,6 +11,7 @@ newsletter is text there. (Applying every rule to both changes the benchmark: HT
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from workers.pipeline import bylines, datelines
@@ -114,6 +115,43 @@ def classify_line(text: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class BoxRule:
+    """A block of at most `most_words` words is `reason` when one of `patterns` finds its phrase in it (`anywhere`)
+    or opens it (a label)."""
+
+    reason: str
+    most_words: int
+    patterns: tuple[re.Pattern[str], ...]
+    anywhere: bool = True
+
+    def fits(self, text: str, words: int) -> bool:
+        if words > self.most_words:
+            return False
+        return any((pattern.search if self.anywhere else pattern.match)(text) for pattern in self.patterns)
+
+
+# The boxes an article body may hold, in the order they are tried (the first that fits names the block).
+BOX_RULES = (
+    BoxRule("share", BOX_WORDS, (phrases.SHARE_PROMPT,)),
+    BoxRule("newsletter", BOX_WORDS, (phrases.NEWSLETTER_BOX,)),
+    BoxRule("subscription", SUBSCRIPTION_PITCH_WORDS, (phrases.SUBSCRIPTION_PITCH,)),
+    BoxRule("comment", BOX_WORDS, (phrases.MODERATION_NOTICE, phrases.COMMENT_LOGIN)),
+    BoxRule("advertising", BOX_WORDS, (phrases.AD_LABEL,), anywhere=False),
+    BoxRule("subscription", LABEL_WORDS, (phrases.SUPPORT_PITCH,), anywhere=False),
+)
+# Short labels that close an article body, tried after the tag lists.
+LABEL_RULES = (
+    BoxRule("copyright", COPYRIGHT_LINE_WORDS, (phrases.COPYRIGHT_LEAD,), anywhere=False),
+    BoxRule("comment", COMMENTS_LABEL_WORDS, (phrases.COMMENTS_LABEL,), anywhere=False),
+    BoxRule("boilerplate", NOTE_WORDS, (phrases.PAGE_NOTE,), anywhere=False),
+)
+
+
+def _first_box_rule(rules: tuple[BoxRule, ...], text: str, words: int) -> str | None:
+    return next((rule.reason for rule in rules if rule.fits(text, words)), None)
+
+
 def classify_block(text: str, link_share: float, kind: str) -> str | None:
     """Why a block of an extracted article body is furniture (a removal reason), or None when it may be text.
 
@@ -130,18 +168,8 @@ def classify_block(text: str, link_share: float, kind: str) -> str | None:
         and (link_share > RELATED_BOX_LINK_SHARE or words <= RELATED_LABEL_WORDS or _is_shouted(lead.group(0)))
     ):
         return "related"
-    if words <= BOX_WORDS and phrases.SHARE_PROMPT.search(text):
-        return "share"
-    if words <= BOX_WORDS and phrases.NEWSLETTER_BOX.search(text):
-        return "newsletter"
-    if words <= SUBSCRIPTION_PITCH_WORDS and phrases.SUBSCRIPTION_PITCH.search(text):
-        return "subscription"
-    if words <= BOX_WORDS and (phrases.MODERATION_NOTICE.search(text) or phrases.COMMENT_LOGIN.search(text)):
-        return "comment"
-    if words <= BOX_WORDS and phrases.AD_LABEL.match(text):
-        return "advertising"
-    if words <= LABEL_WORDS and phrases.SUPPORT_PITCH.match(text):
-        return "subscription"
+    if reason := _first_box_rule(BOX_RULES, text, words):
+        return reason
     if words <= LABEL_WORDS and kind != "heading" and (phrases.WIDGET.match(text) or phrases.READING_TIME.match(text)):
         return "boilerplate"
     if words <= BOX_WORDS and phrases.FOLLOW_PROMPT.search(text):
@@ -152,12 +180,8 @@ def classify_block(text: str, link_share: float, kind: str) -> str | None:
         and (link_share > RELATED_BOX_LINK_SHARE or words <= TAG_LABEL_WORDS or "," in text)
     ):
         return "tags"
-    if words <= COPYRIGHT_LINE_WORDS and phrases.COPYRIGHT_LEAD.match(text):
-        return "copyright"
-    if words <= COMMENTS_LABEL_WORDS and phrases.COMMENTS_LABEL.match(text):
-        return "comment"
-    if words <= NOTE_WORDS and phrases.PAGE_NOTE.match(text):
-        return "boilerplate"
+    if reason := _first_box_rule(LABEL_RULES, text, words):
+        return reason
     if words <= BARE_DATE_WORDS and (phrases.CLOCK_TIME.match(text) or datelines.looks_like_dateline(text)):
         return "dateline"
     if phrases.RULE.match(text) or phrases.SHORTCODE.match(text):
