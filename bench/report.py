@@ -202,9 +202,9 @@ def reasons(results: dict[str, Any]) -> list[str]:
     if results.get("end_to_end", {}).get("scale_out") is not None and results["end_to_end"]["scale_out"] < 1.85:
         lines.append(
             "- Scale-out: the machine has 2 cores, shared with the API, PostgreSQL, Redis, Celery's main process and "
-            "other engineers' jobs; the Pool's own scale-out in the same run (above) shows how little of a second "
-            "core there was, and ours gets less because PostgreSQL's share per article (above) comes out of the "
-            "same two cores."
+            "other engineers' jobs; the Pool's own scale-out in the same run (above) is what a second core gave "
+            "there, and ours gets less because PostgreSQL's share per article (above), the API and Celery's main "
+            "process come out of the same two cores."
         )
     pipeline = results.get("pipeline") or {}
     if isinstance(pipeline.get("ratio"), float) and pipeline["ratio"] > 0.5:

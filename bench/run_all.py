@@ -144,12 +144,16 @@ def main() -> int:
         # Skipped benchmarks keep their figures from the last run (with that run's load averages).
         earlier = json.loads(previous.read_text())
         results.update({name: earlier["results"][name] for name in arguments.skip if name in earlier["results"]})
-        run["earlier_run"] = f"{', '.join(arguments.skip)} from the run of {earlier['run']['date']}"
+        # Each keeps the date it was measured, however many runs since have carried it forward.
+        carried = {
+            name: results[name].get("measured_at", earlier["run"]["date"]) for name in arguments.skip if name in results
+        }
+        run["earlier_run"] = "; ".join(f"{name} from the run of {date}" for name, date in carried.items())
     for name, bench_arguments in plan.items():
         if name in arguments.skip:
             continue
         print(f"[{time.strftime('%H:%M:%S')}] {name} (load {load_average()})", file=sys.stderr, flush=True)
-        results[name] = run_benchmark(name, bench_arguments)
+        results[name] = {**run_benchmark(name, bench_arguments), "measured_at": run["date"]}
     results["commits"] = commit_capacity()
     run["load_after"] = load_average()
     (BENCH / "last-run.json").write_text(json.dumps({"run": run, "results": results}, indent=1, default=str))
