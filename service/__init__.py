@@ -89,10 +89,12 @@ def configure_access(app: Flask) -> None:
 
 
 def configure_database(app: Flask) -> None:
+    from service.articles.group_commit import GroupCommitter
     from service.sealing import KEYRING_EXTENSION, keyring
 
     database = Database(app.config["DATABASE_URL"])
     app.extensions["db"] = database
+    app.extensions["group_commit"] = GroupCommitter(app.config["BATCH_CHUNK_SIZE"])
     app.extensions[KEYRING_EXTENSION] = keyring(app.config["WEBHOOK_SECRETS_KEY"])
 
     @app.teardown_appcontext

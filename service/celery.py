@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.config import is_embedded
+from service.task_messages import RedisTaskWriter, TaskMessage, is_redis_url
 
 log = logging.getLogger(__name__)
 
@@ -173,42 +174,63 @@ class Publisher:
 
     celery: Celery
     pause_after_failure: float
+    # Writes plain task messages straight into Redis (see service/task_messages.py); None on other brokers.
+    writer: RedisTaskWriter | None = None
     failed: int = 0
     _paused_until: float = field(default=0.0, repr=False)
 
     def send(self, messages: list[Message]) -> int:
         """Send what can be sent now; returns how many went out.
 
-        Several messages go out through one producer as one kombu publish batch: on Redis one pipelined round trip
-        instead of one LPUSH (and one client) each; other transports send each at once as before.
+        On Redis, plain messages are written straight onto their queues by the writer, all in one round trip; the
+        others go through one Celery producer as one kombu publish batch.
         """
         if time.monotonic() < self._paused_until:
             self.failed += len(messages)
             return 0
+        direct, through_celery = self._split(messages)
+        sent = 0
         try:
-            with self.celery.producer_or_acquire() as producer, producer.batch():
-                for message in messages:
-                    self.celery.send_task(
-                        message.task,
-                        args=list(message.args),
-                        kwargs=message.kwargs,
-                        queue=message.queue or ROUTES[message.task],
-                        headers=message.headers,
-                        countdown=message.countdown,
-                        producer=producer,
-                    )
+            if direct:
+                assert self.writer is not None
+                self.writer.write(direct)
+                sent += len(direct)
+            if through_celery:
+                with self.celery.producer_or_acquire() as producer, producer.batch():
+                    for message in through_celery:
+                        self.celery.send_task(
+                            message.task,
+                            args=list(message.args),
+                            kwargs=message.kwargs,
+                            queue=message.queue or ROUTES[message.task],
+                            headers=message.headers,
+                            countdown=message.countdown,
+                            producer=producer,
+                        )
+                sent += len(through_celery)
         except Exception:  # the rows are committed, so nothing is lost: the reconciler and sweeper send them
             first = messages[0]
             log.exception(
                 "could not send %d messages (%s%s, ...); they are sent again from the database",
-                len(messages),
+                len(messages) - sent,
                 first.task,
                 first.args,
             )
-            self.failed += len(messages)
+            self.failed += len(messages) - sent
             self._paused_until = time.monotonic() + self.pause_after_failure
-            return 0
-        return len(messages)
+        return sent
+
+    def _split(self, messages: list[Message]) -> tuple[list[TaskMessage], list[Message]]:
+        """The messages the writer can send itself (on Redis, without a countdown), and the rest, for Celery."""
+        direct: list[TaskMessage] = []
+        through_celery: list[Message] = []
+        for message in messages:
+            if self.writer is None or message.countdown is not None:
+                through_celery.append(message)
+            else:
+                queue = message.queue or ROUTES[message.task]
+                direct.append(TaskMessage(message.task, queue, message.args, message.kwargs, message.headers))
+        return direct, through_celery
 
 
 class BackgroundPublisher:
@@ -335,6 +357,10 @@ def celery_init_app(app: Flask) -> Celery:
     celery.autodiscover_tasks(["workers"], related_name="tasks", force=True)
     app.extensions["celery"] = celery
     publisher = Publisher(celery, pause_after_failure=float(app.config["BROKER_PAUSE_AFTER_FAILURE_SECONDS"]))
+    if is_redis_url(app.config["BROKER_URL"]):
+        publisher.writer = RedisTaskWriter(
+            app.config["BROKER_URL"], float(app.config["BROKER_CONNECT_TIMEOUT_SECONDS"])
+        )
     app.extensions["publisher"] = publisher
     app.extensions["outbox"] = Outbox(publisher)
     install_outbox(app.extensions["db"].session_factory, app.extensions["outbox"])

@@ -7,9 +7,12 @@ events and listings take their identity fields from it, so every view of an arti
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from service.articles.models import Article
+
+if TYPE_CHECKING:
+    from service.articles.submit import NewArticle
 
 ARTICLES_PATH = "/v1/articles"
 
@@ -20,7 +23,7 @@ def links(article_id: str, base_url: str = "") -> dict[str, str]:
     return {"self": article, "raw": f"{article}/raw"}
 
 
-def identity(article: Article) -> dict[str, Any]:
+def identity(article: Article | NewArticle) -> dict[str, Any]:
     """Who the article is and where it stands: the fields every view of an article carries."""
     return {
         "id": article.id,

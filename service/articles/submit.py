@@ -6,8 +6,10 @@ import functools
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from psycopg.types.json import Jsonb
 from sqlalchemy import Executable, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -68,7 +70,7 @@ class Submission:
 
 @dataclass
 class SubmitResult:
-    article: Article
+    article: Article | NewArticle
     duplicate: bool
 
 
@@ -123,20 +125,66 @@ def submit(session: Session, submission: Submission) -> SubmitResult:
     raise RuntimeError(f"could not store or find article {input_sha256} after {RACE_ATTEMPTS} attempts")
 
 
-def _insert_articles(session: Session, articles: list[Article]) -> set[str]:
+def _insert_articles(session: Session, articles: list[NewArticle]) -> set[str]:
     """INSERT the new articles and the raw inputs of those stored; returns the ids stored, leaving out exact
-    duplicates of articles already there. Core statements with their parameters apart, so each is compiled once
-    per process and the rows go in as one multi-row INSERT each."""
+    duplicates of articles already there."""
+    if session.get_bind().dialect.name == "postgresql":
+        return _insert_articles_postgresql(session, articles)
+    # Core statements with their parameters apart, so each is compiled once per process and the rows go in as one
+    # multi-row INSERT each.
     rows = [{column: getattr(article, column) for column in ARTICLE_COLUMNS} for article in articles]
     stored = set(session.scalars(_article_insert(session.get_bind().dialect.name), rows))
     raw_rows = [
         {"article_id": article.id, "content_type": raw.content_type, "body": raw.body, "size": raw.size}
-        for article in articles
-        if article.id in stored and (raw := article.raw) is not None
+        for article in _raw_stored(articles, stored)
+        if (raw := article.raw)
     ]
     if raw_rows:
         session.execute(RAW_INSERT, raw_rows)
     return stored
+
+
+# On PostgreSQL the rows go in as arrays, one per column, unnested into a single INSERT: a statement of a fixed size
+# whatever the number of rows (a multi-row VALUES list of a thousand rows is a new statement of 15,000 parameters for
+# the driver to parse every time), and the raw inputs, which cannot conflict, by binary COPY.
+ARRAY_TYPES = {
+    "client_metadata": "jsonb[]",
+    "received_at": "timestamptz[]",
+    "updated_at": "timestamptz[]",
+    "attempts": "int[]",
+}
+ARRAY_PARAMETERS = ", ".join(f"%s::{ARRAY_TYPES.get(column, 'text[]')}" for column in ARTICLE_COLUMNS)
+ARTICLES_FROM_ARRAYS = (
+    f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) SELECT * FROM unnest({ARRAY_PARAMETERS}) "
+    "ON CONFLICT (tenant_id, source, input_sha256) DO NOTHING RETURNING id"
+)
+RAW_COPY = "COPY raw_documents (article_id, content_type, body, size) FROM STDIN (FORMAT BINARY)"
+RAW_COPY_TYPES = ["text", "text", "bytea", "int4"]
+
+
+def _insert_articles_postgresql(session: Session, articles: list[NewArticle]) -> set[str]:
+    columns: list[list[Any]] = [[] for _ in ARTICLE_COLUMNS]
+    for article in articles:
+        for values, column in zip(columns, ARTICLE_COLUMNS, strict=True):
+            values.append(getattr(article, column))
+    metadata = ARTICLE_COLUMNS.index("client_metadata")
+    columns[metadata] = [Jsonb(value) for value in columns[metadata]]
+    # The session's own connection, so the rows are part of its transaction.
+    connection = session.connection().connection.driver_connection
+    assert connection is not None
+    with connection.cursor() as cursor:
+        cursor.execute(ARTICLES_FROM_ARRAYS, columns)
+        stored = {row[0] for row in cursor.fetchall()}
+        with cursor.copy(RAW_COPY) as copy:
+            copy.set_types(RAW_COPY_TYPES)
+            for article in _raw_stored(articles, stored):
+                raw = article.raw
+                copy.write_row((article.id, raw.content_type, raw.body, raw.size))
+    return stored
+
+
+def _raw_stored(articles: list[NewArticle], stored: set[str]) -> list[NewArticle]:
+    return [article for article in articles if article.id in stored]
 
 
 @functools.cache
@@ -170,7 +218,7 @@ class BatchOutcome:
     """The result for one item of a batch: an article (new or duplicate) or a problem."""
 
     index: int
-    article: Article | None = None
+    article: Article | NewArticle | None = None
     duplicate: bool = False
     problem: dict[str, Any] | None = None
 
@@ -182,18 +230,47 @@ def _storable_timestamp(value: str | None) -> str | None:
     return parse_utc_timestamp(value).isoformat()
 
 
-def _new_article(submission: Submission, input_sha256: str) -> Article:
-    """The article to store, as a transient object: its columns are INSERTed by _insert_articles, and it answers the
-    client afterwards without being loaded back."""
+@dataclass
+class RawInput:
+    content_type: str
+    body: bytes
+    size: int
+
+
+@dataclass
+class NewArticle:
+    """An article about to be stored: the columns it is INSERTed with, and what answers the client afterwards
+    (`contract.identity`). A plain object: building an ORM instance per article cost more than storing it."""
+
+    id: str
+    tenant_id: str
+    status: str
+    source: str
+    url: str | None
+    external_id: str | None
+    declared_format: str
+    published_at_hint: str | None
+    language_hint: str | None
+    client_metadata: dict[str, Any]
+    input_sha256: str
+    received_at: datetime
+    updated_at: datetime
+    attempts: int
+    request_id: str | None
+    raw: RawInput
+    # Not processed yet: what a stored article says in these is filled in by its worker.
+    processed_at: datetime | None = None
+    parser_version: str | None = None
+    error: dict[str, Any] | None = None
+
+
+def _new_article(submission: Submission, input_sha256: str) -> NewArticle:
     now = utcnow()
-    return Article(
+    return NewArticle(
         # Known before the INSERT, so its message can be recorded with the row.
         id=new_id(),
         tenant_id=submission.tenant_id,
         status=ArticleStatus.QUEUED,
-        received_at=now,
-        updated_at=now,
-        attempts=0,
         source=submission.source,
         url=submission.url,
         external_id=submission.external_id,
@@ -202,8 +279,11 @@ def _new_article(submission: Submission, input_sha256: str) -> Article:
         language_hint=submission.language,
         client_metadata=submission.metadata,
         input_sha256=input_sha256,
+        received_at=now,
+        updated_at=now,
+        attempts=0,
         request_id=submission.request_id,
-        raw=RawDocument(content_type=submission.content_type, body=submission.raw, size=len(submission.raw)),
+        raw=RawInput(content_type=submission.content_type, body=submission.raw, size=len(submission.raw)),
     )
 
 
@@ -218,7 +298,7 @@ def submit_many(session: Session, items: list[tuple[int, Submission]], chunk_siz
 def _submit_chunk(session: Session, chunk: list[tuple[int, Submission]]) -> list[BatchOutcome]:
     hashed = [(index, submission, hashlib.sha256(submission.raw).hexdigest()) for index, submission in chunk]
     # The first of several identical items in one batch is stored; the others are its duplicates.
-    first: dict[tuple[str, str, str], Article] = {}
+    first: dict[tuple[str, str, str], NewArticle] = {}
     for _, submission, digest in hashed:
         key = (submission.tenant_id, submission.source, digest)
         if key not in first:
@@ -268,5 +348,5 @@ def _stored_articles(session: Session, keys: list[tuple[str, str, str]]) -> dict
     }
 
 
-def _as_pair(result: SubmitResult) -> tuple[Article, bool]:
+def _as_pair(result: SubmitResult) -> tuple[Article | NewArticle, bool]:
     return result.article, result.duplicate

@@ -23,7 +23,7 @@ from service.articles.schemas import (
     SubmitOptionsSchema,
     SubmittedSchema,
 )
-from service.articles.submit import BatchOutcome, submit, submit_many
+from service.articles.submit import BatchOutcome, submit_many
 from service.database import current_session
 from service.web.blueprint import Blueprint
 from service.web.problems import abort_problem, not_found
@@ -75,7 +75,8 @@ class Articles(MethodView):
     @blp.alt_response(422, description="The request is not valid; `errors` says which fields.")
     def post(self, options: dict[str, Any]) -> Any:
         """Submit an article as JSON, or as a raw text/plain or text/html body (options in the query)."""
-        result = submit(current_session(), negotiation.read_submission(options))
+        # Stored together with whatever other requests submit at the same moment (one commit for all of them).
+        result = current_app.extensions["group_commit"].submit(current_session(), negotiation.read_submission(options))
         answer = {**contract.identity(result.article), "duplicate": result.duplicate}
         return answer, 200 if result.duplicate else 202, location(result.article.id)
 

@@ -91,3 +91,43 @@ def test_the_background_outbox_sends_only_committed_messages(
     background.flush()
     services.wait_until(lambda: len(queued_messages()) >= 1, timeout=30, message="the committed message")
     assert _article_ids(queued_messages) == ["committed"]
+
+
+def _normalised(raw: bytes) -> dict[str, Any]:
+    """A queued message with what differs between any two sends (ids, tags, the sender) set aside."""
+    message: dict[str, Any] = json.loads(raw)
+    headers, properties = message["headers"], message["properties"]
+    assert headers["root_id"] == headers["id"] == properties["correlation_id"]
+    assert headers["origin"].startswith("gen")
+    for name in ("id", "root_id", "origin"):
+        headers.pop(name)
+    for name in ("correlation_id", "reply_to", "delivery_tag"):
+        properties.pop(name)
+    return message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        Message(Tasks.PROCESS_ARTICLE, ("e-1",)),
+        Message(Tasks.PROCESS_ARTICLE, ("e-2",), kwargs={"reprocess": True}, headers={"request_id": "req-1"}),
+        Message(Tasks.DELIVER_WEBHOOK, ("delivery-1",)),
+    ],
+)
+def test_messages_written_directly_are_those_celery_would_send(
+    app: Flask, queued_messages: Any, message: Message
+) -> None:
+    publisher: Publisher = app.extensions["publisher"]
+    assert publisher.writer is not None, "on Redis, plain messages are written directly"
+    client = services.redis_client(services.redis_db("api"))  # the app fixture's broker
+    queue = "webhooks" if message.task == Tasks.DELIVER_WEBHOOK else "ingest"
+    client.delete(queue)  # whatever earlier tests left there
+    writer, publisher.writer = publisher.writer, None
+    try:
+        assert publisher.send([message]) == 1  # through Celery's send_task
+    finally:
+        publisher.writer = writer
+    assert publisher.send([message]) == 1  # written directly
+    through_celery, direct = reversed(client.lrange(queue, 0, -1))
+    client.delete(queue)
+    assert _normalised(direct) == _normalised(through_celery)
