@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from service.database import normalise_database_url, ping_when_idle
+from service.migrate import downgrade, upgrade
 
 
 def _terminate(postgres_url: str, backend_pid: int) -> None:
@@ -50,3 +51,23 @@ def test_a_connection_in_steady_use_is_not_pinged_and_one_failure_renews_the_poo
             _backend_pid(engine)
         # ...which invalidates it, so the next request gets a live one.
         assert _backend_pid(engine) != first
+
+
+def _compression(postgres_url: str) -> dict[str, str]:
+    """The compression set on each large column (a blank: the server's default, pglz)."""
+    with psycopg.connect(postgres_url) as connection:
+        rows = connection.execute(
+            "SELECT attrelid::regclass::text || '.' || attname, attcompression FROM pg_attribute "
+            "WHERE (attrelid, attname) IN (('raw_documents'::regclass, 'body'), ('articles'::regclass, 'result'))"
+        ).fetchall()
+    return {column: method for column, method in rows}
+
+
+def test_raw_inputs_and_results_are_compressed_with_lz4(postgres_url: str) -> None:
+    assert _compression(postgres_url) == {"raw_documents.body": "l", "articles.result": "l"}
+    try:
+        downgrade(postgres_url, "0011_fts_reindex_changed_text")
+        assert _compression(postgres_url) == {"raw_documents.body": "p", "articles.result": "p"}
+    finally:
+        upgrade(postgres_url)
+    assert _compression(postgres_url) == {"raw_documents.body": "l", "articles.result": "l"}
