@@ -67,7 +67,7 @@ class Articles(MethodView):
     @require_scope("ingest")
     @idempotent
     @blp.doc(requestBody=SUBMIT_REQUEST_BODY)
-    @blp.arguments(SubmitOptionsSchema, location="query")
+    @blp.arguments(SubmitOptionsSchema(), location="query")
     @blp.response(202, SubmittedSchema, description="Queued for processing; poll the Location or wait for a webhook.")
     @blp.alt_response(200, schema=SubmittedSchema, description="An exact duplicate of an article already stored.")
     @blp.alt_response(413, description="The body is larger than the configured limit.")
@@ -81,7 +81,7 @@ class Articles(MethodView):
         return answer, 200 if result.duplicate else 202, location(result.article.id)
 
     @require_scope("read")
-    @blp.arguments(ArticleListQuerySchema, location="query")
+    @blp.arguments(ArticleListQuerySchema(), location="query")
     @blp.response(200, ArticlePageSchema)
     @blp.alt_response(422, description="A query parameter or the cursor is not valid.")
     def get(self, query: dict[str, Any]) -> Any:
@@ -132,7 +132,7 @@ class ArticleBatch(MethodView):
 class Article(MethodView):
     @require_scope("read")
     @blp.etag
-    @blp.arguments(ArticleReadQuerySchema, location="query")
+    @blp.arguments(ArticleReadQuerySchema(), location="query")
     @blp.response(200, ArticleSchema)
     @blp.alt_response(404, description="No such article.")
     @blp.alt_response(422, description="`fields` names a part the article does not have.")

@@ -31,7 +31,7 @@ blp = Blueprint(
 @blp.route("")
 class Integrations(MethodView):
     @idempotent
-    @blp.arguments(IntegrationCreateSchema)
+    @blp.arguments(IntegrationCreateSchema())
     @blp.response(201, IntegrationWithSecretSchema, description="Created; the secret is shown this once.")
     @blp.alt_response(422, description="The request is not valid; `errors` says which fields.")
     def post(self, data: dict[str, Any]) -> Any:

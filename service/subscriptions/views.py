@@ -49,7 +49,7 @@ def unsafe_url(error: subscriptions.UnsafeUrl) -> NoReturn:
 @blp.route("")
 class Subscriptions(MethodView):
     @idempotent
-    @blp.arguments(SubscriptionCreateSchema)
+    @blp.arguments(SubscriptionCreateSchema())
     @blp.response(201, SubscriptionWithSecretSchema, description="Created; the secret is shown this once.")
     @blp.alt_response(422, description="Not valid, or the URL does not resolve to public addresses only.")
     def post(self, data: dict[str, Any]) -> Any:
@@ -72,7 +72,7 @@ class Subscription(MethodView):
         """Read a subscription; disabled_reason says why it stopped, if it did."""
         return owned_or_404(SubscriptionRow, subscription_id)
 
-    @blp.arguments(SubscriptionUpdateSchema)
+    @blp.arguments(SubscriptionUpdateSchema())
     @blp.response(200, SubscriptionSchema)
     @blp.alt_response(422, description="Not valid, or the URL does not resolve to public addresses only.")
     def patch(self, changes: dict[str, Any], subscription_id: str) -> Any:
@@ -92,7 +92,7 @@ class Subscription(MethodView):
 @blp.route("/<string:subscription_id>/rotate-secret", missing=NO_SUCH_SUBSCRIPTION)
 class RotateSecret(MethodView):
     @idempotent
-    @blp.arguments(RotateSecretSchema)
+    @blp.arguments(RotateSecretSchema())
     @blp.response(200, SubscriptionWithSecretSchema, description="The new secret, shown this once.")
     def post(self, data: dict[str, Any], subscription_id: str) -> Any:
         """Replace the secret; the old one keeps signing beside the new one until the overlap ends."""
@@ -103,7 +103,7 @@ class RotateSecret(MethodView):
 
 @blp.route("/<string:subscription_id>/deliveries", missing=NO_SUCH_SUBSCRIPTION)
 class Deliveries(MethodView):
-    @blp.arguments(DeliveryListQuerySchema, location="query")
+    @blp.arguments(DeliveryListQuerySchema(), location="query")
     @blp.response(200, DeliveryListSchema)
     def get(self, query: dict[str, Any], subscription_id: str) -> Any:
         """The latest deliveries, each with its attempts: time, status code, latency, error, next retry."""
