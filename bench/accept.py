@@ -155,7 +155,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--batch-rounds", type=int, default=3)
     parser.add_argument("--batches", type=int, default=6)
     parser.add_argument("--no-batch", action="store_true")

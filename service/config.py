@@ -63,8 +63,9 @@ def defaults(var_dir: Path) -> dict[str, Any]:
         "BIND": "127.0.0.1:8000",
         "API_WORKERS": 2,
         # Threads per API process (gunicorn's gthread worker): a request waiting on a commit or Redis leaves the
-        # core to another. 1 means gunicorn's plain sync worker.
-        "API_THREADS": 4,
+        # core to another, and submissions waiting on a commit are stored together in the next one (group commit),
+        # so more threads mean fewer commits under load. 1 means gunicorn's plain sync worker.
+        "API_THREADS": 8,
         # `ingest api` answers once the rows are committed and sends their task messages from a background thread;
         # a message lost with its process is sent again by the reconciler. false: sent before the response.
         "API_PUBLISH_IN_BACKGROUND": True,

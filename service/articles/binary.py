@@ -7,6 +7,7 @@ stored before this check) instead of parsing garbage into a `done` article.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from email.message import Message
 
@@ -44,6 +45,7 @@ MAX_CONTROL_SHARE = 0.01
 SAMPLE_BYTES = 256 * 1024
 
 
+@functools.lru_cache(maxsize=256)
 def _declared_charset(content_type: str) -> str | None:
     message = Message()
     message["Content-Type"] = content_type
@@ -85,8 +87,10 @@ def binary_reason(raw: bytes, content_type: str = "text/plain") -> str | None:
     text, reason = _decode(sample, content_type, truncated=len(raw) > SAMPLE_BYTES)
     if reason:
         return f"The body is not text: {reason}."
+    if CONTROL.search(text) is None:  # nearly every document: no need to count
+        return None
     controls = [match.start() for match in CONTROL.finditer(text)]
-    if controls and len(controls) > MAX_CONTROL_SHARE * max(len(text), 1):
+    if len(controls) > MAX_CONTROL_SHARE * max(len(text), 1):
         share = len(controls) / max(len(text), 1)
         return (
             f"The body is not text: {share:.0%} of its characters are control characters "
