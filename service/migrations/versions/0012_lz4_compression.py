@@ -27,7 +27,7 @@ def _lz4_available() -> bool:
     if bind.dialect.name != "postgresql":
         return False
     choices = bind.execute(text("SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'")).scalar()
-    return bool(choices) and "lz4" in choices
+    return "lz4" in (choices or [])
 
 
 def _set_compression(method: str) -> None:
