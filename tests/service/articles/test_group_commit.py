@@ -23,7 +23,7 @@ class CountingCommitter(GroupCommitter):
     """Records the size of every group it stores."""
 
     def __init__(self) -> None:
-        super().__init__(max_group=100)
+        super().__init__(max_group=100, max_leaders=1)
         self.groups: list[int] = []
 
     def _store(self, session: Session, group: list[_Waiting]) -> None:
@@ -118,3 +118,15 @@ def test_a_submission_the_database_refuses_fails_alone(app: Flask, source: str) 
     assert committer.groups[:2] == [1, 4], "the four were tried as one group"
     assert [isinstance(answer, SubmitResult) for answer in answers] == [True, True, True, False]
     assert set(_stored_bodies(app, source).values()) == {b"opener", b"good 0", b"good 1", b"good 2"}
+
+
+def test_with_two_groups_in_flight_every_request_is_answered_with_its_own_article(app: Flask, source: str) -> None:
+    committer = GroupCommitter(max_group=100, max_leaders=2)
+    submissions = [Submission(raw=f"many {n}".encode(), content_type="text/plain", source=source) for n in range(40)]
+
+    answers = _submit_in_threads(app, committer, submissions)
+
+    assert all(isinstance(answer, SubmitResult) and not answer.duplicate for answer in answers)
+    stored = _stored_bodies(app, source)
+    assert [stored[answer.article.id] for answer in answers] == [submission.raw for submission in submissions]
+    assert committer._leaders == 0 and not committer._waiting, "every lead laid down, nobody left waiting"
