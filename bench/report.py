@@ -176,19 +176,28 @@ def reasons(results: dict[str, Any]) -> list[str]:
         lines.append(
             f"- Accept path: an accepted article costs the API processes {_f(cpu['ours_api'])} ms of CPU against "
             f"{_f(cpu['bare_api'])} ms for the bare endpoint ({cpu['ours_api'] / cpu['bare_api']:.0f}x), plus "
-            f"{_f(cpu.get('ours_postgres'))} ms in PostgreSQL; on 2 cores shared with wrk, PostgreSQL and Redis, "
-            "requests/s follow CPU per request. py-spy (--gil) on a loaded API process: Flask, flask-smorest, webargs "
-            "and marshmallow around the view about a third; SQLAlchemy executing two Core INSERTs and the commit about "
-            "a fifth; Celery building and kombu publishing the task message about a fifth (batched in the background "
-            "thread: 0.19 ms of CPU per message in batches of 100 against 0.70 ms one at a time); Flask-Limiter's "
-            "bookkeeping around its one Redis call about a tenth. Reaching 0.5x would take a request path outside "
-            "these frameworks (a raw WSGI or ASGI handler, psycopg directly, messages written without Celery)."
+            f"{_f(cpu.get('ours_postgres'))} ms in PostgreSQL. It was 4.9 to 5.8 ms at a1ebc72 (two A/B rounds against "
+            "this session's tree, 2026-11-30 17:58 UTC, load 6-7: 2.9 to 3.4 ms): concurrent submissions are now "
+            "stored in group commits, two groups under way per process "
+            "(service/articles/group_commit.py); rows go in from one array per column and raw inputs by binary COPY; "
+            "task messages are written straight into Redis instead of through Celery's send_task (0.8 ms of CPU each "
+            "before); webargs no longer builds a schema per request. What is left, py-spy (--gil) on a loaded API "
+            "process: gunicorn's gthread loop and Flask's request handling about a quarter each (the bare endpoint "
+            "pays those too), flask-smorest's decorators and the query-string schema about a tenth, the group's "
+            "statements and commit about a fifth, Flask-Limiter around its one Redis call under a tenth. Under wrk "
+            "the API processes held the GIL only 25-40% of the time: at 16 connections a request mostly waits for "
+            "its group's INSERT, COPY and COMMIT on cores PostgreSQL, Redis and wrk share. 0.5x would need this "
+            "endpoint outside Flask and flask-smorest (a raw WSGI handler with its own validation and errors), "
+            "giving up the one contract and error handling every endpoint shares."
         )
     if _get(accept, "batch", "articles_per_s"):
         lines.append(
-            "- Batch: per article, JSON decoding and the per-item schema validation, the SHA-256, the multi-row "
-            "INSERTs of 6.5 KB documents and one Celery message each; 5,000/s would leave 0.4 ms of CPU per article "
-            "on these 2 cores, less than Celery's own message creation and validation take."
+            "- Batch: per article the API spends about 0.4 ms of CPU (in-process, 5 batches of 1,000: JSON decoding "
+            "0.02 ms, the per-item schema 0.08, the binary-data check 0.05, building and storing the rows 0.06, "
+            "commit and messages 0.08) and PostgreSQL about 0.3 ms (the INSERT from arrays into a table with nine "
+            "indexes, the COPY of 6.5 kB raw inputs); 5,000/s leaves 0.4 ms per article for both on these 2 cores. "
+            "Before this session the batch path built an ORM object and a Celery message per article and sent "
+            "a 15,000-parameter VALUES list the driver parsed again for every chunk."
         )
     if two.get("ratio") is not None and two.get("ratio") < 0.9:
         lines.append(
