@@ -113,4 +113,4 @@ def json_body(document: Any) -> bytes:
         return orjson.dumps(document, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
     except orjson.JSONEncodeError:
         # orjson stops at 64-bit integers; JSON does not, and a client's metadata may hold a larger one.
-        return current_app.json.dumps(document).encode() + b"\n"
+        return current_app.json.dumps(document, separators=(",", ":")).encode() + b"\n"
