@@ -59,5 +59,14 @@ def test_a_schema_the_compiled_dump_cannot_follow_is_dumped_by_marshmallow() -> 
     class Defaulted(Schema):
         name = fields.String(dump_default="anonymous")
 
+    class Holder(Schema):
+        hooked = fields.List(fields.Nested(Hooked))
+        many = fields.Nested(Defaulted, many=True)
+
     assert compile_dump(Hooked())({"name": "quiet"}) == {"name": "QUIET"}
     assert compile_dump(Defaulted())({}) == {"name": "anonymous"}
+    holding = {"hooked": [{"name": "inner"}], "many": [{}, {"name": "named"}]}
+    assert compile_dump(Holder())(holding) == {
+        "hooked": [{"name": "INNER"}],
+        "many": [{"name": "anonymous"}, {"name": "named"}],
+    }
