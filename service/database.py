@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
 from flask import current_app
-from sqlalchemy import JSON, Engine, ForeignKey, String, Table, create_engine, event, insert, select
+from sqlalchemy import JSON, Engine, ForeignKey, String, Table, create_engine, event, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
@@ -73,16 +73,6 @@ def tenant_rows(session: Session, model: type[Owned], tenant_id: str, order_by: 
 def table(model: type[Base]) -> Table:
     """A model's table, for Core statements on hot paths (multi-row INSERTs the unit of work need not track)."""
     return cast(Table, model.__table__)
-
-
-def insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
-    """INSERT the rows as one statement, INSERT ... VALUES (...), (...), with no objects for the unit of work.
-
-    Not executemany: psycopg 3 runs that as one execution of the statement per row, and PostgreSQL's per-execution
-    overhead, for the 32 band rows and the entity rows of every processed article, showed in its CPU (issue 11).
-    """
-    if rows:
-        session.execute(insert(table(model)).values(rows))
 
 
 def normalise_database_url(url: str) -> str:

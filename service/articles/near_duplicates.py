@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from service.articles.models import Article, ArticleStatus, FingerprintBand
-from service.database import insert_rows
+from service.database import table
 
 # Enough for any real cluster of copies of one story; bounds the work when a band key is unusually common.
 MAX_CANDIDATES = 200
@@ -171,7 +171,7 @@ def index(session: Session, article: Article, fingerprints: dict[str, Any], *, f
     """Replace the article's band keys (a reprocessed article may have new ones); the caller commits.
 
     `first_time`: the article never had a result stored, so it has no keys to delete. The keys go in as one
-    multi-row INSERT (insert_rows: the unit of work would track 32 objects per article for nothing).
+    multi-row INSERT (a Core statement: the unit of work would track 32 objects per article for nothing).
     """
     article.fingerprints = {key: fingerprints[key] for key in COMPARED_FINGERPRINTS if key in fingerprints}
     if not first_time:
@@ -180,4 +180,5 @@ def index(session: Session, article: Article, fingerprints: dict[str, Any], *, f
         {"tenant_id": article.tenant_id, "band": band, "article_id": article.id}
         for band in dict.fromkeys(fingerprints.get("minhash_bands") or [])
     ]
-    insert_rows(session, FingerprintBand, rows)
+    if rows:
+        session.execute(insert(table(FingerprintBand)), rows)

@@ -6,12 +6,12 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, delete, literal_column, select, text
+from sqlalchemy import ColumnElement, Text, delete, insert, literal_column, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from service.articles.models import Article, ArticleEntity
-from service.database import insert_rows
+from service.database import table
 from service.web.schemas import parse_utc_timestamp
 
 ENTITY_TYPES = ("person", "organisation", "place")
@@ -70,7 +70,7 @@ def index_article(session: Session, article: Article, *, first_time: bool = Fals
                 }
             )
     if rows:
-        insert_rows(session, ArticleEntity, rows)
+        session.execute(insert(table(ArticleEntity)), rows)
         if _on_postgresql(session):
             # An attribute, not an UPDATE of its own: it goes in the row version the result is written in.
             article.entity_keys = sorted({entity_key(row["type"], row["name_key"]) for row in rows})
