@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.database import Base, JsonDocument, TenantOwned, UtcDateTime, utcnow
@@ -60,6 +61,10 @@ class Article(TenantOwned, Base):
     # What near-duplicate look-ups compare (minhash, content_sha256), copied out of the result so a look-up reads a
     # kilobyte per candidate instead of its whole result (migration 0008; older rows fall back to the result).
     fingerprints: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    # PostgreSQL's GIN-indexed copy of the entity rows' keys ("person:wang yi", search.entity_key; migration 0010).
+    # Mapped so the worker writes it in the result's one UPDATE; SQLite filters on the side table and leaves its
+    # column (migration 0012) empty. Deferred: nothing reads it back, the filter uses it inside PostgreSQL.
+    entity_keys: Mapped[list[str] | None] = mapped_column(ARRAY(Text).with_variant(JSON(), "sqlite"), deferred=True)
     # Not mapped: articles.search_vector (PostgreSQL, generated tsvector) and articles_fts (SQLite FTS5, triggers)
     # live in migrations 0004_access.py and 0006_fts_article_id.py and are only read through service/search.py.
 

@@ -76,17 +76,18 @@ def fail(
     session: Session, article: Article, parser_version: str, code: str, title: str, detail: str, **extra: Any
 ) -> str:
     """Record a failure the client can act on, tell subscribers, and commit."""
-    # A reprocessed article that fails must not go on serving, matching and being found by its old result.
-    article.result = None
-    article.title = None
-    article.fingerprints = null()  # SQL NULL, as for an article never processed (None would be a JSON null)
-    search.unindex_article(session, article)
-    session.execute(delete(FingerprintBand).where(FingerprintBand.article_id == article.id))
-    article.status = ArticleStatus.FAILED
-    article.error = {"code": code, "title": title, "detail": detail, **extra}
-    article.processed_at = utcnow()
-    article.parser_version = parser_version
-    record_event(session, article, EventType.FAILED)
+    with session.no_autoflush:  # the article's changes go in one UPDATE at the commit (see _parse_and_store)
+        # A reprocessed article that fails must not go on serving, matching and being found by its old result.
+        article.result = None
+        article.title = None
+        article.fingerprints = null()  # SQL NULL, as for an article never processed (None would be a JSON null)
+        search.unindex_article(session, article)
+        session.execute(delete(FingerprintBand).where(FingerprintBand.article_id == article.id))
+        article.status = ArticleStatus.FAILED
+        article.error = {"code": code, "title": title, "detail": detail, **extra}
+        article.processed_at = utcnow()
+        article.parser_version = parser_version
+        record_event(session, article, EventType.FAILED)
     session.commit()
     log.warning("article %s failed: %s: %s", article.id, code, detail)
     return ProcessingOutcome.FAILED
@@ -175,6 +176,14 @@ def _parse_and_store(session: Session, claimed: Claim, parser: Parser, limits: O
         parsed = bound_result(parsed, len(raw.body), limits)
     except OutputTooLarge as error:
         return fail(session, article, parser.version, "too_large", "The parsed article is too large", str(error))
+    with session.no_autoflush:
+        # Every change to the article goes in one UPDATE at the commit. Flushed at each statement in between, it was
+        # three row versions, and each after the first put the whole tsvector and the entity keys into the GIN
+        # indexes again (issue 11).
+        return _store(session, article, parsed, parser)
+
+
+def _store(session: Session, article: Article, parsed: dict[str, Any], parser: Parser) -> str:
     # Never stored a result before (not even a failure): no band keys or entity rows of an earlier one to replace.
     first_time = article.processed_at is None
     fingerprints = parsed.get("fingerprints") or {}

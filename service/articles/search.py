@@ -6,8 +6,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, column, delete, insert, literal_column, select, text, update
-from sqlalchemy import table as table_clause
+from sqlalchemy import ColumnElement, Text, delete, insert, literal_column, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -24,10 +23,6 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()[:MAX_NAME_LENGTH]
 
 
-# PostgreSQL's copy of an article's entity keys (migration 0010), not mapped: SQLite has no such column.
-_ARTICLE_KEYS = table_clause("articles", column("id", Text), column("entity_keys", ARRAY(Text)))
-
-
 def _on_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
@@ -40,8 +35,7 @@ def entity_key(entity_type: str, name: str) -> str:
 def unindex_article(session: Session, article: Article) -> None:
     """Forget what filters knew of the article's result (it failed, or a new result replaces it)."""
     session.execute(delete(ArticleEntity).where(ArticleEntity.article_id == article.id))
-    if _on_postgresql(session):
-        session.execute(update(_ARTICLE_KEYS).where(_ARTICLE_KEYS.c.id == article.id).values(entity_keys=None))
+    article.entity_keys = None
 
 
 def index_article(session: Session, article: Article, *, first_time: bool = False) -> None:
@@ -78,8 +72,8 @@ def index_article(session: Session, article: Article, *, first_time: bool = Fals
     if rows:
         session.execute(insert(table(ArticleEntity)), rows)
         if _on_postgresql(session):
-            keys = sorted({entity_key(row["type"], row["name_key"]) for row in rows})
-            session.execute(update(_ARTICLE_KEYS).where(_ARTICLE_KEYS.c.id == article.id).values(entity_keys=keys))
+            # An attribute, not an UPDATE of its own: it goes in the row version the result is written in.
+            article.entity_keys = sorted({entity_key(row["type"], row["name_key"]) for row in rows})
 
 
 def _published_at(value: Any) -> datetime | None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from service import create_app
 from service.articles import processing
@@ -22,6 +22,8 @@ from workers.parsing import PIPELINE
 
 # The migration before the one that keys SQLite's full-text index on article_id.
 FTS_BY_ARTICLE_ID_REVISION_PARENT = "0004_idempotency_lease"
+# The migration before the one that computes PostgreSQL's tsvector in a trigger instead of a generated column.
+SEARCH_VECTOR_TRIGGER_PARENT = "0012_entity_keys_on_sqlite"
 SEED = services.SEED_ARTICLE
 WANG_YI = {"name": "Wang Yi", "type": "person", "aliases": ["Wang"], "mentions": 4}
 CHINA = {"name": "China", "type": "place", "aliases": ["Beijing"], "mentions": 3}
@@ -199,6 +201,15 @@ def test_sqlite_search_survives_vacuum_and_renumbered_rowids(sqlite_app: Flask) 
         assert ids(client.get("/v1/articles?q=harvests")) == []
 
 
+def store_lighthouses_and_disconnect(app: Flask, client: FlaskClient) -> str:
+    """A processed article, then no connection left open for a migration to wait on; returns its id."""
+    session = app.extensions["db"].session
+    kept = submit_and_process(client, session, b"Lighthouses guide ships.\n\nThey stand on rocky capes.", "")
+    session.close()
+    app.extensions["db"].dispose()
+    return kept
+
+
 def test_sqlite_full_text_migration_downgrades_and_upgrades(tmp_path: Path) -> None:
     database_url = f"sqlite:///{tmp_path / 'ingest.db'}"
     upgrade(database_url)
@@ -206,9 +217,7 @@ def test_sqlite_full_text_migration_downgrades_and_upgrades(tmp_path: Path) -> N
     client = keyed_client(app)
     with app.app_context():
         session = app.extensions["db"].session
-        kept = submit_and_process(client, session, b"Lighthouses guide ships.\n\nThey stand on rocky capes.", "")
-        session.close()
-        app.extensions["db"].dispose()
+        kept = store_lighthouses_and_disconnect(app, client)
 
         downgrade(database_url, FTS_BY_ARTICLE_ID_REVISION_PARENT)
         upgrade(database_url)
@@ -284,3 +293,73 @@ def test_sqlite_full_text_is_rewritten_only_when_title_or_body_change(sqlite_app
         session.commit()
         assert index_row() != before
         assert ids(client.get("/v1/articles?q=lighthouse keepers")) == [original]
+
+
+def test_postgresql_writes_a_result_in_one_update_of_the_article(
+    client: FlaskClient, db_session: Any, queued_messages: Any
+) -> None:
+    """The claim and the result are one UPDATE each: the entity keys and the result go in the same row version (each
+    extra one put the whole tsvector and every key into the GIN indexes again)."""
+    response = client.post("/v1/articles?source=one-update", data=SEED.read_bytes(), content_type="text/plain")
+    article_id = response.get_json()["id"]
+    updates: list[str] = []
+
+    def remember(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith("UPDATE articles"):
+            updates.append(statement)
+
+    connection = db_session.connection()
+    event.listen(connection, "before_cursor_execute", remember)
+    try:
+        assert processing.process_article(db_session, article_id, WITH_ENTITIES) == processing.ProcessingOutcome.DONE
+    finally:
+        event.remove(connection, "before_cursor_execute", remember)
+    assert len(updates) == 2, updates
+    assert "entity_keys" in updates[1] and "result" in updates[1]
+    assert ids(client.get('/v1/articles?person=Wang Yi&q="active measures"')) == [article_id]
+
+
+def test_postgresql_search_vector_is_computed_only_when_title_or_body_change(
+    client: FlaskClient, db_session: Any, queued_messages: Any
+) -> None:
+    """A copy processed later rewrites its original's near-duplicate list: the original's text, unchanged, is not
+    turned into a tsvector again (migration 0013); a new title or body is."""
+    original = submit_and_process(client, db_session, SEED.read_bytes(), "?source=tsvector-original")
+
+    def stored_vector() -> str:
+        query = text("SELECT search_vector::text FROM articles WHERE id = :id")
+        return str(db_session.execute(query, {"id": original}).scalar_one())
+
+    assert "'measur'" in stored_vector()
+    # A marker no computation from the text would give: it stays as long as the vector is not computed again.
+    db_session.execute(text("UPDATE articles SET search_vector = 'marker' WHERE id = :id"), {"id": original})
+    copy = submit_and_process(client, db_session, SEED.read_bytes() + b"\n\nA line of the copy's own.\n", "")
+    db_session.expire_all()
+    linked = db_session.get(Article, original)
+    assert linked is not None and copy in {match["id"] for match in (linked.result or {})["near_duplicates"]}
+    assert stored_vector() == "'marker'", "the original's unchanged text was turned into a tsvector again"
+
+    db_session.execute(text("UPDATE articles SET title = 'Lighthouse keepers strike' WHERE id = :id"), {"id": original})
+    assert "'lighthous'" in stored_vector() and "'measur'" in stored_vector()
+    assert ids(client.get("/v1/articles?q=lighthouse keepers")) == [original]
+
+
+def test_postgresql_search_vector_migration_keeps_the_vectors_both_ways() -> None:
+    """Articles stored under the generated column are found after 0013 and again after going back to it."""
+    database_url = services.create_database("ingest_search_vector")
+    try:
+        upgrade(database_url)
+        app = create_app({"DATABASE_URL": database_url, "BROKER_URL": services.redis_url(services.redis_db("api"))})
+        client = keyed_client(app)
+        with app.app_context():
+            session = app.extensions["db"].session
+            kept = store_lighthouses_and_disconnect(app, client)
+            for revision in (SEARCH_VECTOR_TRIGGER_PARENT, "head"):
+                (downgrade if revision != "head" else upgrade)(database_url, revision)
+                assert ids(client.get("/v1/articles?q=lighthouses")) == [kept]
+                app.extensions["db"].dispose()
+            added = submit_and_process(client, session, b"Glaciers retreat.\n\nThe ice thins every summer.", "")
+            assert ids(client.get("/v1/articles?q=glaciers")) == [added]
+        app.extensions["db"].dispose()
+    finally:
+        services.drop_database(database_url)
