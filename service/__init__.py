@@ -25,7 +25,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     configure_proxies(app)
     configure_database(app)
     configure_celery(app)
-    # before_request hooks run in this order: request id, timer, console session, rate limit, then authentication.
+    # before_request hooks run in this order: the read-only session of a GET, request id, timer, console session,
+    # rate limit, then authentication.
     configure_request_ids(app)
     configure_metrics(app)
     # Before access: on console routes the session names the caller, so the rate limiter counts per key there too.
@@ -96,6 +97,11 @@ def configure_database(app: Flask) -> None:
     app.extensions["db"] = database
     app.extensions["group_commit"] = GroupCommitter(app.config["BATCH_CHUNK_SIZE"])
     app.extensions[KEYRING_EXTENSION] = keyring(app.config["WEBHOOK_SECRETS_KEY"])
+
+    @app.before_request
+    def read_without_transaction() -> None:
+        if request.method in ("GET", "HEAD"):
+            database.begin_read_only_scope()
 
     @app.teardown_appcontext
     def remove_session(_error: BaseException | None) -> None:

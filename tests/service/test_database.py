@@ -1,17 +1,23 @@
-"""Pooled PostgreSQL connections: pinged only after sitting idle, and replaced when the server closed them."""
+"""Pooled PostgreSQL connections: pinged only after sitting idle, replaced when the server closed them, and without a
+transaction for requests that only read."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from flask import Flask
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 
+from service.access.keys import create_tenant
 from service.database import normalise_database_url, ping_when_idle
 from service.migrate import downgrade, upgrade
+from tests.conftest import keyed_client
 
 
 def _terminate(postgres_url: str, backend_pid: int) -> None:
@@ -72,3 +78,30 @@ def test_raw_inputs_are_compressed_with_lz4(postgres_url: str) -> None:
     finally:
         upgrade(postgres_url)
     assert _compression(postgres_url) == {"raw_documents.body": "l", "articles.result": ""}
+
+
+def test_reads_run_outside_a_transaction_and_writes_inside_one(app: Flask, queued_messages: Any) -> None:
+    """A GET's statements go without BEGIN and ROLLBACK around them (autocommit); a POST's still commit together."""
+    tenant = f"reads-{uuid.uuid4().hex[:8]}"
+    with app.app_context():
+        create_tenant(app.extensions["db"].session, tenant)
+    client = keyed_client(app, tenant)
+    statements: list[tuple[str, bool]] = []
+
+    def record(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append((statement.split()[0].upper(), connection.connection.dbapi_connection.autocommit))
+
+    engine = app.extensions["db"].engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        posted = client.post("/v1/articles?source=reads", data=b"Words of an article.", content_type="text/plain")
+        assert posted.status_code == 202
+        written = list(statements)
+        statements.clear()
+        assert client.get(f"/v1/articles/{posted.get_json()['id']}").status_code == 200
+        assert client.head(f"/v1/articles/{posted.get_json()['id']}").status_code == 200
+        read = list(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert written and not any(autocommit for _verb, autocommit in written)
+    assert read and all(verb == "SELECT" and autocommit for verb, autocommit in read)
