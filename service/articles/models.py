@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -104,7 +114,10 @@ class FingerprintBand(Base):
 
     __tablename__ = "fingerprint_bands"
 
-    # The primary key doubles as the look-up index: (tenant, band) prefix, so a candidate search is a range scan.
-    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
-    band: Mapped[str] = mapped_column(String(32), primary_key=True)
-    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True)
+    # The primary key doubles as the look-up index, band first: a band is nearly unique, so a candidate search probes
+    # it with the article's band keys whatever the planner knows of the table (migration 0015).
+    __table_args__ = (PrimaryKeyConstraint("band", "tenant_id", "article_id", name="fingerprint_bands_pkey"),)
+
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    band: Mapped[str] = mapped_column(String(32))
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)

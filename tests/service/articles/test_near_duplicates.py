@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from service import create_app
 from service.access.keys import create_key
@@ -205,3 +207,45 @@ def test_a_full_list_of_closer_matches_is_left_as_it_is_without_loading_its_resu
     assert [match["id"] for match in stored(app, far_copy_id).result["near_duplicates"]] == [original_id]
     assert [match["id"] for match in stored(app, original_id).result["near_duplicates"]] == [close_copy_id]
     assert original_id not in loaded
+
+
+def test_the_band_look_up_is_planned_for_its_keys_and_probes_the_band_index(app: Flask) -> None:
+    """On PostgreSQL the look-up names its band keys in the statement (planned for them each time, never a generic
+    plan kept from when the table was small) and reaches the rows through the band index, with or without
+    statistics: a tenant's thousands of unanalysed band keys are not read one by one."""
+    if app.extensions["db"].is_sqlite:
+        pytest.skip("a PostgreSQL plan")
+    # A story of its own: every word of each paragraph in reverse order shares no shingle with the corpus.
+    story = [" ".join(reversed(paragraph.split())) for paragraph in STORIES[0]]
+    original_id = ingest(app, story, "band-plan-original")
+    engine = app.extensions["db"].engine
+    with engine.begin() as connection:  # many band keys for the tenant, as an older tenant has (not analysed)
+        connection.execute(
+            text(
+                "INSERT INTO fingerprint_bands (tenant_id, band, article_id) "
+                "SELECT tenant_id, 'x' || n, id FROM articles, generate_series(1, 20000) AS n WHERE id = :id"
+            ),
+            {"id": original_id},
+        )
+    copy_id = receive(app, new_headline(story), "band-plan-copy")
+    look_ups: list[tuple[str, Any]] = []
+
+    def record(_connection: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        if "FROM fingerprint_bands" in statement:
+            look_ups.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        process(app, copy_id)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    assert (stored(app, copy_id).result or {})["duplicate_of"] == original_id
+    bands = stored(app, copy_id).result["fingerprints"]["minhash_bands"]
+    [(statement, parameters)] = look_ups
+    assert all(band in statement for band in bands)
+    assert not any(band in str(parameters) for band in bands)
+    with engine.connect() as connection:
+        plan = "\n".join(connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).scalars())
+    assert "Seq Scan" not in plan
+    assert re.search(r"Index Cond: \(+band", plan), plan
