@@ -225,7 +225,13 @@ def reasons(results: dict[str, Any]) -> list[str]:
             "planned for them each time: 0.35 ms in PostgreSQL (pg_stat_statements, the same 242 documents). What "
             "is left are a few per cent each; 0.9x would need two thirds of all of them gone, which the claim's and "
             "the result's guarantees (a conditional claim committed before parsing, one durable commit of the "
-            "checked result) do not allow."
+            "checked result) do not allow. On the AMD machine (2026-12-01, one worker process, 120 documents) the "
+            "median time from one article's processed_at to the next one's claim was 41 ms of a 345 ms cycle (the "
+            "contract check, band keys, entity rows, event and commit, then Celery's ack, the next message's fetch "
+            "and hand-over to the child, and the claim), and parse() ran about 18% slower in the worker child than "
+            "in the Pool: the other core is busy with PostgreSQL, the API, Redis and Celery's main process meanwhile "
+            "(a process spinning on the other core slows parse() alone by 7-10% on that machine), while the Pool's "
+            "other core idles."
         )
     if results.get("end_to_end", {}).get("scale_out") is not None and results["end_to_end"]["scale_out"] < 1.85:
         lines.append(
@@ -238,9 +244,15 @@ def reasons(results: dict[str, Any]) -> list[str]:
     pipeline = results.get("pipeline") or {}
     if isinstance(pipeline.get("ratio"), float) and pipeline["ratio"] > 0.5:
         lines.append(
-            "- Pipeline: after cutting ftfy to the lines it can change (181 -> 71 ms/page on the HTML pages), the "
-            "recogniser is half of parse() (py-spy), and it is the same network the reference runs; what is left is "
-            "decoding and repair (18%), extraction (13%) and language identification (4%)."
+            "- Pipeline: the recogniser is over two fifths of parse(), the quote parser about an eighth, "
+            "trafilatura's pass a ninth and ftfy's repair under a tenth (py-spy, the 121 HTML pages, 2026-12-01 on "
+            "the AMD machine). Cut on 2026-12-01: the models multiply in numpy's OpenBLAS on one thread instead of "
+            "BLIS, whose wheel has kernels for some CPU families only and runs its generic one on the others (AMD "
+            "family 25: 6x slower products, the recogniser 23% less CPU after, the same entities); ftfy is handed only "
+            "the lines holding a character it acts on (41 -> 28 ms a page over 739 pages, the same text up to NFC). "
+            "The reference runs the model as spaCy installs it, through BLIS: on a CPU BLIS has kernels for (the "
+            "Intel machine of the 2026-11-30 runs, 0.72x) the first cut gains little. What is left is mostly the "
+            "recogniser itself, the network the reference runs too."
         )
     reads = results.get("reads") or {}
     plans = reads.get("plans") or {}
